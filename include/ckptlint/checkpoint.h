@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "ckptlint/dtype.h"
+#include "ckptlint/finding.h"
+
+namespace ckptlint {
+
+/// One entry of a safetensors header that parsed into a usable tensor description.
+struct TensorInfo {
+  std::string name;                   ///< the header key
+  DType dtype = DType::U8;            ///< element type
+  std::vector<std::uint64_t> shape;   ///< dimensions, row-major
+  std::uint64_t data_begin = 0;       ///< byte offset into the shard's data section
+  std::uint64_t data_end = 0;         ///< one past the last byte
+  std::uint64_t nbytes() const { return data_end - data_begin; }
+};
+
+/// Every distinct way reading a checkpoint can fail; each value has a rule and a test.
+enum class LoadProblemCode : std::uint8_t {
+  file_unreadable,          ///< open/read failed: permission, a directory, a FIFO, a symlink loop
+  file_too_small,           ///< fewer than the 8 bytes of the header-length prefix
+  file_is_lfs_pointer,      ///< a Git-LFS pointer text instead of the blob
+  file_not_safetensors,     ///< content of another format (zip, pickle, HTML) under a .safetensors name
+  header_too_large,         ///< declared header length above the 100,000,000-byte cap
+  header_at_mlx_limit,      ///< header of exactly 100,000,000 bytes: the reference accepts, MLX rejects
+  header_exceeds_file,      ///< declared header length runs past the end of the file
+  header_not_utf8,          ///< header bytes are not valid UTF-8
+  header_byte_order_mark,   ///< header starts with a UTF-8 byte order mark
+  header_not_json,          ///< header is empty, not JSON, or nested too deeply
+  header_root_not_object,   ///< header JSON is valid but not an object
+  header_trailing_bytes,    ///< non-whitespace bytes (NUL padding, payload) after the JSON object
+  header_leading_whitespace,///< whitespace before the opening brace
+  metadata_not_string_map,  ///< __metadata__ is not an object of string values
+  tensor_duplicate,         ///< the same tensor name appears twice in one header
+  tensor_field_duplicate,   ///< a field repeated inside one tensor entry
+  tensor_entry_malformed,   ///< entry not an object, or dtype/shape/data_offsets missing or mistyped
+  tensor_unknown_field,     ///< an entry field other than dtype, shape, data_offsets
+  tensor_name_suspicious,   ///< empty name, control characters, or names differing only in case
+  dtype_unknown,            ///< dtype not among the 22 names of the format
+  shape_malformed,          ///< a dimension that is negative, fractional, a string or above 2^64
+  offsets_malformed,        ///< data_offsets not a pair of unsigned integers
+  offsets_reversed,         ///< data_offsets begin > end
+  shape_overflow,           ///< element or bit count overflows 64 bits
+  subbyte_misaligned,       ///< F4/F6 tensor whose bit count is not a whole number of bytes
+  size_mismatch,            ///< end - begin differs from shape x dtype size
+  offsets_gap,              ///< data bytes that belong to no tensor (at the start or between tensors)
+  offsets_overlap,          ///< data bytes claimed by two tensors
+  zero_size_shared_offset,  ///< an empty tensor placed inside another tensor's bytes
+  data_truncated,           ///< tensors extend past the end of the file
+  trailing_bytes,           ///< bytes after the last tensor (polyglot file)
+  header_unsorted,          ///< header entries not in data-offset order
+  data_unaligned,           ///< tensor data not aligned to its element size
+  index_not_json,           ///< model.safetensors.index.json is not JSON
+  index_malformed,          ///< index root or weight_map of the wrong shape, or duplicate keys
+  index_unsafe_path,        ///< index names a file outside the directory (.., absolute, URL)
+  index_shard_missing,      ///< index names a shard file that does not exist
+  config_not_json,          ///< config.json is not a JSON object
+};
+
+/// Number of LoadProblemCode values.
+inline constexpr int load_problem_code_count = 38;
+
+/// Kebab-case name of a code, as written in rule files ("header-too-large").
+const char* to_string(LoadProblemCode code);
+std::optional<LoadProblemCode> load_problem_code_from_string(const std::string& name);
+/// The facts every problem of this code carries (rule messages may use exactly these).
+const std::vector<std::string>& load_problem_fact_names(LoadProblemCode code);
+
+/// Something that could not be read as it should; the loader records these and never throws.
+struct LoadProblem {
+  LoadProblemCode code = LoadProblemCode::file_unreadable;
+  Location location;   ///< the file, and the tensor or byte offset when known
+  Facts facts;         ///< observed value, limit, likely cause: see load_problem_fact_names()
+};
+
+/// One .safetensors file.
+struct Shard {
+  std::string file;                             ///< path relative to the checkpoint root
+  std::uint64_t file_size = 0;                  ///< bytes on disk
+  std::uint64_t header_size = 0;                ///< the little-endian u64 prefix
+  bool readable = false;                        ///< the header parsed; tensors are meaningful
+  std::vector<TensorInfo> tensors;              ///< well-formed entries, in header order
+  std::vector<std::string> all_names;           ///< every top-level key but __metadata__, malformed too
+  std::optional<std::map<std::string, std::string>> metadata;  ///< "__metadata__", when a string map
+  std::uint64_t data_start() const { return 8 + header_size; }  ///< file offset of the data section
+};
+
+/// A JSON file of the checkpoint (config, index, adapter config), kept for rules to query.
+struct JsonFile {
+  std::string file;      ///< relative to the checkpoint root
+  nlohmann::json value;  ///< the parsed document
+  std::string text;      ///< the raw text, to point reports at lines
+};
+
+/// Where a tensor lives: shard index and position in that shard's tensors.
+struct TensorRef {
+  std::size_t shard = 0;
+  std::size_t index = 0;
+};
+
+/// Everything ckptlint read from one checkpoint or adapter. Built by load_checkpoint().
+struct Checkpoint {
+  std::filesystem::path root;            ///< the directory (or the single file's directory)
+  std::string display_path;              ///< the path as the user gave it
+  std::string kind = "checkpoint";       ///< "checkpoint" or "adapter"
+  std::vector<Shard> shards;             ///< the safetensors files read, sorted by name
+  std::vector<std::string> files;        ///< every regular file name in the directory, sorted
+  std::optional<JsonFile> index;         ///< model.safetensors.index.json, if present and parsed
+  std::optional<JsonFile> config;        ///< config.json, if present and parsed
+  std::vector<LoadProblem> problems;     ///< what could not be read; never thrown
+  std::string family;                    ///< config model_type, or "" when unknown
+  std::string layout;                    ///< "mlx", "hf", "text-only" or "unknown", from tensor keys
+  /// First definition of every well-formed tensor by name (later duplicates are in the shards).
+  std::unordered_map<std::string, TensorRef> by_name;
+
+  const TensorInfo& tensor(TensorRef ref) const { return shards[ref.shard].tensors[ref.index]; }
+  const TensorInfo* find(const std::string& name) const;
+};
+
+}  // namespace ckptlint

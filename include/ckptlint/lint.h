@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+#include <string>
+#include <vector>
+
+#include "ckptlint/checkpoint.h"
+#include "ckptlint/report.h"
+#include "ckptlint/rule.h"
+
+namespace ckptlint {
+
+/// Which rules run and what fails the run.
+struct RunOptions {
+  std::vector<std::string> select;    ///< ids, globs or class names; empty: every default-on rule
+  std::vector<std::string> ignore;    ///< ids, globs or class names to leave out
+  Severity fail_on = Severity::error; ///< findings at or above this fail the run
+};
+
+/// True when a rule id or class name matches one of `patterns` (exact, glob, or class).
+bool rule_matches(const Rule& rule, const std::vector<std::string>& patterns);
+
+/// Runs every selected, applicable rule on the checkpoint; findings come back sorted.
+Report run_rules(const Checkpoint& checkpoint, const RuleSet& rules, const RunOptions& options);
+
+/// The directory of built-in rule packs: $CKPTLINT_RULES_DIR, the installed share dir next
+/// to the executable, or the source tree's rules/ (a build that was not installed).
+std::string default_rules_dir(const char* argv0);
+
+}  // namespace ckptlint

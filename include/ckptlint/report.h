@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+#include <string>
+#include <vector>
+
+#include "ckptlint/finding.h"
+
+namespace ckptlint {
+
+/// What was checked, for the report header.
+struct Target {
+  std::string path;          ///< as given on the command line
+  std::string kind;          ///< "checkpoint", "adapter" or "diff"
+  std::string family;        ///< config model_type, "" when unknown
+  std::string layout;        ///< "mlx", "hf", "text-only", "unknown"
+  std::string quantization;  ///< "none", "affine-4", "mixed", ...
+};
+
+/// Everything one run found.
+struct Report {
+  Target target;
+  std::vector<Finding> findings;  ///< sorted: file, tensor, rule, message
+  std::size_t rules_run = 0;      ///< rules that applied and ran
+  std::size_t files_read = 0;     ///< safetensors files whose header was read
+  Severity fail_on = Severity::error;  ///< the threshold the verdict uses
+};
+
+/// Sorts findings into report order (file, tensor, rule id, message).
+void sort_findings(std::vector<Finding>& findings);
+
+/// Number of findings of one severity.
+std::size_t count(const Report& report, Severity severity);
+
+/// True when some finding is at or above `report.fail_on`.
+bool fails(const Report& report);
+
+/// 0: nothing at or above the threshold; 1: findings at or above it. (2 is main()'s, for tool errors.)
+int exit_code(const Report& report);
+
+}  // namespace ckptlint

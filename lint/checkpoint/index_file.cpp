@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "checkpoint/index_file.h"
+
+#include <fmt/format.h>
+
+#include <map>
+
+#include "checkpoint/json_file.h"
+#include "checkpoint/problem_builder.h"
+
+namespace ckptlint {
+namespace fs = std::filesystem;
+namespace {
+
+// huggingface.js caps index files at 250 MB; an E4B index is 280 KB.
+constexpr std::uint64_t kMaxIndexBytes = 256ull << 20;
+
+}  // namespace
+
+std::string unsafe_path_reason(const std::string& name) {
+  if (name.empty()) return "an empty file name";
+  if (name.find('\0') != std::string::npos) return "a NUL byte in the name";
+  if (name.find("://") != std::string::npos) return "a URL";
+  if (name[0] == '/' || name[0] == '\\' || (name.size() > 1 && name[1] == ':')) return "an absolute path";
+  for (const fs::path& part : fs::path(name)) {
+    if (part == "..") return "a '..' component that leaves the checkpoint directory";
+  }
+  if (name.find('\\') != std::string::npos) return "a backslash (a Windows path)";
+  return "";
+}
+
+void read_index(Checkpoint& ck, std::set<std::string>& to_read) {
+  const fs::path path = ck.root / kIndexFileName;
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return;
+  JsonFileError error;
+  std::optional<ParsedJson> parsed = read_json_object(path.string(), kMaxIndexBytes, error);
+  if (!parsed) {
+    add_problem(ck.problems, LoadProblemCode::index_not_json, kIndexFileName, "",
+                {{"offset", std::to_string(error.offset)}, {"error", error.error}});
+    return;
+  }
+  auto malformed = [&](const std::string& problem) {
+    add_problem(ck.problems, LoadProblemCode::index_malformed, kIndexFileName, "", {{"problem", problem}});
+  };
+  const JValue* weight_map = nullptr;
+  for (const auto& [k, v] : parsed->members) {
+    if (k == "weight_map") {
+      if (weight_map != nullptr) malformed("'weight_map' appears twice");
+      else weight_map = &v;
+    }
+  }
+  if (weight_map == nullptr || weight_map->kind != JValue::Kind::object) {
+    malformed(weight_map == nullptr ? "no 'weight_map'" : fmt::format("'weight_map' is a {}, not an object", weight_map->type_name()));
+    ck.index = JsonFile{kIndexFileName, std::move(parsed->dom), std::move(parsed->text)};
+    return;
+  }
+  std::map<std::string, std::size_t> tensors_per_file;
+  std::map<std::string, std::string> first_file;
+  for (const auto& [tensor, file] : weight_map->members) {
+    if (file.kind != JValue::Kind::string) {
+      malformed(fmt::format("weight_map entry '{}' is a {}, not a file name", tensor, file.type_name()));
+      continue;
+    }
+    auto [it, inserted] = first_file.try_emplace(tensor, file.text);
+    if (!inserted) {
+      malformed(fmt::format("weight_map lists '{}' twice ('{}' and '{}')", tensor, it->second, file.text));
+    }
+    ++tensors_per_file[file.text];
+  }
+  for (const auto& [file, count] : tensors_per_file) {
+    if (std::string reason = unsafe_path_reason(file); !reason.empty()) {
+      add_problem(ck.problems, LoadProblemCode::index_unsafe_path, kIndexFileName, "",
+                  {{"shard", file}, {"reason", reason}, {"tensors", std::to_string(count)}});
+      continue;
+    }
+    std::error_code sec;
+    fs::file_status st = fs::symlink_status(ck.root / file, sec);
+    if (sec || !fs::exists(st)) {
+      add_problem(ck.problems, LoadProblemCode::index_shard_missing, kIndexFileName, "",
+                  {{"shard", file}, {"tensors", std::to_string(count)}});
+      continue;
+    }
+    to_read.insert(file);
+  }
+  ck.index = JsonFile{kIndexFileName, std::move(parsed->dom), std::move(parsed->text)};
+}
+
+}  // namespace ckptlint

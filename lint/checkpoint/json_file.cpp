@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "checkpoint/json_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+#include "checkpoint/byte_source.h"
+
+namespace ckptlint {
+
+nlohmann::json to_json(const JValue& value) {
+  switch (value.kind) {
+    case JValue::Kind::null: return nullptr;
+    case JValue::Kind::boolean: return value.boolean;
+    case JValue::Kind::negative: return value.negative_value;
+    case JValue::Kind::unsigned_int: return value.unsigned_value;
+    case JValue::Kind::fractional: {
+      char* end = nullptr;
+      double d = std::strtod(value.text.c_str(), &end);
+      return d;
+    }
+    case JValue::Kind::string: return value.text;
+    case JValue::Kind::array: {
+      nlohmann::json out = nlohmann::json::array();
+      for (const JValue& item : value.items) out.push_back(to_json(item));
+      return out;
+    }
+    case JValue::Kind::object: {
+      nlohmann::json out = nlohmann::json::object();
+      for (const auto& [k, v] : value.members) {
+        if (!out.contains(k)) out[k] = to_json(v);
+      }
+      return out;
+    }
+  }
+  return nullptr;
+}
+
+std::optional<ParsedJson> parse_json_object(std::string text, JsonFileError& error) {
+  ParsedJson parsed;
+  parsed.text = std::move(text);
+  JsonStreamResult r = stream_object_members(parsed.text, [&](std::string&& key, JValue&& value) {
+    parsed.members.emplace_back(std::move(key), std::move(value));
+  });
+  if (r.status == JsonStreamResult::Status::root_not_object) {
+    error.error = fmt::format("the document is a {}, not an object", r.root_type);
+    return std::nullopt;
+  }
+  if (r.status != JsonStreamResult::Status::ok) {
+    error.offset = r.error_offset;
+    error.error = r.status == JsonStreamResult::Status::trailing_bytes ? "content after the closing brace" : r.error;
+    return std::nullopt;
+  }
+  parsed.dom = nlohmann::json::object();
+  for (const auto& [k, v] : parsed.members) {
+    if (!parsed.dom.contains(k)) parsed.dom[k] = to_json(v);
+  }
+  return parsed;
+}
+
+std::optional<ParsedJson> read_json_object(const std::string& path, std::uint64_t max_bytes, JsonFileError& error) {
+  // O_NONBLOCK: opening a FIFO planted under a JSON name must not hang.
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    error.error = std::strerror(errno);
+    return std::nullopt;
+  }
+  struct stat st {};
+  std::optional<ParsedJson> out;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    error.error = "not a regular file";
+  } else if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
+    error.error = fmt::format("file of {} bytes is above the {}-byte limit", st.st_size, max_bytes);
+  } else {
+    std::string text(static_cast<std::size_t>(st.st_size), '\0');
+    if (!FileSource(fd, text.size()).read(0, text.size(), text.data())) {
+      error.error = "short read";
+    } else {
+      out = parse_json_object(std::move(text), error);
+    }
+  }
+  ::close(fd);
+  return out;
+}
+
+}  // namespace ckptlint

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+// A strict, duplicate-preserving reader for JSON objects from untrusted files.
+//
+// nlohmann::json::parse keeps only the last of two equal keys, which hides exactly the
+// files where two loaders disagree. This reader walks the document with nlohmann's SAX
+// interface (which is iterative, so deep nesting cannot overflow the stack), hands each
+// top-level member to a callback as soon as it is complete (memory stays proportional to
+// one member, however many members the file has), keeps duplicates, and bounds depth and
+// array lengths.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ckptlint {
+
+/// One JSON value below the top level. Numbers keep their class so that `1.0`, `-1` and
+/// `18446744073709551616` can be told apart from a valid unsigned integer.
+struct JValue {
+  enum class Kind : std::uint8_t { null, boolean, negative, unsigned_int, fractional, string, array, object };
+  Kind kind = Kind::null;
+  bool boolean = false;
+  std::uint64_t unsigned_value = 0;  ///< for unsigned_int
+  std::int64_t negative_value = 0;   ///< for negative
+  std::string text;                  ///< string value, or the literal text of a fractional/huge number
+  std::vector<JValue> items;         ///< array items, up to the cap
+  std::vector<std::pair<std::string, JValue>> members;  ///< object members in order, duplicates kept
+  bool truncated = false;            ///< array had more items than the cap; the rest were dropped
+
+  /// Short rendering for messages: `-1`, `1.5`, `"x"`, `[...]`, `{...}`.
+  std::string brief() const;
+  /// JSON type name: "null", "boolean", "number", "string", "array", "object".
+  const char* type_name() const;
+};
+
+/// Outcome of one parse.
+struct JsonStreamResult {
+  enum class Status : std::uint8_t { ok, syntax_error, root_not_object, too_deep, trailing_bytes };
+  Status status = Status::ok;
+  std::uint64_t error_offset = 0;  ///< byte offset of the problem in the text
+  std::string error;               ///< parser message for syntax errors
+  std::string root_type;           ///< for root_not_object
+};
+
+struct JsonStreamLimits {
+  int max_depth = 64;               ///< nesting deeper than this aborts the parse
+  std::size_t max_array_items = 4096;  ///< items kept per array below the top level
+};
+
+/// Parses `text` as one JSON object; calls `on_member(key, value)` for each top-level member.
+JsonStreamResult stream_object_members(
+    std::string_view text, const std::function<void(std::string&& key, JValue&& value)>& on_member,
+    JsonStreamLimits limits = {});
+
+}  // namespace ckptlint

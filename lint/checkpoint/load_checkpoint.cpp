@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: Apache-2.0
+// Discovers the files of a checkpoint directory and assembles a Checkpoint.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <set>
+
+#include "checkpoint/byte_source.h"
+#include "checkpoint/index_file.h"
+#include "checkpoint/json_file.h"
+#include "checkpoint/problem_builder.h"
+#include "checkpoint/safetensors_header.h"
+#include "ckptlint/load.h"
+
+namespace ckptlint {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr std::uint64_t kMaxConfigBytes = 16ull << 20;
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// Opens without blocking (FIFOs) and refuses anything that is not a regular file.
+Shard read_shard(const fs::path& path, const std::string& name, std::vector<LoadProblem>& problems) {
+  Shard shard;
+  shard.file = name;
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    int err = errno;
+    std::string reason = err == ELOOP ? "a symbolic link loop" : std::strerror(err);
+    add_problem(problems, LoadProblemCode::file_unreadable, name, "", {{"reason", reason}});
+    return shard;
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    std::string what = S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" : "not a regular file";
+    add_problem(problems, LoadProblemCode::file_unreadable, name, "", {{"reason", what}});
+  } else {
+    FileSource source(fd, static_cast<std::uint64_t>(st.st_size));
+    shard = read_safetensors_header(name, source, problems);
+  }
+  ::close(fd);
+  return shard;
+}
+
+void read_config(Checkpoint& ck) {
+  fs::path path = ck.root / "config.json";
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return;
+  JsonFileError error;
+  if (auto parsed = read_json_object(path.string(), kMaxConfigBytes, error)) {
+    ck.config = JsonFile{"config.json", std::move(parsed->dom), std::move(parsed->text)};
+  } else {
+    add_problem(ck.problems, LoadProblemCode::config_not_json, "config.json", "",
+                {{"offset", std::to_string(error.offset)}, {"error", error.error}});
+  }
+}
+
+// "mlx", "hf" or "text-only" from where the text decoder's keys live.
+std::string detect_layout(const Checkpoint& ck) {
+  std::size_t mlx = 0, hf = 0, text = 0;
+  for (const Shard& s : ck.shards) {
+    for (const TensorInfo& t : s.tensors) {
+      if (t.name.rfind("language_model.model.", 0) == 0) ++mlx;
+      else if (t.name.rfind("model.language_model.", 0) == 0) ++hf;
+      else if (t.name.rfind("model.layers.", 0) == 0 || t.name.rfind("model.embed_tokens.", 0) == 0) ++text;
+    }
+  }
+  if (mlx == 0 && hf == 0 && text == 0) return "unknown";
+  if (mlx >= hf && mlx >= text) return "mlx";
+  return hf >= text ? "hf" : "text-only";
+}
+
+}  // namespace
+
+const TensorInfo* Checkpoint::find(const std::string& name) const {
+  auto it = by_name.find(name);
+  return it == by_name.end() ? nullptr : &tensor(it->second);
+}
+
+bool load_checkpoint(const std::string& path, Checkpoint& ck, std::string& error) {
+  std::error_code ec;
+  fs::path p(path);
+  fs::file_status status = fs::status(p, ec);
+  if (ec || !fs::exists(status)) {
+    error = fmt::format("'{}': no such file or directory", path);
+    return false;
+  }
+  ck.display_path = path;
+  std::set<std::string> to_read;
+  if (!fs::is_directory(status)) {
+    // A single file: only its own container checks apply.
+    ck.root = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+    to_read.insert(p.filename().string());
+    ck.files.push_back(p.filename().string());
+  } else {
+    ck.root = p;
+    for (fs::directory_iterator it(p, ec), end; !ec && it != end; it.increment(ec)) {
+      std::string name = it->path().filename().string();
+      std::error_code sec;
+      bool regular = it->is_regular_file(sec);
+      if (regular) ck.files.push_back(name);
+      // Unreadable links and directories named *.safetensors still get a finding.
+      if (ends_with(name, ".safetensors")) to_read.insert(name);
+    }
+    std::sort(ck.files.begin(), ck.files.end());
+    if (std::find(ck.files.begin(), ck.files.end(), "adapter_config.json") != ck.files.end()) ck.kind = "adapter";
+    read_config(ck);
+    read_index(ck, to_read);
+  }
+  for (const std::string& name : to_read) {
+    ck.shards.push_back(read_shard(ck.root / name, name, ck.problems));
+  }
+  for (std::size_t s = 0; s < ck.shards.size(); ++s) {
+    const std::vector<TensorInfo>& tensors = ck.shards[s].tensors;
+    for (std::size_t i = 0; i < tensors.size(); ++i) ck.by_name.try_emplace(tensors[i].name, TensorRef{s, i});
+  }
+  if (ck.config && ck.config->value.is_object()) {
+    const nlohmann::json& mt = ck.config->value["model_type"];
+    if (mt.is_string()) ck.family = mt.get<std::string>();
+  }
+  ck.layout = detect_layout(ck);
+  return true;
+}
+
+}  // namespace ckptlint

@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "checkpoint/tensor_entries.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+
+#include "checkpoint/problem_builder.h"
+#include "checkpoint/safetensors_header.h"
+#include "util/checked.h"
+
+namespace ckptlint {
+namespace {
+
+const JValue* field(const JValue& entry, std::string_view name) {
+  for (const auto& [k, v] : entry.members) {
+    if (k == name) return &v;
+  }
+  return nullptr;
+}
+
+// Renders a name for messages with control characters escaped (no terminal injection).
+std::string printable(std::string_view name) {
+  std::string out;
+  for (unsigned char c : name.substr(0, 200)) {
+    if (c < 0x20 || c == 0x7F) {
+      out += fmt::format("\\x{:02x}", c);
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (name.size() > 200) out += "...";
+  return out;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+void EntryCollector::add_metadata(JValue&& value) {
+  bool ok = value.kind == JValue::Kind::object && !value.truncated;
+  for (const auto& [k, v] : value.members) ok = ok && v.kind == JValue::Kind::string;
+  if (!ok) {
+    std::string observed = value.kind == JValue::Kind::object ? "an object with a non-string value"
+                                                              : fmt::format("a {}", value.type_name());
+    add_problem(problems_, LoadProblemCode::metadata_not_string_map, shard_.file, "",
+                {{"observed", observed},
+                 {"consumers", "the reference reader rejects it; MLX throws a type error"}});
+    return;
+  }
+  std::map<std::string, std::string> metadata;
+  for (auto& [k, v] : value.members) metadata[k] = std::move(v.text);
+  shard_.metadata = std::move(metadata);
+}
+
+void EntryCollector::add(std::string&& key, JValue&& value) {
+  if (key == "__metadata__") {
+    if (metadata_seen_) {
+      add_problem(problems_, LoadProblemCode::tensor_duplicate, shard_.file, key,
+                  {{"first", "__metadata__"}, {"second", "__metadata__"},
+                   {"consumers", "the reference reader and MLX keep the last one silently"}});
+    }
+    metadata_seen_ = true;
+    add_metadata(std::move(value));
+    return;
+  }
+  const std::string name = printable(key);
+  shard_.all_names.push_back(key);
+  auto malformed = [&](const std::string& problem) {
+    add_problem(problems_, LoadProblemCode::tensor_entry_malformed, shard_.file, name, {{"problem", problem}});
+  };
+  if (value.kind != JValue::Kind::object) {
+    malformed(fmt::format("the entry is a {}, not an object", value.type_name()));
+    return;
+  }
+  // Repeated fields: serde rejects them, nlohmann (MLX) keeps the last.
+  for (std::size_t i = 0; i < value.members.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (value.members[i].first == value.members[j].first) {
+        add_problem(problems_, LoadProblemCode::tensor_field_duplicate, shard_.file, name,
+                    {{"field", printable(value.members[i].first)},
+                     {"consumers", "the reference reader rejects it; MLX silently keeps the last value"}});
+      }
+    }
+    const std::string& f = value.members[i].first;
+    if (f != "dtype" && f != "shape" && f != "data_offsets") {
+      add_problem(problems_, LoadProblemCode::tensor_unknown_field, shard_.file, name, {{"field", printable(f)}});
+    }
+  }
+  const JValue* dtype = field(value, "dtype");
+  const JValue* shape = field(value, "shape");
+  const JValue* offsets = field(value, "data_offsets");
+  if (dtype == nullptr || shape == nullptr || offsets == nullptr) {
+    malformed(fmt::format("missing field '{}'", dtype == nullptr ? "dtype" : shape == nullptr ? "shape" : "data_offsets"));
+    return;
+  }
+  TensorInfo t;
+  t.name = key;
+  bool ok = true;
+  if (dtype->kind != JValue::Kind::string) {
+    malformed(fmt::format("dtype is a {}, not a string", dtype->type_name()));
+    ok = false;
+  } else if (auto d = dtype_from_string(dtype->text)) {
+    t.dtype = *d;
+  } else {
+    add_problem(problems_, LoadProblemCode::dtype_unknown, shard_.file, name,
+                {{"dtype", printable(dtype->text)}, {"suggestion", std::string(nearest_dtype_name(dtype->text))}});
+    ok = false;
+  }
+  bool shape_ok = shape->kind == JValue::Kind::array && !shape->truncated;
+  for (const JValue& d : shape->items) shape_ok = shape_ok && d.kind == JValue::Kind::unsigned_int;
+  if (!shape_ok) {
+    std::string bad = shape->kind != JValue::Kind::array ? shape->brief() : "a dimension of more than 4096 entries";
+    for (const JValue& d : shape->items) {
+      if (d.kind != JValue::Kind::unsigned_int) {
+        bad = d.brief();
+        break;
+      }
+    }
+    add_problem(problems_, LoadProblemCode::shape_malformed, shard_.file, name,
+                {{"value", bad},
+                 {"consumers", "the reference reader rejects it; MLX may truncate or wrap the value and load it"}});
+    ok = false;
+  } else {
+    for (const JValue& d : shape->items) t.shape.push_back(d.unsigned_value);
+  }
+  bool offsets_ok = offsets->kind == JValue::Kind::array && offsets->items.size() == 2 && !offsets->truncated &&
+                    offsets->items[0].kind == JValue::Kind::unsigned_int &&
+                    offsets->items[1].kind == JValue::Kind::unsigned_int;
+  if (!offsets_ok) {
+    std::string bad = offsets->kind != JValue::Kind::array ? offsets->brief()
+                      : offsets->items.size() != 2     ? fmt::format("{} items instead of 2", offsets->items.size())
+                                                       : fmt::format("[{}, {}]", offsets->items[0].brief(), offsets->items[1].brief());
+    add_problem(problems_, LoadProblemCode::offsets_malformed, shard_.file, name, {{"value", bad}});
+    return;
+  }
+  t.data_begin = offsets->items[0].unsigned_value;
+  t.data_end = offsets->items[1].unsigned_value;
+  if (t.data_begin > t.data_end) {
+    add_problem(problems_, LoadProblemCode::offsets_reversed, shard_.file, name,
+                {{"begin", std::to_string(t.data_begin)}, {"end", std::to_string(t.data_end)}});
+    return;
+  }
+  if (!ok) return;
+  std::optional<std::uint64_t> elements = 1;
+  for (std::uint64_t d : t.shape) elements = elements ? checked_mul(*elements, d) : std::nullopt;
+  std::optional<std::uint64_t> bits =
+      elements ? checked_mul(*elements, static_cast<std::uint64_t>(bit_width(t.dtype))) : std::nullopt;
+  if (!bits) {
+    add_problem(problems_, LoadProblemCode::shape_overflow, shard_.file, name,
+                {{"shape", fmt::format("[{}]", fmt::join(t.shape, ", "))}, {"dtype", std::string(to_string(t.dtype))},
+                 {"consumers", "the reference reader rejects it; readers with unchecked multiplication may wrap to a tiny size"}});
+    return;
+  }
+  if (*bits % 8 != 0) {
+    add_problem(problems_, LoadProblemCode::subbyte_misaligned, shard_.file, name,
+                {{"dtype", std::string(to_string(t.dtype))}, {"elements", std::to_string(*elements)},
+                 {"bits", std::to_string(*bits)}});
+    return;
+  }
+  if (*bits / 8 != t.nbytes()) {
+    add_problem(problems_, LoadProblemCode::size_mismatch, shard_.file, name,
+                {{"dtype", std::string(to_string(t.dtype))}, {"shape", fmt::format("[{}]", fmt::join(t.shape, ", "))},
+                 {"expected_bytes", std::to_string(*bits / 8)}, {"actual_bytes", std::to_string(t.nbytes())}});
+    // The range is still real bytes of the file: keep it for the coverage walk below.
+  }
+  auto [it, inserted] = first_.try_emplace(key, shard_.tensors.size());
+  if (!inserted) {
+    add_problem(problems_, LoadProblemCode::tensor_duplicate, shard_.file, name,
+                {{"first", describe(shard_.tensors[it->second])}, {"second", describe(t)},
+                 {"consumers", "the reference reader and MLX keep the last definition silently"}});
+  }
+  shard_.tensors.push_back(std::move(t));
+}
+
+std::string EntryCollector::describe(const TensorInfo& t) const {
+  return fmt::format("{} [{}] at bytes [{}, {})", to_string(t.dtype), fmt::join(t.shape, ", "), t.data_begin, t.data_end);
+}
+
+void EntryCollector::finish() {
+  check_names();
+  check_coverage();
+  check_order_and_alignment();
+}
+
+void EntryCollector::check_names() {
+  std::unordered_map<std::string, const std::string*> folded;
+  for (const std::string& name : shard_.all_names) {
+    auto suspicious = [&](const std::string& problem) {
+      add_problem(problems_, LoadProblemCode::tensor_name_suspicious, shard_.file, printable(name),
+                  {{"problem", problem}});
+    };
+    if (name.empty()) {
+      suspicious("the name is empty");
+    } else if (std::any_of(name.begin(), name.end(), [](unsigned char c) { return c < 0x20 || c == 0x7F; })) {
+      suspicious("the name contains control characters");
+    }
+    auto [it, inserted] = folded.try_emplace(lower(name), &name);
+    if (!inserted && *it->second != name) {
+      suspicious(fmt::format("differs only in case from '{}' (collides on case-insensitive file systems and tools)",
+                             printable(*it->second)));
+    }
+  }
+}
+
+void EntryCollector::check_coverage() {
+  const std::uint64_t data_size = shard_.file_size - shard_.data_start();
+  std::vector<const TensorInfo*> sorted;
+  sorted.reserve(shard_.tensors.size());
+  for (const TensorInfo& t : shard_.tensors) sorted.push_back(&t);
+  std::sort(sorted.begin(), sorted.end(), [](const TensorInfo* a, const TensorInfo* b) {
+    return std::pair(a->data_begin, a->data_end) < std::pair(b->data_begin, b->data_end);
+  });
+  std::uint64_t running_end = 0;
+  const TensorInfo* owner = nullptr;  // the tensor that reaches running_end
+  for (const TensorInfo* t : sorted) {
+    if (t->data_begin > running_end) {
+      add_problem(problems_, LoadProblemCode::offsets_gap, shard_.file, printable(t->name),
+                  {{"begin", std::to_string(t->data_begin)}, {"expected_begin", std::to_string(running_end)},
+                   {"gap", std::to_string(t->data_begin - running_end)},
+                   {"consumers", "the reference reader rejects it; MLX loads it"}});
+    } else if (t->data_begin < running_end && owner != nullptr && owner->name != t->name && t->nbytes() > 0) {
+      // Equal names overlap because they are duplicates: tensor-duplicate already says so.
+      add_problem(problems_, LoadProblemCode::offsets_overlap, shard_.file, printable(t->name),
+                  {{"other", printable(owner->name)}, {"begin", std::to_string(t->data_begin)},
+                   {"overlap", std::to_string(std::min(running_end, t->data_end) - t->data_begin)},
+                   {"consumers", "the reference reader rejects it; MLX loads both views of the same bytes"}});
+    }
+    if (t->data_end >= running_end) {
+      running_end = t->data_end;
+      owner = t;
+    }
+  }
+  check_zero_size(sorted);
+  if (running_end > data_size) {
+    add_problem(problems_, LoadProblemCode::data_truncated, shard_.file, owner ? printable(owner->name) : "",
+                {{"end", std::to_string(running_end)}, {"data_size", std::to_string(data_size)},
+                 {"missing", std::to_string(running_end - data_size)}});
+  } else if (running_end < data_size) {
+    std::uint64_t at = shard_.data_start() + running_end;
+    char magic[4] = {};
+    std::uint64_t count = data_size - running_end;
+    std::string what = "unclaimed bytes";
+    if (source_.read(at, static_cast<std::size_t>(std::min<std::uint64_t>(count, 4)), magic)) {
+      if (count >= 4 && std::memcmp(magic, "PK\x03\x04", 4) == 0) what = "a zip archive (polyglot file)";
+      if (static_cast<unsigned char>(magic[0]) == 0x80 && magic[1] >= 2 && magic[1] <= 5) what = "a pickle (polyglot file)";
+    }
+    add_problem(problems_, LoadProblemCode::trailing_bytes, shard_.file, "",
+                {{"count", std::to_string(count)}, {"offset", std::to_string(at)}, {"what", what},
+                 {"consumers", "the reference reader rejects it (incomplete metadata, file not fully covered); MLX loads it"}})
+        .location.byte_offset = at;
+  }
+}
+
+void EntryCollector::check_zero_size(const std::vector<const TensorInfo*>& sorted) {
+  // Every byte must have one owner (safetensors PR #586): an empty tensor whose offset falls
+  // inside a real tensor's range passes the reference walk, since (0,0) sorts before (0,4).
+  std::vector<const TensorInfo*> nonempty;
+  for (const TensorInfo* t : sorted) {
+    if (t->nbytes() > 0) nonempty.push_back(t);
+  }
+  for (const TensorInfo* t : sorted) {
+    if (t->nbytes() != 0) continue;
+    auto after = std::upper_bound(nonempty.begin(), nonempty.end(), t->data_begin,
+                                  [](std::uint64_t x, const TensorInfo* u) { return x < u->data_begin; });
+    if (after == nonempty.begin()) continue;  // no real tensor starts at or before it
+    const TensorInfo* host = *(after - 1);
+    if (t->data_begin < host->data_end) {
+      add_problem(problems_, LoadProblemCode::zero_size_shared_offset, shard_.file, printable(t->name),
+                  {{"other", printable(host->name)}, {"offset", std::to_string(t->data_begin)}});
+    }
+  }
+}
+
+void EntryCollector::check_order_and_alignment() {
+  for (std::size_t i = 1; i < shard_.tensors.size(); ++i) {
+    const TensorInfo& prev = shard_.tensors[i - 1];
+    const TensorInfo& cur = shard_.tensors[i];
+    if (cur.data_begin < prev.data_begin) {
+      add_problem(problems_, LoadProblemCode::header_unsorted, shard_.file, printable(cur.name),
+                  {{"previous", printable(prev.name)}});
+      break;  // one note per shard is enough
+    }
+  }
+  for (const TensorInfo& t : shard_.tensors) {
+    std::uint64_t align = static_cast<std::uint64_t>(std::max(1, bit_width(t.dtype) / 8));
+    std::uint64_t absolute = shard_.data_start() + t.data_begin;
+    if (t.nbytes() > 0 && absolute % align != 0) {
+      add_problem(problems_, LoadProblemCode::data_unaligned, shard_.file, printable(t.name),
+                  {{"offset", std::to_string(absolute)}, {"alignment", std::to_string(align)}});
+      break;
+    }
+  }
+}
+
+}  // namespace ckptlint

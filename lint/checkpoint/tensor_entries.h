@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+// Validation of the tensor entries of one safetensors header, and of how their byte ranges
+// tile the data section (Metadata::validate in huggingface/safetensors, plus the checks
+// the reference skips: duplicate keys, suspicious names, zero-size tensors inside others).
+#pragma once
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "checkpoint/byte_source.h"
+#include "checkpoint/json_stream.h"
+#include "ckptlint/checkpoint.h"
+
+namespace ckptlint {
+
+class EntryCollector {
+ public:
+  EntryCollector(Shard& shard, const ByteSource& source, std::vector<LoadProblem>& problems)
+      : shard_(shard), source_(source), problems_(problems) {}
+
+  /// One top-level member of the header, in file order.
+  void add(std::string&& key, JValue&& value);
+  /// Checks that need every entry: duplicates, names, coverage of the data section.
+  void finish();
+
+ private:
+  void add_metadata(JValue&& value);
+  void check_names();
+  void check_coverage();
+  void check_zero_size(const std::vector<const TensorInfo*>& sorted);
+  void check_order_and_alignment();
+  std::string describe(const TensorInfo& t) const;
+
+  Shard& shard_;
+  const ByteSource& source_;
+  std::vector<LoadProblem>& problems_;
+  bool metadata_seen_ = false;
+  // First position of each name in shard_.tensors, to report duplicates against it.
+  std::unordered_map<std::string, std::size_t> first_;
+};
+
+}  // namespace ckptlint

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cli/options.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+
+namespace ckptlint {
+namespace {
+
+void split_into(const std::string& value, std::vector<std::string>& out) {
+  std::size_t start = 0;
+  while (start <= value.size()) {
+    std::size_t comma = value.find(',', start);
+    std::string part = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!part.empty()) out.push_back(part);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+}
+
+}  // namespace
+
+const char* usage() {
+  return R"(ckptlint - checkpoint consistency linter for safetensors models and LoRA adapters
+
+Usage:
+  ckptlint check PATH [options]       lint a checkpoint directory, a .safetensors file or an adapter
+  ckptlint rules [ID] [options]       list the rules, or explain one
+  ckptlint --version | --help
+
+Options:
+  --format text|json     report format (default: text)
+  --output FILE          write the report to FILE instead of standard output
+  --rules DIR            load extra YAML rule packs from DIR (repeatable)
+  --select RULES         run only these rules: ids, globs ('index-*') or classes (repeatable, comma-separated)
+  --ignore RULES         leave these rules out (same forms as --select)
+  --fail-on LEVEL        exit 1 when a finding is at or above LEVEL: error, warning, info (default: error)
+  --no-values            header checks only (skip value scans)
+  --no-progress          never draw a progress bar
+  --jobs N               worker threads (default: all cores)
+  --quiet                findings only, without help lines or summary
+  --verbose              diagnostics on standard error
+  --version              print the version
+  --help                 print this help
+
+Exit codes:
+  0  no finding at or above --fail-on
+  1  findings at or above --fail-on
+  2  usage error, bad rule file, internal error, or nothing could be read
+)";
+}
+
+std::optional<Options> parse_options(int argc, char** argv, std::string& error) {
+  Options o;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&](const char* name) -> std::optional<std::string> {
+      if (i + 1 >= args.size()) {
+        error = fmt::format("{} needs a value", name);
+        return std::nullopt;
+      }
+      return args[++i];
+    };
+    if (a == "--help" || a == "-h") {
+      o.command = "help";
+      return o;
+    }
+    if (a == "--version" || a == "-V") {
+      o.command = "version";
+      return o;
+    }
+    if (a == "--format") {
+      auto v = value("--format");
+      if (!v) return std::nullopt;
+      if (*v != "text" && *v != "json") {
+        error = fmt::format("unknown format '{}' (text or json)", *v);
+        return std::nullopt;
+      }
+      o.format = *v;
+    } else if (a == "--output" || a == "-o") {
+      auto v = value("--output");
+      if (!v) return std::nullopt;
+      o.output = *v;
+    } else if (a == "--rules") {
+      auto v = value("--rules");
+      if (!v) return std::nullopt;
+      o.rule_dirs.push_back(*v);
+    } else if (a == "--select" || a == "--ignore") {
+      auto v = value(a.c_str());
+      if (!v) return std::nullopt;
+      split_into(*v, a == "--select" ? o.select : o.ignore);
+    } else if (a == "--fail-on") {
+      auto v = value("--fail-on");
+      if (!v) return std::nullopt;
+      auto s = severity_from_string(*v);
+      if (!s) {
+        error = fmt::format("unknown level '{}' for --fail-on (error, warning or info)", *v);
+        return std::nullopt;
+      }
+      o.fail_on = *s;
+    } else if (a == "--jobs" || a == "-j") {
+      auto v = value("--jobs");
+      if (!v) return std::nullopt;
+      auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), o.jobs);
+      if (ec != std::errc() || ptr != v->data() + v->size() || o.jobs < 1) {
+        error = fmt::format("--jobs needs a positive integer, not '{}'", *v);
+        return std::nullopt;
+      }
+    } else if (a == "--quiet" || a == "-q") {
+      o.quiet = true;
+    } else if (a == "--verbose" || a == "-v") {
+      o.verbose = true;
+    } else if (a == "--no-values") {
+      o.no_values = true;
+    } else if (a == "--no-progress") {
+      o.no_progress = true;
+    } else if (a.size() > 1 && a[0] == '-') {
+      error = fmt::format("unknown option '{}'", a);
+      return std::nullopt;
+    } else if (o.command.empty()) {
+      o.command = a;
+    } else {
+      o.positional.push_back(a);
+    }
+  }
+  if (o.command.empty()) {
+    error = "no command given";
+    return std::nullopt;
+  }
+  if (o.command != "check" && o.command != "rules") {
+    error = fmt::format("unknown command '{}'", o.command);
+    return std::nullopt;
+  }
+  if (o.command == "check" && o.positional.size() != 1) {
+    error = "check takes exactly one PATH";
+    return std::nullopt;
+  }
+  if (o.command == "rules" && o.positional.size() > 1) {
+    error = "rules takes at most one rule id";
+    return std::nullopt;
+  }
+  return o;
+}
+
+}  // namespace ckptlint

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+// Command-line parsing: the whole grammar of `ckptlint` in one place.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ckptlint/finding.h"
+
+namespace ckptlint {
+
+struct Options {
+  std::string command;                 ///< check, rules, help, version
+  std::vector<std::string> positional; ///< PATH for check, ID for rules
+  std::string format = "text";         ///< text | json
+  std::string output;                  ///< file to write the report to ("" = stdout)
+  std::vector<std::string> rule_dirs;  ///< --rules DIR (repeatable), added to the built-in packs
+  std::vector<std::string> select;     ///< --select (repeatable, comma-separated)
+  std::vector<std::string> ignore;     ///< --ignore (repeatable, comma-separated)
+  Severity fail_on = Severity::error;
+  bool quiet = false;
+  bool verbose = false;
+  bool no_values = false;
+  bool no_progress = false;
+  int jobs = 0;                        ///< 0 = all cores
+};
+
+/// Parses argv; on a usage error returns nothing and sets `error`.
+std::optional<Options> parse_options(int argc, char** argv, std::string& error);
+
+/// The text of `ckptlint --help`.
+const char* usage();
+
+}  // namespace ckptlint

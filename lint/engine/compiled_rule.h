@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: Apache-2.0
+// A rule ready to run: its metadata, its primitive and its parsed templates.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ckptlint/rule.h"
+#include "primitives/primitive.h"
+#include "rules/expr.h"
+#include "rules/message_template.h"
+
+namespace ckptlint {
+
+struct CompiledRule {
+  Rule rule;
+  std::unique_ptr<Primitive> primitive;
+  MessageTemplate message;
+  Expr when;                                       ///< applies-to.when; empty: always
+  std::vector<std::pair<std::string, Expr>> lets;  ///< `let:` variables, evaluated in order
+};
+
+}  // namespace ckptlint

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <tuple>
+
+#include "ckptlint/report.h"
+#include "ckptlint/rule.h"
+
+namespace ckptlint {
+namespace {
+
+constexpr std::array<const char*, 3> kSeverities = {"info", "warning", "error"};
+constexpr std::array<const char*, 12> kClasses = {
+    "corrupt-file",   "shard-index",   "quant-metadata", "mixed-quantization", "stale-config",   "key-naming",
+    "kv-sharing",     "ple-quantized", "adapter-scale",  "adapter-mismatch",   "non-finite",     "fuse-drift",
+};
+
+}  // namespace
+
+const char* to_string(Severity severity) { return kSeverities[static_cast<std::size_t>(severity)]; }
+const char* to_string(FailureClass failure_class) { return kClasses[static_cast<std::size_t>(failure_class)]; }
+
+std::optional<Severity> severity_from_string(const std::string& name) {
+  for (std::size_t i = 0; i < kSeverities.size(); ++i) {
+    if (name == kSeverities[i]) return static_cast<Severity>(i);
+  }
+  return std::nullopt;
+}
+
+std::optional<FailureClass> failure_class_from_string(const std::string& name) {
+  for (std::size_t i = 0; i < kClasses.size(); ++i) {
+    if (name == kClasses[i]) return static_cast<FailureClass>(i);
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> failure_class_names() { return {kClasses.begin(), kClasses.end()}; }
+
+std::string to_string(const RuleError& error) {
+  return fmt::format("{}:{}:{}: {}", error.file, error.line, error.column, error.message);
+}
+
+void sort_findings(std::vector<Finding>& findings) {
+  std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+    return std::tie(a.location.file, a.location.tensor, a.rule_id, a.message) <
+           std::tie(b.location.file, b.location.tensor, b.rule_id, b.message);
+  });
+}
+
+std::size_t count(const Report& report, Severity severity) {
+  return static_cast<std::size_t>(std::count_if(report.findings.begin(), report.findings.end(),
+                                                [&](const Finding& f) { return f.severity == severity; }));
+}
+
+bool fails(const Report& report) {
+  return std::any_of(report.findings.begin(), report.findings.end(),
+                     [&](const Finding& f) { return f.severity >= report.fail_on; });
+}
+
+int exit_code(const Report& report) { return fails(report) ? 1 : 0; }
+
+}  // namespace ckptlint

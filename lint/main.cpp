@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: Apache-2.0
+// CLI only: parse arguments, call load/run/write, return the exit code.
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+
+#include "cli/options.h"
+#include "ckptlint/lint.h"
+#include "ckptlint/load.h"
+#include "ckptlint/reporters.h"
+
+namespace ckptlint {
+namespace {
+
+constexpr int kToolError = 2;
+
+int write_report(const Options& o, const Report& report) {
+  std::ofstream file;
+  if (!o.output.empty()) {
+    file.open(o.output);
+    if (!file) {
+      fmt::print(stderr, "ckptlint: cannot write '{}'\n", o.output);
+      return kToolError;
+    }
+  }
+  std::ostream& out = o.output.empty() ? std::cout : file;
+  if (o.format == "json") write_json(out, report);
+  else write_text(out, report, TextOptions{o.quiet});
+  out.flush();
+  return out ? 0 : kToolError;
+}
+
+void explain_rule(const Rule& r) {
+  fmt::print("{}\n  class:     {}\n  severity:  {}\n  summary:   {}\n  message:   {}\n  help:      {}\n  primitive: {}{}\n",
+             r.id, to_string(r.failure_class), to_string(r.severity), r.summary, r.message, r.help, r.primitive,
+             r.with.empty() ? "" : " " + r.with);
+  if (!r.model_types.empty() || !r.layouts.empty() || !r.kinds.empty() || !r.when.empty()) {
+    fmt::print("  applies to:");
+    if (!r.model_types.empty()) fmt::print(" model_type {}", fmt::join(r.model_types, "|"));
+    if (!r.layouts.empty()) fmt::print(" layout {}", fmt::join(r.layouts, "|"));
+    if (!r.kinds.empty()) fmt::print(" kind {}", fmt::join(r.kinds, "|"));
+    if (!r.when.empty()) fmt::print(" when {}", r.when);
+    fmt::print("\n");
+  }
+  if (!r.enabled_by_default) fmt::print("  enabled:   only when selected (--select {})\n", r.id);
+  for (const std::string& ref : r.references) fmt::print("  see:       {}\n", ref);
+  fmt::print("  source:    {}\n", r.source);
+}
+
+int run(int argc, char** argv) {
+  std::string error;
+  std::optional<Options> parsed = parse_options(argc, argv, error);
+  if (!parsed) {
+    fmt::print(stderr, "ckptlint: {}\n\n{}", error, usage());
+    return kToolError;
+  }
+  const Options& o = *parsed;
+  if (o.command == "help") {
+    fmt::print("{}", usage());
+    return 0;
+  }
+  if (o.command == "version") {
+    fmt::print("ckptlint {}\n", version());
+    return 0;
+  }
+  auto logger = spdlog::stderr_color_mt("ckptlint");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(o.verbose ? spdlog::level::debug : spdlog::level::warn);
+
+  auto start = std::chrono::steady_clock::now();
+  std::vector<std::string> dirs = {default_rules_dir(argv[0])};
+  dirs.insert(dirs.end(), o.rule_dirs.begin(), o.rule_dirs.end());
+  std::vector<RuleError> rule_errors;
+  RuleSet rules = load_rules(dirs, rule_errors);
+  if (!rule_errors.empty()) {
+    for (const RuleError& e : rule_errors) fmt::print(stderr, "{}\n", to_string(e));
+    fmt::print(stderr, "ckptlint: {} problem{} in rule files\n", rule_errors.size(), rule_errors.size() == 1 ? "" : "s");
+    return kToolError;
+  }
+  spdlog::debug("loaded {} rules from {}", rules.size(), fmt::join(dirs, ", "));
+
+  if (o.command == "rules") {
+    if (o.positional.empty()) {
+      for (const Rule* r : rules.rules()) {
+        fmt::print("{:<34} {:<8} {:<18} {}{}\n", r->id, to_string(r->severity), to_string(r->failure_class), r->summary,
+                   r->enabled_by_default ? "" : " (opt-in)");
+      }
+      return 0;
+    }
+    const Rule* r = rules.find(o.positional[0]);
+    if (r == nullptr) {
+      fmt::print(stderr, "ckptlint: no rule '{}'\n", o.positional[0]);
+      return kToolError;
+    }
+    explain_rule(*r);
+    return 0;
+  }
+
+  Checkpoint ck;
+  if (!load_checkpoint(o.positional[0], ck, error)) {
+    fmt::print(stderr, "ckptlint: {}\n", error);
+    return kToolError;
+  }
+  spdlog::debug("read {} safetensors file(s), {} load problem(s)", ck.shards.size(), ck.problems.size());
+  Report report = run_rules(ck, rules, RunOptions{o.select, o.ignore, o.fail_on});
+  auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  spdlog::debug("{} rules run, {} findings, {:.1f} ms", report.rules_run, report.findings.size(), ms);
+  if (int rc = write_report(o, report); rc != 0) return rc;
+  return exit_code(report);
+}
+
+}  // namespace
+}  // namespace ckptlint
+
+int main(int argc, char** argv) {
+  try {
+    return ckptlint::run(argc, argv);
+  } catch (const std::exception& e) {
+    // Input never throws by design; reaching this is a bug in ckptlint, reported as exit 2.
+    fmt::print(stderr, "ckptlint: internal error: {}\n", e.what());
+    return 2;
+  }
+}

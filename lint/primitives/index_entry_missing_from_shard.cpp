@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: Apache-2.0
+// The index says a tensor lives in a shard whose header does not have it (huggingface_hub
+// #4725: `mtp.fc.weight` listed but absent; loaders that trust the index fail late).
+#include <unordered_map>
+#include <unordered_set>
+
+#include "primitives/index_view.h"
+#include "primitives/primitive.h"
+
+namespace ckptlint {
+namespace {
+
+class IndexEntryMissingFromShard final : public Primitive {
+ public:
+  std::vector<std::string> fact_names() const override { return {"tensor", "shard", "file"}; }
+  void run(const RunContext& context, std::vector<Match>& out) const override {
+    const Checkpoint& ck = context.checkpoint;
+    const nlohmann::json* map = weight_map(ck);
+    if (map == nullptr) return;
+    // Every name each readable shard declares, malformed entries included.
+    std::unordered_map<std::string_view, std::unordered_set<std::string_view>> names;
+    for (const Shard& s : ck.shards) {
+      if (!s.readable) continue;
+      auto& set = names[s.file];
+      for (const std::string& n : s.all_names) set.insert(n);
+    }
+    for (const auto& [tensor, file] : map->items()) {
+      if (!file.is_string()) continue;
+      const Shard* shard = find_shard(ck, file.get<std::string>());
+      // A missing or unreadable shard has its own finding; its tensors are unknown.
+      if (shard == nullptr || !shard->readable) continue;
+      if (names[shard->file].count(tensor) != 0) continue;
+      Match m;
+      m.location = {ck.index->file, tensor, "/weight_map/" + tensor, std::nullopt};
+      m.related.push_back(Location{shard->file, "", "", std::nullopt});
+      m.facts = {{"tensor", tensor}, {"shard", shard->file}, {"file", ck.index->file}};
+      out.push_back(std::move(m));
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Primitive> make_index_entry_missing_from_shard(PrimitiveArgs& with) {
+  with.allow_only({});
+  return std::make_unique<IndexEntryMissingFromShard>();
+}
+
+}  // namespace ckptlint

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+// The same tensor name in two files: which copy a loader keeps depends on file order
+// (mlx-swift-lm: later file wins; mlx-lm: dict update order).
+#include <fmt/format.h>
+
+#include <map>
+
+#include "primitives/primitive.h"
+
+namespace ckptlint {
+namespace {
+
+class TensorInSeveralShards final : public Primitive {
+ public:
+  std::vector<std::string> fact_names() const override { return {"tensor", "file", "files", "count"}; }
+  void run(const RunContext& context, std::vector<Match>& out) const override {
+    std::map<std::string_view, std::vector<const Shard*>> owners;
+    for (const Shard& shard : context.checkpoint.shards) {
+      for (const TensorInfo& t : shard.tensors) {
+        auto& list = owners[t.name];
+        // A duplicate inside one header is tensor-duplicate's finding.
+        if (list.empty() || list.back() != &shard) list.push_back(&shard);
+      }
+    }
+    for (const auto& [name, shards] : owners) {
+      if (shards.size() < 2) continue;
+      std::string files;
+      Match m;
+      for (const Shard* s : shards) {
+        files += (files.empty() ? "" : ", ") + s->file;
+        if (s != shards.front()) m.related.push_back(Location{s->file, std::string(name), "", std::nullopt});
+      }
+      m.location = {shards.front()->file, std::string(name), "", std::nullopt};
+      m.facts = {{"tensor", std::string(name)}, {"file", shards.front()->file}, {"files", files},
+                 {"count", std::to_string(shards.size())}};
+      out.push_back(std::move(m));
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Primitive> make_tensor_in_several_shards(PrimitiveArgs& with) {
+  with.allow_only({});
+  return std::make_unique<TensorInSeveralShards>();
+}
+
+}  // namespace ckptlint

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+// A shard holds a tensor the index does not list (or lists under another shard): glob
+// loaders (mlx-lm) load it, index loaders (transformers, mlx-vlm) never see it.
+#include "primitives/index_view.h"
+#include "primitives/primitive.h"
+
+namespace ckptlint {
+namespace {
+
+class TensorMissingFromIndex final : public Primitive {
+ public:
+  std::vector<std::string> fact_names() const override { return {"tensor", "file", "indexed_shard"}; }
+  void run(const RunContext& context, std::vector<Match>& out) const override {
+    const Checkpoint& ck = context.checkpoint;
+    const nlohmann::json* map = weight_map(ck);
+    if (map == nullptr) return;
+    for (const Shard& shard : ck.shards) {
+      // Files the index never names are stray files: that rule covers them whole.
+      if (!indexed(*map, shard.file)) continue;
+      for (const TensorInfo& t : shard.tensors) {
+        auto it = map->find(t.name);
+        std::string listed = it != map->end() && it->is_string() ? it->get<std::string>() : "";
+        if (listed == shard.file) continue;
+        Match m;
+        m.location = {shard.file, t.name, "", std::nullopt};
+        m.related.push_back(Location{ck.index->file, "", "/weight_map", std::nullopt});
+        m.facts = {{"tensor", t.name}, {"file", shard.file}, {"indexed_shard", listed.empty() ? "none" : listed}};
+        out.push_back(std::move(m));
+      }
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Primitive> make_tensor_missing_from_index(PrimitiveArgs& with) {
+  with.allow_only({});
+  return std::make_unique<TensorMissingFromIndex>();
+}
+
+}  // namespace ckptlint

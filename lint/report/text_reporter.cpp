@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: Apache-2.0
+// Human output. Findings of one rule that differ only by a layer index are folded into one
+// line with the layer ranges (as transformers' load report does): "layers 24-41: ...".
+#include <fmt/format.h>
+
+#include <map>
+#include <regex>
+#include <set>
+
+#include "ckptlint/reporters.h"
+
+namespace ckptlint {
+namespace {
+
+// A finding with its first "layers.<N>." replaced by "layers.{N}.", and the N.
+struct Keyed {
+  std::string key;
+  long layer = -1;
+};
+
+Keyed layer_key(const std::string& text) {
+  static const std::regex kLayer(R"(layers\.(\d{1,6})\.)");
+  std::smatch m;
+  if (!std::regex_search(text, m, kLayer)) return {text, -1};
+  return {m.prefix().str() + "layers.{N}." + m.suffix().str(), std::stol(m[1].str())};
+}
+
+// "0-3, 7, 9-12" from a sorted set.
+std::string ranges(const std::set<long>& layers) {
+  std::string out;
+  auto it = layers.begin();
+  while (it != layers.end()) {
+    long start = *it, end = *it;
+    for (++it; it != layers.end() && *it == end + 1; ++it) end = *it;
+    out += (out.empty() ? "" : ", ") + (start == end ? std::to_string(start) : fmt::format("{}-{}", start, end));
+  }
+  return out;
+}
+
+struct Group {
+  const Finding* first = nullptr;
+  std::set<long> layers;
+  std::size_t count = 0;
+};
+
+}  // namespace
+
+void write_text(std::ostream& out, const Report& report, const TextOptions& options) {
+  if (!options.quiet) {
+    std::string what = report.target.kind;
+    if (!report.target.family.empty()) what += ", " + report.target.family;
+    if (report.target.layout != "unknown" && !report.target.layout.empty()) what += ", " + report.target.layout + " layout";
+    out << fmt::format("ckptlint {}: {} ({})\n\n", version(), report.target.path, what);
+  }
+  // Group in report order; the group shows where its first finding is.
+  std::vector<std::string> order;
+  std::map<std::string, Group> groups;
+  for (const Finding& f : report.findings) {
+    Keyed k = layer_key(f.message);
+    std::string key = f.rule_id + "\x1f" + f.location.file + "\x1f" + k.key;
+    auto [it, inserted] = groups.try_emplace(key);
+    if (inserted) {
+      order.push_back(key);
+      it->second.first = &f;
+    }
+    ++it->second.count;
+    if (k.layer >= 0) it->second.layers.insert(k.layer);
+  }
+  for (const std::string& key : order) {
+    const Group& g = groups[key];
+    const Finding& f = *g.first;
+    std::string message = f.message;
+    if (g.count > 1 && g.layers.size() == g.count) {
+      message = fmt::format("layers {}: {}", ranges(g.layers), layer_key(f.message).key);
+    } else if (g.count > 1) {
+      message = fmt::format("{} (and {} more like it)", f.message, g.count - 1);
+    }
+    out << fmt::format("{}[{}] {}: {}: {}\n", to_string(f.severity), f.rule_id, to_string(f.failure_class),
+                       f.location.file, message);
+    if (!options.quiet && !f.help.empty()) out << fmt::format("    help: {}\n", f.help);
+  }
+  if (options.quiet) return;
+  if (!report.findings.empty()) out << "\n";
+  std::size_t e = count(report, Severity::error), w = count(report, Severity::warning), i = count(report, Severity::info);
+  out << fmt::format("{} error{}, {} warning{}, {} info in {} file{} ({} rules run): {}\n", e, e == 1 ? "" : "s", w,
+                     w == 1 ? "" : "s", i, report.files_read, report.files_read == 1 ? "" : "s", report.rules_run,
+                     fails(report) ? "fail" : "pass");
+}
+
+}  // namespace ckptlint

@@ -1,0 +1,487 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "rules/expr.h"
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <cmath>
+
+#include "util/checked.h"
+
+namespace ckptlint {
+
+using json = nlohmann::json;
+
+struct ExprNode {
+  enum class Op : std::uint8_t {
+    literal, name, member, index, call, list, neg, not_, and_, or_, cond, coalesce,
+    add, sub, mul, div, mod, eq, ne, lt, le, gt, ge, in,
+  };
+  Op op = Op::literal;
+  json value;                                   // literal
+  std::string text;                             // name, member name, function name
+  std::vector<std::shared_ptr<const ExprNode>> kids;
+};
+
+namespace {
+
+using Node = std::shared_ptr<const ExprNode>;
+using Op = ExprNode::Op;
+
+constexpr int kMaxDepth = 64;
+
+Node make(Op op, std::vector<Node> kids = {}, std::string text = {}, json value = nullptr) {
+  auto n = std::make_shared<ExprNode>();
+  n->op = op;
+  n->kids = std::move(kids);
+  n->text = std::move(text);
+  n->value = std::move(value);
+  return n;
+}
+
+class Parser {
+ public:
+  explicit Parser(const std::string& s) : s_(s) {}
+
+  Node parse_all() {
+    Node n = expr();
+    skip();
+    if (ok() && pos_ != s_.size()) fail(fmt::format("unexpected '{}'", s_[pos_]));
+    return ok() ? n : nullptr;
+  }
+  std::string error_;
+  int column_ = 0;
+
+ private:
+  bool ok() const { return error_.empty(); }
+  void fail(const std::string& message) {
+    if (!ok()) return;
+    error_ = message;
+    column_ = static_cast<int>(pos_);
+  }
+  void skip() {
+    while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
+  }
+  bool eat(std::string_view token) {
+    skip();
+    if (s_.compare(pos_, token.size(), token) != 0) return false;
+    // Word operators must not be the prefix of a name ("order" is not "or" + "der").
+    bool word = std::isalpha(static_cast<unsigned char>(token[0]));
+    if (word && pos_ + token.size() < s_.size()) {
+      char next = s_[pos_ + token.size()];
+      if (std::isalnum(static_cast<unsigned char>(next)) || next == '_') return false;
+    }
+    pos_ += token.size();
+    return true;
+  }
+  Node guard(Node (Parser::*step)()) {
+    if (++depth_ > kMaxDepth) {
+      fail("expression nested too deeply");
+      return nullptr;
+    }
+    Node n = (this->*step)();
+    --depth_;
+    return n;
+  }
+
+  Node expr() {
+    Node c = guard(&Parser::or_expr);
+    if (ok() && eat("?")) {
+      Node a = guard(&Parser::expr);
+      if (!eat(":")) fail("expected ':' in 'condition ? a : b'");
+      Node b = guard(&Parser::expr);
+      return make(Op::cond, {c, a, b});
+    }
+    return c;
+  }
+  Node or_expr() {
+    Node n = and_expr();
+    while (ok() && eat("or")) n = make(Op::or_, {n, and_expr()});
+    return n;
+  }
+  Node and_expr() {
+    Node n = not_expr();
+    while (ok() && eat("and")) n = make(Op::and_, {n, not_expr()});
+    return n;
+  }
+  Node not_expr() {
+    if (eat("not")) return make(Op::not_, {guard(&Parser::not_expr)});
+    return cmp();
+  }
+  Node cmp() {
+    Node n = coalesce();
+    static const std::pair<const char*, Op> kOps[] = {{"==", Op::eq}, {"!=", Op::ne}, {"<=", Op::le}, {">=", Op::ge},
+                                                       {"<", Op::lt},  {">", Op::gt},  {"in", Op::in}};
+    for (const auto& [tok, op] : kOps) {
+      if (ok() && eat(tok)) return make(op, {n, coalesce()});
+    }
+    return n;
+  }
+  Node coalesce() {
+    Node n = sum();
+    while (ok() && eat("??")) n = make(Op::coalesce, {n, sum()});
+    return n;
+  }
+  Node sum() {
+    Node n = product();
+    while (ok()) {
+      if (eat("+")) n = make(Op::add, {n, product()});
+      else if (eat("-")) n = make(Op::sub, {n, product()});
+      else break;
+    }
+    return n;
+  }
+  Node product() {
+    Node n = unary();
+    while (ok()) {
+      if (eat("*")) n = make(Op::mul, {n, unary()});
+      else if (eat("/")) n = make(Op::div, {n, unary()});
+      else if (eat("%")) n = make(Op::mod, {n, unary()});
+      else break;
+    }
+    return n;
+  }
+  Node unary() {
+    if (eat("-")) return make(Op::neg, {guard(&Parser::unary)});
+    return postfix();
+  }
+  Node postfix() {
+    Node n = primary();
+    while (ok()) {
+      if (eat(".")) {
+        std::string name = identifier();
+        if (name.empty()) fail("expected a key name after '.'");
+        n = make(Op::member, {n}, name);
+      } else if (eat("[")) {
+        Node i = guard(&Parser::expr);
+        if (!eat("]")) fail("expected ']'");
+        n = make(Op::index, {n, i});
+      } else {
+        break;
+      }
+    }
+    return n;
+  }
+  std::string identifier() {
+    skip();
+    std::size_t start = pos_;
+    while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '_')) ++pos_;
+    if (start < s_.size() && std::isdigit(static_cast<unsigned char>(s_[start]))) {
+      pos_ = start;
+      return "";
+    }
+    return s_.substr(start, pos_ - start);
+  }
+  std::vector<Node> args(char close) {
+    std::vector<Node> out;
+    if (eat(std::string(1, close))) return out;
+    do {
+      out.push_back(guard(&Parser::expr));
+    } while (ok() && eat(","));
+    if (!eat(std::string(1, close))) fail(fmt::format("expected '{}'", close));
+    return out;
+  }
+  Node primary() {
+    skip();
+    if (pos_ >= s_.size()) {
+      fail("unexpected end of expression");
+      return nullptr;
+    }
+    char c = s_[pos_];
+    if (std::isdigit(static_cast<unsigned char>(c))) return number();
+    if (c == '\'' || c == '"') return string_literal(c);
+    if (eat("(")) {
+      Node n = guard(&Parser::expr);
+      if (!eat(")")) fail("expected ')'");
+      return n;
+    }
+    if (eat("[")) return make(Op::list, args(']'));
+    std::string name = identifier();
+    if (name.empty()) {
+      fail(fmt::format("unexpected '{}'", c));
+      return nullptr;
+    }
+    if (name == "true") return make(Op::literal, {}, {}, true);
+    if (name == "false") return make(Op::literal, {}, {}, false);
+    if (name == "null") return make(Op::literal, {}, {}, nullptr);
+    if (eat("(")) {
+      static const char* kFunctions[] = {"len", "min", "max", "abs", "int", "str"};
+      bool known = false;
+      for (const char* f : kFunctions) known = known || name == f;
+      if (!known) {
+        pos_ -= name.size() + 1;
+        fail(fmt::format("unknown function '{}' (known: len, min, max, abs, int, str)", name));
+        return nullptr;
+      }
+      return make(Op::call, args(')'), name);
+    }
+    return make(Op::name, {}, name);
+  }
+  Node number() {
+    std::size_t start = pos_;
+    while (pos_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[pos_]))) ++pos_;
+    bool fractional = false;
+    if (pos_ + 1 < s_.size() && s_[pos_] == '.' && std::isdigit(static_cast<unsigned char>(s_[pos_ + 1]))) {
+      fractional = true;
+      ++pos_;
+      while (pos_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[pos_]))) ++pos_;
+    }
+    std::string lit = s_.substr(start, pos_ - start);
+    if (fractional) return make(Op::literal, {}, {}, std::strtod(lit.c_str(), nullptr));
+    errno = 0;
+    long long v = std::strtoll(lit.c_str(), nullptr, 10);
+    if (errno == ERANGE) {
+      pos_ = start;
+      fail("integer literal out of range");
+      return nullptr;
+    }
+    return make(Op::literal, {}, {}, static_cast<std::int64_t>(v));
+  }
+  Node string_literal(char quote) {
+    std::size_t start = ++pos_;
+    while (pos_ < s_.size() && s_[pos_] != quote) ++pos_;
+    if (pos_ >= s_.size()) {
+      pos_ = start - 1;
+      fail("unterminated string");
+      return nullptr;
+    }
+    std::string lit = s_.substr(start, pos_ - start);
+    ++pos_;
+    return make(Op::literal, {}, {}, lit);
+  }
+
+  const std::string& s_;
+  std::size_t pos_ = 0;
+  int depth_ = 0;
+};
+
+bool is_int(const json& v) { return v.is_number_integer(); }
+
+std::optional<std::int64_t> as_int(const json& v) {
+  if (v.is_number_unsigned()) {
+    auto u = v.get<std::uint64_t>();
+    if (u > static_cast<std::uint64_t>(INT64_MAX)) return std::nullopt;
+    return static_cast<std::int64_t>(u);
+  }
+  if (v.is_number_integer()) return v.get<std::int64_t>();
+  return std::nullopt;
+}
+
+json arith(Op op, const json& a, const json& b) {
+  if (!a.is_number() || !b.is_number()) {
+    if (op == Op::add && a.is_string() && b.is_string()) return a.get<std::string>() + b.get<std::string>();
+    return nullptr;
+  }
+  if (is_int(a) && is_int(b)) {
+    auto x = as_int(a), y = as_int(b);
+    if (!x || !y) return nullptr;
+    std::optional<std::int64_t> r;
+    switch (op) {
+      case Op::add: r = checked_add(*x, *y); break;
+      case Op::sub: r = checked_sub(*x, *y); break;
+      case Op::mul: r = checked_mul(*x, *y); break;
+      case Op::div:
+        if (*y == 0 || (*x == INT64_MIN && *y == -1)) return nullptr;
+        r = *x / *y;
+        break;
+      case Op::mod:
+        if (*y == 0 || (*x == INT64_MIN && *y == -1)) return nullptr;
+        r = *x % *y;
+        break;
+      default: return nullptr;
+    }
+    return r ? json(*r) : json(nullptr);
+  }
+  double x = a.get<double>(), y = b.get<double>(), r = 0;
+  switch (op) {
+    case Op::add: r = x + y; break;
+    case Op::sub: r = x - y; break;
+    case Op::mul: r = x * y; break;
+    case Op::div: if (y == 0) return nullptr; r = x / y; break;
+    case Op::mod: if (y == 0) return nullptr; r = std::fmod(x, y); break;
+    default: return nullptr;
+  }
+  return std::isfinite(r) ? json(r) : json(nullptr);
+}
+
+json compare(Op op, const json& a, const json& b) {
+  if (op == Op::eq || op == Op::ne) {
+    bool equal = (a.is_number() && b.is_number()) ? a.get<double>() == b.get<double>() : a == b;
+    return op == Op::eq ? equal : !equal;
+  }
+  if (op == Op::in) {
+    if (b.is_array()) {
+      for (const json& item : b) {
+        if (compare(Op::eq, a, item) == json(true)) return true;
+      }
+      return false;
+    }
+    if (b.is_object() && a.is_string()) return b.contains(a.get<std::string>());
+    if (b.is_string() && a.is_string()) return b.get<std::string>().find(a.get<std::string>()) != std::string::npos;
+    return nullptr;
+  }
+  int c = 0;
+  if (a.is_number() && b.is_number()) {
+    if (is_int(a) && is_int(b) && as_int(a) && as_int(b)) c = *as_int(a) < *as_int(b) ? -1 : *as_int(a) > *as_int(b);
+    else c = a.get<double>() < b.get<double>() ? -1 : a.get<double>() > b.get<double>();
+  } else if (a.is_string() && b.is_string()) {
+    c = a.get<std::string>().compare(b.get<std::string>());
+  } else {
+    return nullptr;
+  }
+  switch (op) {
+    case Op::lt: return c < 0;
+    case Op::le: return c <= 0;
+    case Op::gt: return c > 0;
+    case Op::ge: return c >= 0;
+    default: return nullptr;
+  }
+}
+
+json call(const std::string& f, const std::vector<json>& args) {
+  if (f == "len" && args.size() == 1) {
+    const json& v = args[0];
+    if (v.is_array() || v.is_object()) return static_cast<std::int64_t>(v.size());
+    if (v.is_string()) return static_cast<std::int64_t>(v.get<std::string>().size());
+    return nullptr;
+  }
+  if ((f == "min" || f == "max") && !args.empty()) {
+    json best = args[0];
+    for (const json& v : args) {
+      json less = compare(Op::lt, v, best);
+      if (less.is_null()) return nullptr;
+      if ((f == "min") == less.get<bool>() && v != best) best = v;
+    }
+    return best;
+  }
+  if (f == "abs" && args.size() == 1) {
+    if (auto i = as_int(args[0])) return *i == INT64_MIN ? json(nullptr) : json(*i < 0 ? -*i : *i);
+    if (args[0].is_number()) return std::fabs(args[0].get<double>());
+    return nullptr;
+  }
+  if (f == "int" && args.size() == 1) {
+    if (args[0].is_number_integer()) return args[0];
+    if (args[0].is_number_float()) {
+      double d = args[0].get<double>();
+      if (!std::isfinite(d) || std::fabs(d) > 9.2e18) return nullptr;
+      return static_cast<std::int64_t>(d);
+    }
+    if (args[0].is_boolean()) return args[0].get<bool>() ? 1 : 0;
+    return nullptr;
+  }
+  if (f == "str" && args.size() == 1) return render_value(args[0]);
+  return nullptr;
+}
+
+json eval_node(const ExprNode& n, const Scope& scope) {
+  auto kid = [&](std::size_t i) { return eval_node(*n.kids[i], scope); };
+  switch (n.op) {
+    case Op::literal: return n.value;
+    case Op::name: {
+      const json* v = scope.lookup(n.text);
+      return v ? *v : json(nullptr);
+    }
+    case Op::member: {
+      json base = kid(0);
+      if (!base.is_object()) return nullptr;
+      auto it = base.find(n.text);
+      return it == base.end() ? json(nullptr) : *it;
+    }
+    case Op::index: {
+      json base = kid(0), i = kid(1);
+      if (base.is_array()) {
+        auto k = as_int(i);
+        if (!k) return nullptr;
+        std::int64_t size = static_cast<std::int64_t>(base.size());
+        std::int64_t at = *k < 0 ? size + *k : *k;  // -1 is the last item
+        return at >= 0 && at < size ? base[static_cast<std::size_t>(at)] : json(nullptr);
+      }
+      if (base.is_object() && i.is_string()) {
+        auto it = base.find(i.get<std::string>());
+        return it == base.end() ? json(nullptr) : *it;
+      }
+      return nullptr;
+    }
+    case Op::call: {
+      std::vector<json> args;
+      for (std::size_t i = 0; i < n.kids.size(); ++i) args.push_back(kid(i));
+      return call(n.text, args);
+    }
+    case Op::list: {
+      json out = json::array();
+      for (std::size_t i = 0; i < n.kids.size(); ++i) out.push_back(kid(i));
+      return out;
+    }
+    case Op::neg: {
+      json v = kid(0);
+      if (auto i = as_int(v)) return *i == INT64_MIN ? json(nullptr) : json(-*i);
+      return v.is_number() ? json(-v.get<double>()) : json(nullptr);
+    }
+    case Op::not_: return !truthy(kid(0));
+    case Op::and_: return truthy(kid(0)) && truthy(kid(1));
+    case Op::or_: return truthy(kid(0)) || truthy(kid(1));
+    case Op::cond: return truthy(kid(0)) ? kid(1) : kid(2);
+    case Op::coalesce: {
+      json v = kid(0);
+      return v.is_null() ? kid(1) : v;
+    }
+    case Op::add: case Op::sub: case Op::mul: case Op::div: case Op::mod: return arith(n.op, kid(0), kid(1));
+    case Op::eq: case Op::ne: case Op::lt: case Op::le: case Op::gt: case Op::ge: case Op::in:
+      return compare(n.op, kid(0), kid(1));
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+const json* Scope::lookup(const std::string& name) const {
+  for (const Scope* s = this; s != nullptr; s = s->parent) {
+    for (auto it = s->vars.rbegin(); it != s->vars.rend(); ++it) {
+      if (it->first == name) return &it->second;
+    }
+    if (s->parent == nullptr && s->config != nullptr && s->config->is_object()) {
+      auto it = s->config->find(name);
+      if (it != s->config->end()) return &*it;
+    }
+  }
+  return nullptr;
+}
+
+std::optional<Expr> Expr::parse(const std::string& text, std::string& error, int& column) {
+  Parser p(text);
+  Node root = p.parse_all();
+  if (!root) {
+    error = p.error_.empty() ? "empty expression" : p.error_;
+    column = p.column_;
+    return std::nullopt;
+  }
+  Expr e;
+  e.root_ = root;
+  e.text_ = text;
+  return e;
+}
+
+json Expr::eval(const Scope& scope) const { return root_ ? eval_node(*root_, scope) : json(nullptr); }
+bool Expr::test(const Scope& scope) const { return truthy(eval(scope)); }
+
+bool truthy(const json& v) {
+  if (v.is_null()) return false;
+  if (v.is_boolean()) return v.get<bool>();
+  if (v.is_number()) return v.get<double>() != 0;
+  if (v.is_string()) return !v.get<std::string>().empty();
+  if (v.is_array() || v.is_object()) return !v.empty();
+  return false;
+}
+
+std::string render_value(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_null()) return "null";
+  if (v.is_array()) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + render_value(v[i]);
+    return out + "]";
+  }
+  return v.dump();
+}
+
+}  // namespace ckptlint

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: Apache-2.0
+// A small expression language for rule predicates over config values, e.g.
+//
+//   layer >= text_config.num_hidden_layers - (text_config.num_kv_shared_layers ?? 0)
+//   len(text_config.layer_types) != text_config.num_hidden_layers
+//
+// Values are JSON values (null, bool, integer, float, string, list, object). Grammar, lowest
+// precedence first:
+//
+//   expr     := or ('?' expr ':' expr)?
+//   or       := and ('or' and)*            and := not ('and' not)*      not := 'not' not | cmp
+//   cmp      := coalesce (('=='|'!='|'<'|'<='|'>'|'>='|'in') coalesce)?
+//   coalesce := sum ('??' sum)*            sum := product (('+'|'-') product)*
+//   product  := unary (('*'|'/'|'%') unary)*                            unary := '-' unary | postfix
+//   postfix  := primary ('.' name | '[' expr ']')*
+//   primary  := integer | float | 'string' | "string" | true | false | null | name
+//             | name '(' args ')' | '(' expr ')' | '[' args ']'
+//
+// A name is a variable of the rule (`let:` or a primitive's capture) or else a top-level
+// config key. Missing keys, out-of-range indices, type mismatches, integer overflow and
+// division by zero all yield null ("undefined"), which is falsy; `a ?? b` picks b when a is
+// null. Functions: len, min, max, abs, int, str. Expressions are evaluated, never executed.
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace ckptlint {
+
+struct ExprNode;
+
+/// Variables visible to an expression, innermost first; unresolved names fall back to `config`.
+struct Scope {
+  const nlohmann::json* config = nullptr;  ///< config.json, or nullptr
+  std::vector<std::pair<std::string, nlohmann::json>> vars;
+  const Scope* parent = nullptr;
+
+  /// The value of `name`, or nullptr if neither a variable nor a config key.
+  const nlohmann::json* lookup(const std::string& name) const;
+};
+
+/// A parsed expression; cheap to copy and safe to evaluate concurrently.
+class Expr {
+ public:
+  Expr() = default;
+  /// Parses `text`; on error returns nothing and sets `error` and the 0-based `column`.
+  static std::optional<Expr> parse(const std::string& text, std::string& error, int& column);
+
+  /// Evaluates against a scope. Never throws.
+  nlohmann::json eval(const Scope& scope) const;
+  /// eval() interpreted as a condition: null and false are false.
+  bool test(const Scope& scope) const;
+  const std::string& text() const { return text_; }
+  bool empty() const { return root_ == nullptr; }
+
+ private:
+  std::shared_ptr<const ExprNode> root_;
+  std::string text_;
+};
+
+/// Truthiness used by conditions: null, false, 0, "" and [] are false.
+bool truthy(const nlohmann::json& value);
+
+/// Renders a value for messages: strings bare, numbers plainly, lists as [a, b].
+std::string render_value(const nlohmann::json& value);
+
+}  // namespace ckptlint

@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: Apache-2.0
+// YAML rule files -> CompiledRule. Every problem becomes a RuleError with file:line:column;
+// all of them are collected before giving up.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <regex>
+#include <set>
+
+#include "ckptlint/load.h"
+#include "engine/compiled_rule.h"
+
+namespace ckptlint {
+namespace fs = std::filesystem;
+namespace {
+
+const std::set<std::string> kRuleKeys = {"id",   "class",     "severity", "summary", "message", "help",
+                                         "references", "primitive", "with", "applies-to", "let", "enabled"};
+const std::set<std::string> kAppliesToKeys = {"model-type", "layout", "kind", "when"};
+
+class RuleFileReader {
+ public:
+  RuleFileReader(std::string file, std::vector<RuleError>& errors) : file_(std::move(file)), errors_(errors) {}
+
+  std::shared_ptr<const CompiledRule> read() {
+    YAML::Node root;
+    try {
+      root = YAML::LoadFile(file_);
+    } catch (const YAML::Exception& e) {
+      errors_.push_back(RuleError{file_, e.mark.line + 1, e.mark.column + 1, e.msg});
+      return nullptr;
+    }
+    if (!root.IsMap()) {
+      error(root, "a rule file must be a mapping of rule fields");
+      return nullptr;
+    }
+    std::size_t before = errors_.size();
+    auto compiled = std::make_shared<CompiledRule>();
+    Rule& r = compiled->rule;
+    r.source = file_;
+    for (const auto& kv : root) {
+      std::string key = kv.first.Scalar();
+      if (kRuleKeys.count(key) == 0) error(kv.first, fmt::format("unknown key '{}'", key));
+    }
+    r.id = scalar(root, "id", true);
+    std::string stem = fs::path(file_).stem().string();
+    static const std::regex kKebab("[a-z0-9]+(-[a-z0-9]+)*");
+    if (!r.id.empty() && !std::regex_match(r.id, kKebab)) error(root["id"], fmt::format("id '{}' is not kebab-case", r.id));
+    if (!r.id.empty() && r.id != stem) error(root["id"], fmt::format("id '{}' differs from the file name '{}'", r.id, stem));
+    std::string cls = scalar(root, "class", true);
+    if (auto c = failure_class_from_string(cls)) {
+      r.failure_class = *c;
+    } else if (!cls.empty()) {
+      std::string all;
+      for (const std::string& n : failure_class_names()) all += (all.empty() ? "" : ", ") + n;
+      error(root["class"], fmt::format("unknown class '{}' (one of: {})", cls, all));
+    }
+    std::string sev = scalar(root, "severity", true);
+    if (auto s = severity_from_string(sev)) r.severity = *s;
+    else if (!sev.empty()) error(root["severity"], fmt::format("unknown severity '{}' (error, warning or info)", sev));
+    r.summary = scalar(root, "summary", true);
+    r.message = scalar(root, "message", true);
+    r.help = scalar(root, "help", true);
+    r.references = list(root, "references");
+    r.enabled_by_default = scalar(root, "enabled", false, "true") == "true";
+    read_lets(root["let"], *compiled);
+    read_applies_to(root["applies-to"], *compiled);
+    r.primitive = scalar(root, "primitive", true);
+    YAML::Node with = root["with"];
+    if (with.IsDefined() && !with.IsNull()) {
+      YAML::Emitter e;
+      e << YAML::Flow << with;
+      r.with = e.c_str();
+    }
+    if (!r.primitive.empty()) {
+      if (PrimitiveFactory make = find_primitive(r.primitive)) {
+        PrimitiveArgs args(with, file_, errors_);
+        compiled->primitive = make(args);
+      } else {
+        error(root["primitive"], fmt::format("unknown primitive '{}'", r.primitive));
+      }
+    }
+    read_message(root["message"], *compiled);
+    if (errors_.size() != before || !compiled->primitive) return nullptr;
+    return compiled;
+  }
+
+ private:
+  void error(const YAML::Node& at, const std::string& message) {
+    YAML::Mark m = at.IsDefined() ? at.Mark() : YAML::Mark();
+    errors_.push_back(RuleError{file_, at.IsDefined() ? m.line + 1 : 1, at.IsDefined() ? m.column + 1 : 1, message});
+  }
+
+  std::string scalar(const YAML::Node& map, const char* key, bool required, const std::string& fallback = "") {
+    YAML::Node v = map[key];
+    if (!v.IsDefined() || v.IsNull()) {
+      if (required) error(map, fmt::format("missing required key '{}'", key));
+      return fallback;
+    }
+    if (!v.IsScalar()) {
+      error(v, fmt::format("'{}' must be a string", key));
+      return fallback;
+    }
+    if (required && v.Scalar().empty()) error(v, fmt::format("'{}' must not be empty", key));
+    return v.Scalar();
+  }
+
+  std::vector<std::string> list(const YAML::Node& map, const char* key) {
+    YAML::Node v = map[key];
+    std::vector<std::string> out;
+    if (!v.IsDefined() || v.IsNull()) return out;
+    if (v.IsScalar()) return {v.Scalar()};
+    if (!v.IsSequence()) {
+      error(v, fmt::format("'{}' must be a list of strings", key));
+      return out;
+    }
+    for (const auto& item : v) {
+      if (item.IsScalar()) out.push_back(item.Scalar());
+      else error(item, fmt::format("'{}' must be a list of strings", key));
+    }
+    return out;
+  }
+
+  std::optional<Expr> expression(const YAML::Node& node, const std::string& what) {
+    if (!node.IsScalar()) {
+      error(node, fmt::format("{} must be an expression string", what));
+      return std::nullopt;
+    }
+    std::string message;
+    int column = 0;
+    if (auto e = Expr::parse(node.Scalar(), message, column)) return e;
+    errors_.push_back(expression_error(file_, node, column, fmt::format("bad expression in {}: {}", what, message)));
+    return std::nullopt;
+  }
+
+  void read_lets(const YAML::Node& let, CompiledRule& rule) {
+    if (!let.IsDefined() || let.IsNull()) return;
+    if (!let.IsMap()) {
+      error(let, "'let' must be a mapping of name: expression");
+      return;
+    }
+    for (const auto& kv : let) {
+      if (auto e = expression(kv.second, fmt::format("let '{}'", kv.first.Scalar()))) {
+        rule.lets.emplace_back(kv.first.Scalar(), *e);
+      }
+    }
+  }
+
+  void read_applies_to(const YAML::Node& applies, CompiledRule& rule) {
+    if (!applies.IsDefined() || applies.IsNull()) return;
+    if (!applies.IsMap()) {
+      error(applies, "'applies-to' must be a mapping");
+      return;
+    }
+    for (const auto& kv : applies) {
+      if (kAppliesToKeys.count(kv.first.Scalar()) == 0) {
+        error(kv.first, fmt::format("unknown key '{}' in applies-to (model-type, layout, kind, when)", kv.first.Scalar()));
+      }
+    }
+    rule.rule.model_types = list(applies, "model-type");
+    rule.rule.layouts = list(applies, "layout");
+    rule.rule.kinds = list(applies, "kind");
+    for (const std::string& k : rule.rule.kinds) {
+      if (k != "checkpoint" && k != "adapter") error(applies["kind"], fmt::format("unknown kind '{}' (checkpoint or adapter)", k));
+    }
+    for (const std::string& l : rule.rule.layouts) {
+      if (l != "mlx" && l != "hf" && l != "text-only" && l != "unknown") {
+        error(applies["layout"], fmt::format("unknown layout '{}' (mlx, hf, text-only, unknown)", l));
+      }
+    }
+    if (applies["when"].IsDefined()) {
+      if (auto e = expression(applies["when"], "applies-to.when")) {
+        rule.when = *e;
+        rule.rule.when = e->text();
+      }
+    }
+  }
+
+  void read_message(const YAML::Node& node, CompiledRule& rule) {
+    if (!node.IsDefined() || !node.IsScalar()) return;
+    std::string message;
+    int column = 0;
+    auto t = MessageTemplate::parse(node.Scalar(), message, column);
+    if (!t) {
+      errors_.push_back(expression_error(file_, node, column, "bad message template: " + message));
+      return;
+    }
+    rule.message = *t;
+    if (!rule.primitive) return;
+    std::vector<std::string> known = rule.primitive->fact_names();
+    for (const auto& [name, col] : t->placeholders()) {
+      if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+      std::string list;
+      for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
+      errors_.push_back(expression_error(
+          file_, node, col,
+          fmt::format("placeholder '{{{}}}' is not a fact of primitive '{}' (facts: {})", name, rule.rule.primitive, list)));
+    }
+  }
+
+  std::string file_;
+  std::vector<RuleError>& errors_;
+};
+
+}  // namespace
+
+RuleSet::RuleSet(std::vector<std::shared_ptr<const CompiledRule>> rules) : rules_(std::move(rules)) {
+  std::sort(rules_.begin(), rules_.end(), [](const auto& a, const auto& b) { return a->rule.id < b->rule.id; });
+}
+
+std::vector<const Rule*> RuleSet::rules() const {
+  std::vector<const Rule*> out;
+  for (const auto& r : rules_) out.push_back(&r->rule);
+  return out;
+}
+
+const Rule* RuleSet::find(const std::string& id) const {
+  for (const auto& r : rules_) {
+    if (r->rule.id == id) return &r->rule;
+  }
+  return nullptr;
+}
+
+RuleSet load_rules(const std::vector<std::string>& dirs, std::vector<RuleError>& errors) {
+  std::vector<std::string> files;
+  for (const std::string& dir : dirs) {
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+      errors.push_back(RuleError{dir, 0, 0, "rules directory not found"});
+      continue;
+    }
+    for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      if (it->is_regular_file() && it->path().extension() == ".yaml") files.push_back(it->path().string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<std::shared_ptr<const CompiledRule>> rules;
+  std::map<std::string, std::string> seen;
+  for (const std::string& file : files) {
+    auto rule = RuleFileReader(file, errors).read();
+    if (!rule) continue;
+    auto [it, inserted] = seen.try_emplace(rule->rule.id, file);
+    if (!inserted) {
+      errors.push_back(RuleError{file, 1, 1, fmt::format("rule id '{}' is already defined in {}", rule->rule.id, it->second)});
+      continue;
+    }
+    rules.push_back(std::move(rule));
+  }
+  return RuleSet(std::move(rules));
+}
+
+}  // namespace ckptlint
