@@ -182,10 +182,20 @@ const char* JValue::type_name() const {
 JsonStreamResult stream_object_members(
     std::string_view text, const std::function<void(std::string&&, JValue&&)>& on_member,
     JsonStreamLimits limits) {
+  // nlohmann's lexer takes a NUL byte for the end of input (that is why MLX ignores whatever
+  // follows one). JSON text has no raw NUL anywhere, so parse up to it and report the rest.
+  const std::size_t nul = text.find('\0');
   MemberHandler handler(on_member, limits);
-  nlohmann::json::sax_parse(text.begin(), text.end(), &handler, nlohmann::json::input_format_t::json,
+  std::string_view json_text = text.substr(0, nul);
+  nlohmann::json::sax_parse(json_text.begin(), json_text.end(), &handler, nlohmann::json::input_format_t::json,
                             /*strict=*/true, /*ignore_comments=*/false);
   JsonStreamResult result;
+  if (nul != std::string_view::npos && handler.error_.empty() && !handler.too_deep_ && handler.root_closed_) {
+    result.status = JsonStreamResult::Status::trailing_bytes;
+    result.error_offset = nul;
+    result.error = "a NUL byte after the JSON value";
+    return result;
+  }
   if (handler.too_deep_) {
     result.status = JsonStreamResult::Status::too_deep;
     result.error = fmt::format("nesting deeper than {} levels", limits.max_depth);

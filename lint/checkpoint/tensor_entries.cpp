@@ -97,21 +97,23 @@ void EntryCollector::add(std::string&& key, JValue&& value) {
   const JValue* dtype = field(value, "dtype");
   const JValue* shape = field(value, "shape");
   const JValue* offsets = field(value, "data_offsets");
-  if (dtype == nullptr || shape == nullptr || offsets == nullptr) {
-    malformed(fmt::format("missing field '{}'", dtype == nullptr ? "dtype" : shape == nullptr ? "shape" : "data_offsets"));
+  if (dtype == nullptr || shape == nullptr) {
+    malformed(fmt::format("missing field '{}'", dtype == nullptr ? "dtype" : "shape"));
+    return;
+  }
+  if (offsets == nullptr) {
+    add_problem(problems_, LoadProblemCode::offsets_malformed, shard_.file, name, {{"value", "missing"}});
     return;
   }
   TensorInfo t;
   t.name = key;
   bool ok = true;
-  if (dtype->kind != JValue::Kind::string) {
-    malformed(fmt::format("dtype is a {}, not a string", dtype->type_name()));
-    ok = false;
-  } else if (auto d = dtype_from_string(dtype->text)) {
-    t.dtype = *d;
+  if (dtype->kind == JValue::Kind::string && dtype_from_string(dtype->text)) {
+    t.dtype = *dtype_from_string(dtype->text);
   } else {
+    std::string seen = dtype->kind == JValue::Kind::string ? dtype->text : dtype->brief();
     add_problem(problems_, LoadProblemCode::dtype_unknown, shard_.file, name,
-                {{"dtype", printable(dtype->text)}, {"suggestion", std::string(nearest_dtype_name(dtype->text))}});
+                {{"dtype", printable(seen)}, {"suggestion", std::string(nearest_dtype_name(seen))}});
     ok = false;
   }
   bool shape_ok = shape->kind == JValue::Kind::array && !shape->truncated;

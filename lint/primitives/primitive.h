@@ -39,7 +39,7 @@ class Primitive {
 class PrimitiveArgs {
  public:
   PrimitiveArgs(const YAML::Node& with, std::string file, std::vector<RuleError>& errors)
-      : with_(with), file_(std::move(file)), errors_(errors) {}
+      : with_(with.IsDefined() ? with : YAML::Node()), file_(std::move(file)), errors_(errors) {}
 
   /// Fails for keys other than `allowed` (and for a `with:` that is not a mapping).
   void allow_only(std::initializer_list<const char*> allowed);

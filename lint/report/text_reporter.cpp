@@ -75,8 +75,7 @@ void write_text(std::ostream& out, const Report& report, const TextOptions& opti
     } else if (g.count > 1) {
       message = fmt::format("{} (and {} more like it)", f.message, g.count - 1);
     }
-    out << fmt::format("{}[{}] {}: {}: {}\n", to_string(f.severity), f.rule_id, to_string(f.failure_class),
-                       f.location.file, message);
+    out << fmt::format("{}[{}] {}: {}\n", to_string(f.severity), f.rule_id, to_string(f.failure_class), message);
     if (!options.quiet && !f.help.empty()) out << fmt::format("    help: {}\n", f.help);
   }
   if (options.quiet) return;
