@@ -7,9 +7,10 @@ namespace ckptlint {
 
 RuleError expression_error(const std::string& file, const YAML::Node& scalar, int column, const std::string& message) {
   YAML::Mark mark = scalar.Mark();
-  // A quoted scalar's text starts one column after its mark. yaml-cpp does not say whether
-  // it was quoted, so the column can be one short for quoted scalars; still the right line.
-  return RuleError{file, mark.line + 1, mark.column + 1 + column, message};
+  // A quoted scalar (tag "!") starts one column after its mark, at the quote. Escapes inside
+  // quotes and block scalars can shift the column; the line is always right.
+  int quote = scalar.Tag() == "!" ? 1 : 0;
+  return RuleError{file, mark.line + 1, mark.column + 1 + quote + column, message};
 }
 
 void PrimitiveArgs::error(const YAML::Node& at, const std::string& message) {

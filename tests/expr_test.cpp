@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "rules/expr.h"
+
+#include <gtest/gtest.h>
+
+namespace ckptlint {
+namespace {
+
+using json = nlohmann::json;
+
+json eval(const std::string& text, const json& config = json::object(),
+          std::vector<std::pair<std::string, json>> vars = {}) {
+  std::string error;
+  int column = 0;
+  auto e = Expr::parse(text, error, column);
+  EXPECT_TRUE(e) << text << ": " << error;
+  if (!e) return nullptr;
+  Scope scope;
+  scope.config = &config;
+  scope.vars = std::move(vars);
+  return e->eval(scope);
+}
+
+int parse_error_column(const std::string& text) {
+  std::string error;
+  int column = -1;
+  EXPECT_FALSE(Expr::parse(text, error, column)) << text;
+  return column;
+}
+
+const json kConfig = json::parse(R"({"text_config": {"num_hidden_layers": 42, "num_kv_shared_layers": 18,
+  "layer_types": ["sliding_attention", "full_attention"], "rms_norm_eps": 1e-6, "hidden_size": 2560},
+  "model_type": "gemma4", "quantization": {"bits": 4, "group_size": 64}})");
+
+TEST(Expr, arithmetic_and_precedence) {
+  EXPECT_EQ(eval("1 + 2 * 3"), 7);
+  EXPECT_EQ(eval("(1 + 2) * 3"), 9);
+  EXPECT_EQ(eval("7 / 2"), 3);
+  EXPECT_EQ(eval("7 % 4"), 3);
+  EXPECT_EQ(eval("-3 + 1"), -2);
+}
+
+TEST(Expr, config_lookup_and_the_kv_shared_predicate) {
+  const std::string shared = "layer >= text_config.num_hidden_layers - text_config.num_kv_shared_layers";
+  EXPECT_EQ(eval(shared, kConfig, {{"layer", 24}}), true);
+  EXPECT_EQ(eval(shared, kConfig, {{"layer", 23}}), false);
+  EXPECT_EQ(eval("len(text_config.layer_types)", kConfig), 2);
+  EXPECT_EQ(eval("text_config.layer_types[1] == 'full_attention'", kConfig), true);
+  EXPECT_EQ(eval("text_config.layer_types[-1]", kConfig), "full_attention");
+  EXPECT_EQ(eval("quantization['bits']", kConfig), 4);
+}
+
+TEST(Expr, missing_values_are_null_and_coalesce) {
+  EXPECT_TRUE(eval("text_config.nope", kConfig).is_null());
+  EXPECT_TRUE(eval("nope.deeper[3]", kConfig).is_null());
+  EXPECT_EQ(eval("text_config.nope ?? 7", kConfig), 7);
+  EXPECT_TRUE(eval("text_config.nope + 1", kConfig).is_null());
+  EXPECT_EQ(eval("text_config.nope == null", kConfig), true);
+}
+
+TEST(Expr, logic_and_comparison) {
+  EXPECT_EQ(eval("1 < 2 and not (2 < 1)"), true);
+  EXPECT_EQ(eval("false or 3 >= 3"), true);
+  EXPECT_EQ(eval("model_type in ['gemma4', 'gemma4_text']", kConfig), true);
+  EXPECT_EQ(eval("'b' in 'abc'"), true);
+  EXPECT_EQ(eval("1 == 1.0"), true);
+  EXPECT_EQ(eval("text_config.rms_norm_eps < 0.001", kConfig), true);
+  EXPECT_EQ(eval("2 > 1 ? 'yes' : 'no'"), "yes");
+  // "or" inside a name is not the operator.
+  EXPECT_EQ(eval("order", json{{"order", 5}}), 5);
+}
+
+TEST(Expr, functions) {
+  EXPECT_EQ(eval("min(3, 1, 2)"), 1);
+  EXPECT_EQ(eval("max(3, 1, 2)"), 3);
+  EXPECT_EQ(eval("abs(-4)"), 4);
+  EXPECT_EQ(eval("int(2.9)"), 2);
+  EXPECT_EQ(eval("str(12)"), "12");
+  EXPECT_EQ(eval("len('abc')"), 3);
+}
+
+TEST(Expr, overflow_and_division_by_zero_are_undefined) {
+  EXPECT_TRUE(eval("9223372036854775807 + 1").is_null());
+  EXPECT_TRUE(eval("9223372036854775807 * 2").is_null());
+  EXPECT_TRUE(eval("1 / 0").is_null());
+  EXPECT_TRUE(eval("1 % 0").is_null());
+  EXPECT_TRUE(eval("-9223372036854775807 - 1 - 1").is_null());
+}
+
+TEST(Expr, parse_errors_carry_their_column) {
+  EXPECT_EQ(parse_error_column("1 +"), 3);
+  EXPECT_EQ(parse_error_column("(1 + 2"), 6);
+  EXPECT_EQ(parse_error_column("bogus(1)"), 0);
+  EXPECT_EQ(parse_error_column("a ? b"), 5);
+  EXPECT_EQ(parse_error_column("'open"), 0);
+  EXPECT_EQ(parse_error_column("1 2"), 2);
+  EXPECT_EQ(parse_error_column("99999999999999999999"), 0);
+}
+
+TEST(Expr, nesting_is_bounded) {
+  std::string deep(10000, '(');
+  std::string error;
+  int column = 0;
+  EXPECT_FALSE(Expr::parse(deep + "1" + std::string(10000, ')'), error, column));
+  EXPECT_NE(error.find("nested"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ckptlint
