@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "cli/layout_command.h"
 #include "cli/options.h"
 #include "ckptlint/lint.h"
 #include "ckptlint/load.h"
@@ -83,6 +84,7 @@ int run(int argc, char** argv) {
   }
   spdlog::debug("loaded {} rules from {}", rules.size(), fmt::join(dirs, ", "));
 
+  if (o.command == "layout") return run_layout_command(o, rules);
   if (o.command == "rules") {
     if (o.positional.empty()) {
       for (const Rule* r : rules.rules()) {

@@ -39,20 +39,26 @@ struct RuleError {
 std::string to_string(const RuleError& error);
 
 struct CompiledRule;
+struct LayoutModel;
 
-/// The loaded, validated rules; cheap to copy.
+/// The loaded, validated rules and layout models; cheap to copy.
 class RuleSet {
  public:
   RuleSet() = default;
-  explicit RuleSet(std::vector<std::shared_ptr<const CompiledRule>> rules);
+  RuleSet(std::vector<std::shared_ptr<const CompiledRule>> rules, std::vector<std::shared_ptr<const LayoutModel>> layouts);
   /// Rule metadata, sorted by id.
   std::vector<const Rule*> rules() const;
   const Rule* find(const std::string& id) const;
   const std::vector<std::shared_ptr<const CompiledRule>>& compiled() const { return rules_; }
   std::size_t size() const { return rules_.size(); }
+  /// Layout models (*.layout.yaml) from the same packs.
+  const std::vector<std::shared_ptr<const LayoutModel>>& layouts() const { return layouts_; }
+  /// The layout model that applies to a model_type, or nullptr.
+  const LayoutModel* layout_for(const std::vector<std::string>& model_types) const;
 
  private:
   std::vector<std::shared_ptr<const CompiledRule>> rules_;
+  std::vector<std::shared_ptr<const LayoutModel>> layouts_;
 };
 
 }  // namespace ckptlint

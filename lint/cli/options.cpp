@@ -27,6 +27,7 @@ const char* usage() {
 Usage:
   ckptlint check PATH [options]       lint a checkpoint directory, a .safetensors file or an adapter
   ckptlint rules [ID] [options]       list the rules, or explain one
+  ckptlint layout CONFIG.json         the tensors (name, dtype, shape) a config implies
   ckptlint --version | --help
 
 Options:
@@ -39,6 +40,9 @@ Options:
   --no-values            header checks only (skip value scans)
   --no-progress          never draw a progress bar
   --jobs N               worker threads (default: all cores)
+  --variant KEYS         layout: key layout, mlx | hf | text-only (default: mlx)
+  --recipe NAME          layout: which modules a quantized config quantizes, e.g. mlx-vlm, mlx-lm,
+                         ple-safe (default: the layout model's)
   --quiet                findings only, without help lines or summary
   --verbose              diagnostics on standard error
   --version              print the version
@@ -108,6 +112,10 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
         error = fmt::format("--jobs needs a positive integer, not '{}'", *v);
         return std::nullopt;
       }
+    } else if (a == "--variant" || a == "--recipe") {
+      auto v = value(a.c_str());
+      if (!v) return std::nullopt;
+      (a == "--variant" ? o.variant : o.recipe) = *v;
     } else if (a == "--quiet" || a == "-q") {
       o.quiet = true;
     } else if (a == "--verbose" || a == "-v") {
@@ -129,12 +137,16 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
     error = "no command given";
     return std::nullopt;
   }
-  if (o.command != "check" && o.command != "rules") {
+  if (o.command != "check" && o.command != "rules" && o.command != "layout") {
     error = fmt::format("unknown command '{}'", o.command);
     return std::nullopt;
   }
   if (o.command == "check" && o.positional.size() != 1) {
     error = "check takes exactly one PATH";
+    return std::nullopt;
+  }
+  if (o.command == "layout" && o.positional.size() != 1) {
+    error = "layout takes exactly one CONFIG.json";
     return std::nullopt;
   }
   if (o.command == "rules" && o.positional.size() > 1) {

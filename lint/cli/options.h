@@ -23,6 +23,8 @@ struct Options {
   bool no_values = false;
   bool no_progress = false;
   int jobs = 0;                        ///< 0 = all cores
+  std::string variant = "mlx";         ///< layout: key layout (mlx, hf, text-only)
+  std::string recipe;                  ///< layout: quantization recipe ("" = the model's default)
 };
 
 /// Parses argv; on a usage error returns nothing and sets `error`.

@@ -439,9 +439,15 @@ const json* Scope::lookup(const std::string& name) const {
     for (auto it = s->vars.rbegin(); it != s->vars.rend(); ++it) {
       if (it->first == name) return &it->second;
     }
+    if (s->bound != nullptr) {
+      for (auto it = s->bound->rbegin(); it != s->bound->rend(); ++it) {
+        if (it->first == name) return &it->second;
+      }
+    }
     if (s->parent == nullptr && s->config != nullptr && s->config->is_object()) {
       auto it = s->config->find(name);
       if (it != s->config->end()) return &*it;
+      if (name == "config") return s->config;
     }
   }
   return nullptr;

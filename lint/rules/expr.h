@@ -32,10 +32,15 @@ namespace ckptlint {
 
 struct ExprNode;
 
-/// Variables visible to an expression, innermost first; unresolved names fall back to `config`.
+/// A list of named values.
+using VarList = std::vector<std::pair<std::string, nlohmann::json>>;
+
+/// Variables visible to an expression, innermost first. Names that are no variable resolve
+/// to top-level config keys; the name `config` is the whole config.
 struct Scope {
   const nlohmann::json* config = nullptr;  ///< config.json, or nullptr
-  std::vector<std::pair<std::string, nlohmann::json>> vars;
+  VarList vars;                            ///< owned variables (later ones shadow earlier)
+  const VarList* bound = nullptr;          ///< borrowed variables, searched after `vars`
   const Scope* parent = nullptr;
 
   /// The value of `name`, or nullptr if neither a variable nor a config key.

@@ -11,6 +11,7 @@
 
 #include "ckptlint/load.h"
 #include "engine/compiled_rule.h"
+#include "layout/layout_model.h"
 
 namespace ckptlint {
 namespace fs = std::filesystem;
@@ -206,7 +207,9 @@ class RuleFileReader {
 
 }  // namespace
 
-RuleSet::RuleSet(std::vector<std::shared_ptr<const CompiledRule>> rules) : rules_(std::move(rules)) {
+RuleSet::RuleSet(std::vector<std::shared_ptr<const CompiledRule>> rules,
+                 std::vector<std::shared_ptr<const LayoutModel>> layouts)
+    : rules_(std::move(rules)), layouts_(std::move(layouts)) {
   std::sort(rules_.begin(), rules_.end(), [](const auto& a, const auto& b) { return a->rule.id < b->rule.id; });
 }
 
@@ -214,6 +217,15 @@ std::vector<const Rule*> RuleSet::rules() const {
   std::vector<const Rule*> out;
   for (const auto& r : rules_) out.push_back(&r->rule);
   return out;
+}
+
+const LayoutModel* RuleSet::layout_for(const std::vector<std::string>& model_types) const {
+  for (const auto& l : layouts_) {
+    for (const std::string& t : model_types) {
+      if (std::find(l->model_types.begin(), l->model_types.end(), t) != l->model_types.end()) return l.get();
+    }
+  }
+  return nullptr;
 }
 
 const Rule* RuleSet::find(const std::string& id) const {
@@ -237,8 +249,14 @@ RuleSet load_rules(const std::vector<std::string>& dirs, std::vector<RuleError>&
   }
   std::sort(files.begin(), files.end());
   std::vector<std::shared_ptr<const CompiledRule>> rules;
+  std::vector<std::shared_ptr<const LayoutModel>> layouts;
   std::map<std::string, std::string> seen;
+  const std::string layout_suffix = ".layout.yaml";
   for (const std::string& file : files) {
+    if (file.size() > layout_suffix.size() && file.compare(file.size() - layout_suffix.size(), layout_suffix.size(), layout_suffix) == 0) {
+      if (auto layout = load_layout_model(file, errors)) layouts.push_back(std::move(layout));
+      continue;
+    }
     auto rule = RuleFileReader(file, errors).read();
     if (!rule) continue;
     auto [it, inserted] = seen.try_emplace(rule->rule.id, file);
@@ -248,7 +266,7 @@ RuleSet load_rules(const std::vector<std::string>& dirs, std::vector<RuleError>&
     }
     rules.push_back(std::move(rule));
   }
-  return RuleSet(std::move(rules));
+  return RuleSet(std::move(rules), std::move(layouts));
 }
 
 }  // namespace ckptlint

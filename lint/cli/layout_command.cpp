@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cli/layout_command.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <fstream>
+#include <iostream>
+
+#include "checkpoint/json_file.h"
+#include "layout/expected_tensors.h"
+#include "rules/message_template.h"
+
+namespace ckptlint {
+
+int run_layout_command(const Options& o, const RuleSet& rules) {
+  JsonFileError error;
+  auto config = read_json_object(o.positional[0], 16u << 20, error);
+  if (!config) {
+    fmt::print(stderr, "ckptlint: '{}' is not a JSON object: {}\n", o.positional[0], error.error);
+    return 2;
+  }
+  std::vector<std::string> types;
+  for (const nlohmann::json* c : {&config->dom, config->dom.contains("text_config") ? &config->dom["text_config"] : nullptr}) {
+    if (c != nullptr && c->is_object() && c->contains("model_type") && (*c)["model_type"].is_string()) {
+      types.push_back((*c)["model_type"].get<std::string>());
+    }
+  }
+  const LayoutModel* model = rules.layout_for(types);
+  if (model == nullptr) {
+    fmt::print(stderr, "ckptlint: no layout model for model_type {}\n", types.empty() ? "(none)" : fmt::format("{}", fmt::join(types, ", ")));
+    return 2;
+  }
+  Layout layout = expand_layout(*model, config->dom, o.variant);
+  for (const std::string& p : layout.problems) fmt::print(stderr, "ckptlint: {}\n", p);
+  if (layout.entries.empty()) return 2;
+  std::string recipe = o.recipe.empty() ? model->default_recipe : o.recipe;
+  std::string recipe_error;
+  std::vector<ExpectedTensor> tensors = expected_tensors(*model, layout, config->dom, recipe, recipe_error);
+  if (!recipe_error.empty()) {
+    fmt::print(stderr, "ckptlint: {}\n", recipe_error);
+    return 2;
+  }
+  std::uint64_t total = 0;
+  for (const ExpectedTensor& t : tensors) total += t.nbytes();
+
+  std::ofstream file;
+  if (!o.output.empty()) file.open(o.output);
+  std::ostream& out = o.output.empty() ? std::cout : file;
+  if (o.format == "json") {
+    nlohmann::ordered_json doc;
+    doc["schema"] = "ckptlint-layout/1";
+    doc["layout"] = model->name;
+    doc["variant"] = o.variant;
+    doc["recipe"] = recipe;
+    doc["config"] = o.positional[0];
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const ExpectedTensor& t : tensors) list.push_back({{"name", t.name}, {"dtype", t.dtype}, {"shape", t.shape}});
+    doc["tensors"] = list;
+    doc["count"] = tensors.size();
+    doc["total_size"] = total;
+    out << doc.dump(2) << "\n";
+  } else {
+    out << fmt::format("layout {} ({} keys, recipe {}) for {}\n", model->name, o.variant, recipe, o.positional[0]);
+    for (const ExpectedTensor& t : tensors) out << fmt::format("{:<72} {:<5} [{}]\n", t.name, t.dtype, fmt::join(t.shape, ", "));
+    out << fmt::format("{} tensors, {} bytes\n", group_digits(std::to_string(tensors.size())), group_digits(std::to_string(total)));
+  }
+  return out ? 0 : 2;
+}
+
+}  // namespace ckptlint

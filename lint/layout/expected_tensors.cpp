@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "layout/expected_tensors.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "ckptlint/dtype.h"
+
+namespace ckptlint {
+
+std::uint64_t ExpectedTensor::nbytes() const {
+  auto d = dtype_from_string(dtype);
+  unsigned __int128 bits = d ? static_cast<unsigned>(bit_width(*d)) : 0;
+  for (std::uint64_t x : shape) bits *= x;
+  return static_cast<std::uint64_t>(bits / 8);
+}
+
+std::vector<ExpectedTensor> quantized_triple(const LayoutEntry& entry, const QuantParams& p) {
+  if (entry.shape.empty() || entry.module.empty() || p.group_size <= 0 || p.bits <= 0) return {};
+  std::uint64_t in = entry.shape.back();
+  if (in % static_cast<std::uint64_t>(p.group_size) != 0 || (in * static_cast<std::uint64_t>(p.bits)) % 32 != 0) return {};
+  std::vector<std::uint64_t> packed = entry.shape, groups = entry.shape;
+  packed.back() = in * static_cast<std::uint64_t>(p.bits) / 32;
+  groups.back() = in / static_cast<std::uint64_t>(p.group_size);
+  std::vector<ExpectedTensor> out = {{entry.module + ".weight", "U32", packed},
+                                     {entry.module + ".scales", p.has_biases() ? entry.dtype : "U8", groups}};
+  if (p.has_biases()) out.push_back({entry.module + ".biases", entry.dtype, groups});
+  return out;
+}
+
+std::vector<ExpectedTensor> expected_tensors(const LayoutModel& model, const Layout& layout,
+                                             const nlohmann::json& config, const std::string& recipe,
+                                             std::string& error) {
+  auto r = model.recipes.find(recipe);
+  if (r == model.recipes.end()) {
+    std::string known;
+    for (const auto& [name, e] : model.recipes) known += (known.empty() ? "" : ", ") + name;
+    error = fmt::format("unknown recipe '{}' (known: {})", recipe, known);
+    return {};
+  }
+  QuantConfig quant = QuantConfig::from(config);
+  Scope globals;
+  globals.config = &config;
+  globals.vars = layout.globals;
+  std::vector<ExpectedTensor> out;
+  for (const LayoutEntry& e : layout.entries) {
+    std::optional<QuantParams> params;
+    if (!e.module.empty() && quant.present) {
+      if (const auto* entry = quant.explicit_entry(e.module)) {
+        params = *entry;
+      } else {
+        Scope scope;
+        scope.parent = &globals;
+        scope.bound = &e.vars;
+        if (r->second.test(scope)) params = quant.global;
+      }
+    }
+    std::vector<ExpectedTensor> triple = params ? quantized_triple(e, *params) : std::vector<ExpectedTensor>{};
+    if (triple.empty()) out.push_back({e.name, e.dtype, e.shape});
+    else out.insert(out.end(), triple.begin(), triple.end());
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return out;
+}
+
+}  // namespace ckptlint

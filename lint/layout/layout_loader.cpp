@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: Apache-2.0
+// *.layout.yaml -> LayoutModel, with every problem reported as file:line:column.
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <set>
+
+#include "layout/layout_model.h"
+#include "primitives/primitive.h"
+
+namespace ckptlint {
+namespace {
+
+class LayoutReader {
+ public:
+  LayoutReader(std::string file, std::vector<RuleError>& errors) : file_(std::move(file)), errors_(errors) {}
+
+  std::shared_ptr<const LayoutModel> read() {
+    YAML::Node root;
+    try {
+      root = YAML::LoadFile(file_);
+    } catch (const YAML::Exception& e) {
+      errors_.push_back(RuleError{file_, e.mark.line + 1, e.mark.column + 1, e.msg});
+      return nullptr;
+    }
+    if (!root.IsMap()) {
+      error(root, "a layout file must be a mapping");
+      return nullptr;
+    }
+    std::size_t before = errors_.size();
+    auto m = std::make_shared<LayoutModel>();
+    m->source = file_;
+    static const std::set<std::string> kKeys = {"layout", "applies-to", "let", "prefixes", "optional-parts",
+                                                "quantization", "tensors"};
+    for (const auto& kv : root) {
+      if (kKeys.count(kv.first.Scalar()) == 0) error(kv.first, fmt::format("unknown key '{}'", kv.first.Scalar()));
+    }
+    m->name = root["layout"] && root["layout"].IsScalar() ? root["layout"].Scalar() : "";
+    if (m->name.empty()) error(root, "missing 'layout' (the model's name)");
+    if (root["applies-to"] && root["applies-to"]["model-type"]) m->model_types = strings(root["applies-to"]["model-type"]);
+    if (m->model_types.empty()) error(root, "missing applies-to.model-type");
+    m->lets = lets(root["let"]);
+    if (root["prefixes"] && root["prefixes"].IsMap()) {
+      for (const auto& variant : root["prefixes"]) {
+        for (const auto& part : variant.second) m->prefixes[variant.first.Scalar()][part.first.Scalar()] = part.second.Scalar();
+      }
+    } else {
+      error(root, "missing 'prefixes' (variant -> part -> key prefix)");
+    }
+    if (root["optional-parts"]) m->optional_parts = strings(root["optional-parts"]);
+    if (YAML::Node q = root["quantization"]) {
+      m->default_recipe = q["default-recipe"] ? q["default-recipe"].Scalar() : "";
+      if (q["recipes"] && q["recipes"].IsMap()) {
+        for (const auto& kv : q["recipes"]) {
+          if (auto e = expression(kv.second, "recipe")) m->recipes[kv.first.Scalar()] = *e;
+        }
+      }
+      if (!m->default_recipe.empty() && m->recipes.count(m->default_recipe) == 0) {
+        error(q["default-recipe"], fmt::format("default-recipe '{}' is not among the recipes", m->default_recipe));
+      }
+    }
+    std::vector<std::string> scope;
+    for (const auto& [name, e] : m->lets) scope.push_back(name);
+    if (root["tensors"] && root["tensors"].IsSequence()) {
+      for (const auto& n : root["tensors"]) m->tensors.push_back(node(n, scope, *m));
+    } else {
+      error(root, "missing 'tensors' (a list)");
+    }
+    return errors_.size() == before ? m : nullptr;
+  }
+
+ private:
+  void error(const YAML::Node& at, const std::string& message) {
+    YAML::Mark mark = at.IsDefined() ? at.Mark() : YAML::Mark();
+    errors_.push_back(RuleError{file_, mark.line + 1, mark.column + 1, message});
+  }
+
+  std::vector<std::string> strings(const YAML::Node& n) {
+    std::vector<std::string> out;
+    if (n.IsScalar()) return {n.Scalar()};
+    if (!n.IsSequence()) {
+      error(n, "expected a list of strings");
+      return out;
+    }
+    for (const auto& item : n) out.push_back(item.Scalar());
+    return out;
+  }
+
+  std::optional<Expr> expression(const YAML::Node& n, const std::string& what) {
+    if (!n.IsScalar()) {
+      error(n, fmt::format("{} must be an expression", what));
+      return std::nullopt;
+    }
+    std::string message;
+    int column = 0;
+    if (auto e = Expr::parse(n.Scalar(), message, column)) return e;
+    errors_.push_back(expression_error(file_, n, column, fmt::format("bad expression in {}: {}", what, message)));
+    return std::nullopt;
+  }
+
+  std::vector<std::pair<std::string, Expr>> lets(const YAML::Node& n) {
+    std::vector<std::pair<std::string, Expr>> out;
+    if (!n) return out;
+    if (!n.IsMap()) {
+      error(n, "'let' must be a mapping of name: expression");
+      return out;
+    }
+    for (const auto& kv : n) {
+      if (auto e = expression(kv.second, fmt::format("let '{}'", kv.first.Scalar()))) out.emplace_back(kv.first.Scalar(), *e);
+    }
+    return out;
+  }
+
+  // Placeholders of a name template must be variables in scope: a typo fails at load time.
+  void check_template(const YAML::Node& at, const std::string& name, const std::vector<std::string>& scope) {
+    for (std::size_t open = name.find('{'); open != std::string::npos; open = name.find('{', open + 1)) {
+      std::size_t close = name.find('}', open);
+      if (close == std::string::npos) {
+        error(at, "unterminated '{' in name");
+        return;
+      }
+      std::string var = name.substr(open + 1, close - open - 1);
+      if (std::find(scope.begin(), scope.end(), var) == scope.end()) {
+        error(at, fmt::format("name uses '{{{}}}', which is no variable in scope", var));
+      }
+    }
+  }
+
+  LayoutNode node(const YAML::Node& n, std::vector<std::string> scope, const LayoutModel& m) {
+    LayoutNode out;
+    out.line = n.Mark().line + 1;
+    if (!n.IsMap()) {
+      error(n, "a tensors item must be a mapping");
+      return out;
+    }
+    if (n["tensors"]) {
+      out.is_group = true;
+      static const std::set<std::string> kGroupKeys = {"for", "let", "tensors"};
+      for (const auto& kv : n) {
+        if (kGroupKeys.count(kv.first.Scalar()) == 0) error(kv.first, fmt::format("unknown key '{}' in a group", kv.first.Scalar()));
+      }
+      if (YAML::Node f = n["for"]) {
+        if (!f.IsMap() || f.size() != 1) {
+          error(f, "'for' must be one 'variable: count-or-list' pair");
+        } else {
+          out.loop_var = f.begin()->first.Scalar();
+          if (auto e = expression(f.begin()->second, "for")) out.loop_over = *e;
+          scope.push_back(out.loop_var);
+        }
+      }
+      out.lets = lets(n["let"]);
+      for (const auto& [name, e] : out.lets) scope.push_back(name);
+      for (const auto& child : n["tensors"]) out.children.push_back(node(child, scope, m));
+      return out;
+    }
+    static const std::set<std::string> kKeys = {"name", "part", "shape", "module", "group", "dtype", "when", "optional", "attrs"};
+    for (const auto& kv : n) {
+      if (kKeys.count(kv.first.Scalar()) == 0) error(kv.first, fmt::format("unknown key '{}' in a tensor", kv.first.Scalar()));
+    }
+    out.name = n["name"] ? n["name"].Scalar() : "";
+    if (out.name.empty()) error(n, "a tensor needs a 'name'");
+    check_template(n["name"], out.name, scope);
+    out.part = n["part"] ? n["part"].Scalar() : "";
+    bool known_part = false;
+    for (const auto& [variant, parts] : m.prefixes) known_part = known_part || parts.count(out.part) != 0;
+    if (!known_part) error(n, fmt::format("part '{}' has no prefix in any variant", out.part));
+    if (!n["shape"] || !n["shape"].IsSequence()) {
+      error(n, "a tensor needs a 'shape' list");
+    } else {
+      for (const auto& d : n["shape"]) {
+        if (auto e = expression(d, "shape")) out.shape.push_back(*e);
+      }
+    }
+    out.module = n["module"] ? n["module"].Scalar() : "";
+    if (!out.module.empty() && out.module != "linear" && out.module != "embedding") {
+      error(n["module"], fmt::format("module '{}' must be linear or embedding", out.module));
+    }
+    out.group = n["group"] ? n["group"].Scalar() : "";
+    if (n["dtype"]) out.dtype = expression(n["dtype"], "dtype");
+    if (n["when"]) out.when = expression(n["when"], "when").value_or(Expr{});
+    if (n["optional"]) out.optional = expression(n["optional"], "optional").value_or(Expr{});
+    if (YAML::Node a = n["attrs"]) {
+      for (const auto& kv : a) {
+        if (auto e = expression(kv.second, "attrs")) out.attrs.emplace_back(kv.first.Scalar(), *e);
+      }
+    }
+    return out;
+  }
+
+  std::string file_;
+  std::vector<RuleError>& errors_;
+};
+
+}  // namespace
+
+std::shared_ptr<const LayoutModel> load_layout_model(const std::string& file, std::vector<RuleError>& errors) {
+  return LayoutReader(file, errors).read();
+}
+
+}  // namespace ckptlint

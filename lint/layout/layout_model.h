@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+// Layout models: the tensors (name, dtype, shape) a config implies, declared in YAML
+// (rules/<family>/<name>.layout.yaml) and expanded here by a generic engine. The family
+// knowledge (key names, shapes, which layers are KV-shared) is all in the YAML.
+#pragma once
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "ckptlint/rule.h"
+#include "rules/expr.h"
+
+namespace ckptlint {
+
+/// One tensor template, or a group of them under a loop and/or `let`.
+struct LayoutNode {
+  bool is_group = false;
+  // A tensor template.
+  std::string name;                     ///< with {var} placeholders, relative to the part's prefix
+  std::string part;                     ///< "text", "vision", ...: selects the key prefix
+  std::vector<Expr> shape;              ///< one expression per dimension
+  std::string module;                   ///< "linear", "embedding" (quantizable) or ""
+  std::string group;                    ///< free label for rules: "attention", "ple", "norm", ...
+  std::optional<Expr> dtype;            ///< expected dtype name; default: the model's `float`
+  Expr when;                            ///< the tensor exists in this config (empty: always)
+  Expr optional;                        ///< the tensor may be left out (empty: never)
+  std::vector<std::pair<std::string, Expr>> attrs;  ///< extra labels for rules (kv: true)
+  // A group.
+  std::string loop_var;                 ///< `for: {var: N or [items]}`; "" for no loop
+  Expr loop_over;
+  std::vector<std::pair<std::string, Expr>> lets;
+  std::vector<LayoutNode> children;
+  int line = 0;                         ///< in the YAML, for messages
+};
+
+/// A parsed *.layout.yaml.
+struct LayoutModel {
+  std::string name;                                   ///< `layout:`
+  std::string source;                                 ///< the file
+  std::vector<std::string> model_types;               ///< applies-to.model-type
+  std::vector<std::pair<std::string, Expr>> lets;     ///< config-derived variables, in order
+  std::map<std::string, std::map<std::string, std::string>> prefixes;  ///< variant -> part -> key prefix
+  std::vector<std::string> optional_parts;            ///< parts a checkpoint may omit entirely
+  std::map<std::string, Expr> recipes;                ///< quantization recipes (`layout --recipe`)
+  std::string default_recipe;
+  std::vector<LayoutNode> tensors;
+};
+
+/// One expected tensor after expansion.
+struct LayoutEntry {
+  std::string name;        ///< full key, prefix included
+  std::string module;      ///< module path (name without ".weight") for quantizable tensors, else ""
+  std::string kind;        ///< the template with integer loop variables dropped: "layers.self_attn.q_proj"
+  std::string part;
+  std::string group;
+  std::string module_kind; ///< "linear", "embedding" or ""
+  std::string dtype;       ///< expected float dtype
+  std::vector<std::uint64_t> shape;
+  bool optional = false;
+  std::optional<std::int64_t> layer;  ///< the `layer` loop variable, when the template has one
+  /// Every variable visible at the entry plus its labels (part, group, module, kind, ...),
+  /// for rules' `where` filters.
+  std::vector<std::pair<std::string, nlohmann::json>> vars;
+};
+
+/// A layout model expanded for one config and one key layout.
+struct Layout {
+  std::string model;                                  ///< the layout model's name
+  std::string variant;                                ///< "mlx", "hf", "text-only"
+  std::vector<LayoutEntry> entries;
+  std::unordered_map<std::string, std::size_t> by_name;
+  std::vector<std::string> optional_parts;
+  std::vector<std::string> problems;                  ///< config values that made no sense
+  VarList globals;                                    ///< the model-level `let` values for this config
+  const LayoutEntry* find(const std::string& name) const {
+    auto it = by_name.find(name);
+    return it == by_name.end() ? nullptr : &entries[it->second];
+  }
+};
+
+/// Loads one *.layout.yaml; problems go to `errors` with file:line:column.
+std::shared_ptr<const LayoutModel> load_layout_model(const std::string& file, std::vector<RuleError>& errors);
+
+/// Expands `model` for `config` in key layout `variant`.
+Layout expand_layout(const LayoutModel& model, const nlohmann::json& config, const std::string& variant);
+
+/// The key layout whose text prefix most tensor names use ("" when none matches).
+std::string detect_variant(const LayoutModel& model, const std::vector<std::string>& names);
+
+}  // namespace ckptlint

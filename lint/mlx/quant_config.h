@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+// MLX quantization settings from config.json (gemma4-layout.md §4.4): the global
+// {group_size, bits, mode} and per-module overrides ({...} or false). Loaders decide per
+// module from the presence of "<module>.scales"; these settings say how to read it.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace ckptlint {
+
+/// How one module is (or should be) quantized.
+struct QuantParams {
+  int bits = 4;
+  int group_size = 64;
+  std::string mode = "affine";  ///< affine, mxfp4, nvfp4, mxfp8
+  bool has_biases() const { return mode == "affine"; }
+  bool operator==(const QuantParams& o) const { return bits == o.bits && group_size == o.group_size && mode == o.mode; }
+};
+
+/// "affine-4", "mxfp4": the short name reports use.
+std::string describe(const QuantParams& p);
+
+/// The quantization section of a config, resolved.
+struct QuantConfig {
+  bool present = false;                        ///< config carries an MLX quantization section
+  std::string key;                             ///< where it was found: "quantization", ...
+  std::optional<QuantParams> global;           ///< the global settings, when complete
+  std::map<std::string, std::optional<QuantParams>> modules;  ///< per-module entries; nullopt = false
+
+  /// Reads `quantization`, else `quantization_config` without `quant_method`, else
+  /// text_config.quantization_config (mlx-lm's fallback).
+  static QuantConfig from(const nlohmann::json& config);
+
+  /// The explicit per-module entry for `module` (also under mlx-vlm's alias without the
+  /// leading "language_model."); nothing when the config has none.
+  const std::optional<QuantParams>* explicit_entry(const std::string& module) const;
+
+  /// The settings a quantized `module` was written with: its explicit entry, else the global.
+  std::optional<QuantParams> params_for(const std::string& module) const;
+};
+
+}  // namespace ckptlint
