@@ -152,6 +152,7 @@ Layout expand_layout(const LayoutModel& model, const nlohmann::json& config, con
   }
   Scope root;
   root.config = &config;
+  root.vars.emplace_back("variant", variant);
   for (const auto& [name, e] : model.lets) root.vars.emplace_back(name, e.eval(root));
   Expander(model, prefixes->second, out).nodes(model.tensors, root);
   out.globals = std::move(root.vars);
