@@ -1,152 +1,288 @@
 // SPDX-License-Identifier: Apache-2.0
+// A strict RFC 8259 parser for the one shape of document ckptlint reads: an object whose
+// top-level members are handed out one at a time. Hand-written because the headers of a
+// large checkpoint are megabytes of JSON read on every run, and because it must keep
+// duplicate keys, classify numbers without converting them, and never recurse deeper than
+// the limit. Every byte is checked before use; errors carry their byte offset.
 #include "checkpoint/json_stream.h"
 
 #include <fmt/format.h>
 
-#include <nlohmann/json.hpp>
-
 namespace ckptlint {
 namespace {
 
-class MemberHandler {
+class Parser {
  public:
-  MemberHandler(const std::function<void(std::string&&, JValue&&)>& on_member, JsonStreamLimits limits)
-      : on_member_(on_member), limits_(limits) {}
+  Parser(std::string_view text, JsonStreamLimits limits) : s_(text), limits_(limits) {}
 
-  bool null() { return scalar(JValue{}); }
-  bool boolean(bool v) {
-    JValue j;
-    j.kind = JValue::Kind::boolean;
-    j.boolean = v;
-    return scalar(std::move(j));
-  }
-  bool number_integer(std::int64_t v) {
-    JValue j;
-    j.kind = v < 0 ? JValue::Kind::negative : JValue::Kind::unsigned_int;
-    j.negative_value = v;
-    j.unsigned_value = v < 0 ? 0 : static_cast<std::uint64_t>(v);
-    j.text = std::to_string(v);
-    return scalar(std::move(j));
-  }
-  bool number_unsigned(std::uint64_t v) {
-    JValue j;
-    j.kind = JValue::Kind::unsigned_int;
-    j.unsigned_value = v;
-    j.text = std::to_string(v);
-    return scalar(std::move(j));
-  }
-  bool number_float(double, const std::string& literal) {
-    // nlohmann also lands here for integers above 2^64-1: keep the literal, never the double.
-    JValue j;
-    j.kind = JValue::Kind::fractional;
-    j.text = literal;
-    return scalar(std::move(j));
-  }
-  bool string(std::string& v) {
-    JValue j;
-    j.kind = JValue::Kind::string;
-    j.text = std::move(v);
-    return scalar(std::move(j));
-  }
-  bool binary(std::vector<std::uint8_t>&) { return scalar(JValue{}); }
-
-  bool start_object(std::size_t) { return open(JValue::Kind::object, "object"); }
-  bool start_array(std::size_t) { return open(JValue::Kind::array, "array"); }
-  bool key(std::string& k) {
-    if (stack_.empty()) {
-      top_key_ = std::move(k);
-    } else {
-      pending_key_ = std::move(k);
+  JsonStreamResult run(const std::function<void(std::string&&, JValue&&)>& on_member) {
+    skip_space();
+    if (pos_ >= s_.size()) return fail("unexpected end of input; expected '{'");
+    if (s_[pos_] != '{') {
+      JsonStreamResult r;
+      r.status = JsonStreamResult::Status::root_not_object;
+      r.root_type = root_type();
+      return r;
     }
-    return true;
+    ++pos_;
+    skip_space();
+    if (!eat('}')) {
+      while (true) {
+        std::string key;
+        JValue value;
+        if (!string(key) || !colon() || !parse_value(value, 1)) return error_;
+        on_member(std::move(key), std::move(value));
+        skip_space();
+        if (eat(',')) continue;
+        if (eat('}')) break;
+        return fail("expected ',' or '}' after an object member");
+      }
+    }
+    skip_space();
+    if (pos_ < s_.size()) {
+      JsonStreamResult r;
+      r.status = JsonStreamResult::Status::trailing_bytes;
+      r.error_offset = pos_;
+      r.error = "content after the closing brace";
+      return r;
+    }
+    return {};
   }
-  bool end_object() { return close(); }
-  bool end_array() { return close(); }
 
-  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) {
-    error_position_ = position;
-    error_ = e.what();
+ private:
+  JsonStreamResult fail(const std::string& message) {
+    error_.status = JsonStreamResult::Status::syntax_error;
+    error_.error_offset = std::min(pos_, s_.size());
+    error_.error = message;
+    return error_;
+  }
+  bool failed(const std::string& message) {
+    fail(message);
     return false;
   }
 
-  bool root_seen_ = false;
-  bool root_closed_ = false;
-  bool too_deep_ = false;
-  std::string root_type_;
-  std::size_t error_position_ = 0;
-  std::string error_;
-
- private:
-  // Called for a value at any depth; `depth_` counts open containers including the root.
-  bool scalar(JValue&& value) {
-    if (!root_seen_) {
-      root_seen_ = true;
-      root_type_ = value.type_name();
-      return false;
+  void skip_space() {
+    while (pos_ < s_.size()) {
+      char c = s_[pos_];
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return;
+      ++pos_;
     }
-    return attach(std::move(value));
   }
-
-  bool open(JValue::Kind kind, const char* name) {
-    if (!root_seen_) {
-      root_seen_ = true;
-      root_type_ = name;
-      if (kind != JValue::Kind::object) return false;
-      depth_ = 1;
+  bool eat(char c) {
+    if (pos_ < s_.size() && s_[pos_] == c) {
+      ++pos_;
       return true;
     }
-    if (++depth_ > limits_.max_depth) {
-      too_deep_ = true;
-      return false;
-    }
-    JValue j;
-    j.kind = kind;
-    stack_.push_back({std::move(j), std::move(pending_key_)});
+    return false;
+  }
+  bool colon() {
+    skip_space();
+    if (!eat(':')) return failed("expected ':' after an object key");
     return true;
   }
 
-  bool close() {
-    if (stack_.empty()) {
-      root_closed_ = true;
-      depth_ = 0;
-      return true;
+  std::string root_type() const {
+    switch (s_[pos_]) {
+      case '[': return "array";
+      case '"': return "string";
+      case 't': case 'f': return "boolean";
+      case 'n': return "null";
+      default: return (s_[pos_] == '-' || (s_[pos_] >= '0' && s_[pos_] <= '9')) ? "number" : "invalid value";
     }
-    --depth_;
-    Open done = std::move(stack_.back());
-    stack_.pop_back();
-    pending_key_ = std::move(done.key);
-    return attach(std::move(done.value));
   }
 
-  bool attach(JValue&& value) {
-    if (stack_.empty()) {
-      on_member_(std::move(top_key_), std::move(value));
-      top_key_.clear();
-      return true;
+  static int hex(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  }
+
+  bool read_u4(std::uint32_t& out) {
+    if (s_.size() - pos_ < 4) return failed("truncated \\u escape");
+    out = 0;
+    for (int i = 0; i < 4; ++i) {
+      int h = hex(s_[pos_ + i]);
+      if (h < 0) return failed("bad hex digit in \\u escape");
+      out = out * 16 + static_cast<std::uint32_t>(h);
     }
-    JValue& parent = stack_.back().value;
-    if (parent.kind == JValue::Kind::object) {
-      parent.members.emplace_back(std::move(pending_key_), std::move(value));
-    } else if (parent.items.size() < limits_.max_array_items) {
-      parent.items.push_back(std::move(value));
+    pos_ += 4;
+    return true;
+  }
+
+  static void append_utf8(std::string& out, std::uint32_t cp) {
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
     } else {
-      parent.truncated = true;
+      out += static_cast<char>(0xF0 | (cp >> 18));
+      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
     }
-    pending_key_.clear();
+  }
+
+  bool string(std::string& out) {
+    skip_space();
+    if (!eat('"')) return failed("expected a string");
+    while (true) {
+      // Copy the run of plain characters in one go.
+      std::size_t start = pos_;
+      while (pos_ < s_.size()) {
+        unsigned char c = static_cast<unsigned char>(s_[pos_]);
+        if (c == '"' || c == '\\' || c < 0x20) break;
+        ++pos_;
+      }
+      out.append(s_.data() + start, pos_ - start);
+      if (pos_ >= s_.size()) return failed("unterminated string");
+      char c = s_[pos_];
+      if (c == '"') {
+        ++pos_;
+        return true;
+      }
+      if (c != '\\') return failed("control character in a string");
+      if (++pos_ >= s_.size()) return failed("unterminated escape");
+      char e = s_[pos_++];
+      switch (e) {
+        case '"': out += '"'; break;
+        case '\\': out += '\\'; break;
+        case '/': out += '/'; break;
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case 'n': out += '\n'; break;
+        case 'r': out += '\r'; break;
+        case 't': out += '\t'; break;
+        case 'u': {
+          std::uint32_t cp = 0;
+          if (!read_u4(cp)) return false;
+          if (cp >= 0xD800 && cp <= 0xDBFF) {
+            std::uint32_t low = 0;
+            if (s_.size() - pos_ < 2 || s_[pos_] != '\\' || s_[pos_ + 1] != 'u') return failed("lone high surrogate");
+            pos_ += 2;
+            if (!read_u4(low)) return false;
+            if (low < 0xDC00 || low > 0xDFFF) return failed("bad low surrogate");
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+            return failed("lone low surrogate");
+          }
+          append_utf8(out, cp);
+          break;
+        }
+        default: --pos_; return failed("invalid escape");
+      }
+    }
+  }
+
+  bool number(JValue& v) {
+    std::size_t start = pos_;
+    bool negative = eat('-');
+    std::size_t int_start = pos_;
+    if (pos_ >= s_.size() || s_[pos_] < '0' || s_[pos_] > '9') return failed("invalid number");
+    if (s_[pos_] == '0') {
+      ++pos_;
+    } else {
+      while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') ++pos_;
+    }
+    std::size_t int_end = pos_;
+    bool fractional = false;
+    if (eat('.')) {
+      fractional = true;
+      if (pos_ >= s_.size() || s_[pos_] < '0' || s_[pos_] > '9') return failed("invalid number: digits expected after '.'");
+      while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') ++pos_;
+    }
+    if (pos_ < s_.size() && (s_[pos_] == 'e' || s_[pos_] == 'E')) {
+      fractional = true;
+      ++pos_;
+      if (pos_ < s_.size() && (s_[pos_] == '+' || s_[pos_] == '-')) ++pos_;
+      if (pos_ >= s_.size() || s_[pos_] < '0' || s_[pos_] > '9') return failed("invalid number: digits expected in exponent");
+      while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') ++pos_;
+    }
+    v.text.assign(s_.data() + start, pos_ - start);
+    if (!fractional) {
+      // Integers keep their class; one that does not fit 64 bits is kept as text only.
+      std::uint64_t u = 0;
+      bool overflow = false;
+      for (std::size_t i = int_start; i < int_end; ++i) {
+        std::uint64_t digit = static_cast<std::uint64_t>(s_[i] - '0');
+        if (u > (UINT64_MAX - digit) / 10) overflow = true;
+        u = u * 10 + digit;
+      }
+      if (!overflow && !negative) {
+        v.kind = JValue::Kind::unsigned_int;
+        v.unsigned_value = u;
+        return true;
+      }
+      if (!overflow && negative && u <= static_cast<std::uint64_t>(INT64_MAX) + 1) {
+        v.kind = u == 0 ? JValue::Kind::unsigned_int : JValue::Kind::negative;
+        v.negative_value = u == 0 ? 0 : static_cast<std::int64_t>(0 - u);
+        return true;
+      }
+    }
+    v.kind = JValue::Kind::fractional;
     return true;
   }
 
-  struct Open {
-    JValue value;
-    std::string key;  // the key this container was opened under, in its parent object
-  };
+  bool literal(std::string_view word) {
+    if (s_.substr(pos_, word.size()) != word) return failed("invalid literal");
+    pos_ += word.size();
+    return true;
+  }
 
-  const std::function<void(std::string&&, JValue&&)>& on_member_;
+  bool parse_value(JValue& v, int depth) {
+    skip_space();
+    if (pos_ >= s_.size()) return failed("unexpected end of input");
+    switch (s_[pos_]) {
+      case '{': return container(v, depth, JValue::Kind::object);
+      case '[': return container(v, depth, JValue::Kind::array);
+      case '"': v.kind = JValue::Kind::string; return string(v.text);
+      case 't': v.kind = JValue::Kind::boolean; v.boolean = true; return literal("true");
+      case 'f': v.kind = JValue::Kind::boolean; v.boolean = false; return literal("false");
+      case 'n': v.kind = JValue::Kind::null; return literal("null");
+      default: return number(v);
+    }
+  }
+
+  bool container(JValue& v, int depth, JValue::Kind kind) {
+    if (depth + 1 > limits_.max_depth) {
+      error_.status = JsonStreamResult::Status::too_deep;
+      error_.error_offset = pos_;
+      error_.error = fmt::format("nesting deeper than {} levels", limits_.max_depth);
+      return false;
+    }
+    v.kind = kind;
+    const char close = kind == JValue::Kind::object ? '}' : ']';
+    ++pos_;
+    skip_space();
+    if (eat(close)) return true;
+    while (true) {
+      if (kind == JValue::Kind::object) {
+        std::string key;
+        JValue item;
+        if (!string(key) || !colon() || !parse_value(item, depth + 1)) return false;
+        v.members.emplace_back(std::move(key), std::move(item));
+      } else {
+        JValue item;
+        if (!parse_value(item, depth + 1)) return false;
+        if (v.items.size() < limits_.max_array_items) v.items.push_back(std::move(item));
+        else v.truncated = true;
+      }
+      skip_space();
+      if (eat(',')) continue;
+      if (eat(close)) return true;
+      return failed(kind == JValue::Kind::object ? "expected ',' or '}'" : "expected ',' or ']'");
+    }
+  }
+
+  std::string_view s_;
   JsonStreamLimits limits_;
-  std::vector<Open> stack_;
-  std::string top_key_;
-  std::string pending_key_;
-  int depth_ = 0;
+  std::size_t pos_ = 0;
+  JsonStreamResult error_;
 };
 
 }  // namespace
@@ -182,34 +318,7 @@ const char* JValue::type_name() const {
 JsonStreamResult stream_object_members(
     std::string_view text, const std::function<void(std::string&&, JValue&&)>& on_member,
     JsonStreamLimits limits) {
-  // nlohmann's lexer takes a NUL byte for the end of input (that is why MLX ignores whatever
-  // follows one). JSON text has no raw NUL anywhere, so parse up to it and report the rest.
-  const std::size_t nul = text.find('\0');
-  MemberHandler handler(on_member, limits);
-  std::string_view json_text = text.substr(0, nul);
-  nlohmann::json::sax_parse(json_text.begin(), json_text.end(), &handler, nlohmann::json::input_format_t::json,
-                            /*strict=*/true, /*ignore_comments=*/false);
-  JsonStreamResult result;
-  if (nul != std::string_view::npos && handler.error_.empty() && !handler.too_deep_ && handler.root_closed_) {
-    result.status = JsonStreamResult::Status::trailing_bytes;
-    result.error_offset = nul;
-    result.error = "a NUL byte after the JSON value";
-    return result;
-  }
-  if (handler.too_deep_) {
-    result.status = JsonStreamResult::Status::too_deep;
-    result.error = fmt::format("nesting deeper than {} levels", limits.max_depth);
-  } else if (handler.root_seen_ && handler.root_type_ != "object") {
-    result.status = JsonStreamResult::Status::root_not_object;
-    result.root_type = handler.root_type_;
-  } else if (!handler.error_.empty()) {
-    // nlohmann reports the count of bytes read; the offending byte is the last one read.
-    result.error_offset = handler.error_position_ > 0 ? handler.error_position_ - 1 : 0;
-    result.status = handler.root_closed_ ? JsonStreamResult::Status::trailing_bytes
-                                         : JsonStreamResult::Status::syntax_error;
-    result.error = handler.error_;
-  }
-  return result;
+  return Parser(text, limits).run(on_member);
 }
 
 }  // namespace ckptlint

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "ckptlint/lint.h"
+#include "engine/analysis.h"
 #include "engine/compiled_rule.h"
 #include "util/glob.h"
 
@@ -61,6 +62,9 @@ Report run_rules(const Checkpoint& ck, const RuleSet& rules, const RunOptions& o
   for (const Shard& s : ck.shards) report.files_read += s.readable ? 1 : 0;
   const nlohmann::json* config = ck.config ? &ck.config->value : nullptr;
   const std::vector<std::string> types = model_types(ck);
+  const Analysis analysis = analyze(ck, rules);
+  report.target.quantization = describe_quantization(analysis);
+  if (analysis.layout) report.target.layout = analysis.layout->variant;
   for (const auto& cr : rules.compiled()) {
     const Rule& r = cr->rule;
     bool selected = options.select.empty() ? r.enabled_by_default : rule_matches(r, options.select);
@@ -71,7 +75,7 @@ Report run_rules(const Checkpoint& ck, const RuleSet& rules, const RunOptions& o
     if (!applies(*cr, ck, types, scope)) continue;
     ++report.rules_run;
     std::vector<Match> matches;
-    cr->primitive->run(RunContext{ck, scope}, matches);
+    cr->primitive->run(RunContext{ck, scope, analysis}, matches);
     for (Match& m : matches) {
       Finding f;
       f.rule_id = r.id;

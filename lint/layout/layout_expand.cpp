@@ -162,15 +162,16 @@ Layout expand_layout(const LayoutModel& model, const nlohmann::json& config, con
 std::string detect_variant(const LayoutModel& model, const std::vector<std::string>& names) {
   std::map<std::string, std::size_t> votes;
   for (const std::string& name : names) {
-    // The longest matching text prefix wins: "model.language_model." (hf) over "model." (text-only).
+    // The longest matching prefix of any part wins: "model.vision_tower." (hf) over "model."
+    // (text-only), "model.language_model." (hf) over "model.".
     std::string best;
     std::size_t best_len = 0;
     for (const auto& [variant, parts] : model.prefixes) {
-      auto text = parts.find("text");
-      if (text == parts.end()) continue;
-      if (name.rfind(text->second, 0) == 0 && text->second.size() > best_len) {
-        best = variant;
-        best_len = text->second.size();
+      for (const auto& [part, prefix] : parts) {
+        if (prefix.size() > best_len && name.compare(0, prefix.size(), prefix) == 0) {
+          best = variant;
+          best_len = prefix.size();
+        }
       }
     }
     if (!best.empty()) ++votes[best];

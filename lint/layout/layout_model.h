@@ -89,7 +89,7 @@ std::shared_ptr<const LayoutModel> load_layout_model(const std::string& file, st
 /// Expands `model` for `config` in key layout `variant`.
 Layout expand_layout(const LayoutModel& model, const nlohmann::json& config, const std::string& variant);
 
-/// The key layout whose text prefix most tensor names use ("" when none matches).
+/// The key layout whose prefixes most tensor names use ("" when none matches).
 std::string detect_variant(const LayoutModel& model, const std::vector<std::string>& names);
 
 }  // namespace ckptlint

@@ -21,10 +21,13 @@ struct Match {
   Facts facts;  ///< {"tensor", "lm_head.weight"}, {"begin", "4096"}
 };
 
+struct Analysis;
+
 /// What a primitive sees when it runs.
 struct RunContext {
   const Checkpoint& checkpoint;
-  const Scope& scope;  ///< config values and the rule's `let:` variables
+  const Scope& scope;         ///< config values and the rule's `let:` variables
+  const Analysis& analysis;   ///< layout, quantization settings and modules, shared by all rules
 };
 
 class Primitive {

@@ -5,30 +5,58 @@
 namespace ckptlint {
 
 std::unique_ptr<Primitive> make_config_assert(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_config_keys_required(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_files_not_in_index(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_index_entry_missing_from_shard(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_index_total_size(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_layout_group_partial(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_layout_layer_count(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_layout_optional_present(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_layout_shape_mismatch(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_layout_tensor_missing(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_layout_tensor_unexpected(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_layout_variants_mixed(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_load_problem(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_mixed_quantization(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_quant_config_presence(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_quant_shapes(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_quant_triple_incomplete(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_quantized_modules(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_shard_metadata(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_shard_numbering(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_shards_without_index(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_tensor_count(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_tensor_in_several_shards(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_tensor_missing_from_index(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_tensor_name_glob(PrimitiveArgs&);
 
 const std::vector<std::pair<std::string, PrimitiveFactory>>& primitive_registry() {
   static const std::vector<std::pair<std::string, PrimitiveFactory>> registry = {
       {"config-assert", make_config_assert},
+      {"config-keys-required", make_config_keys_required},
       {"files-not-in-index", make_files_not_in_index},
       {"index-entry-missing-from-shard", make_index_entry_missing_from_shard},
       {"index-total-size", make_index_total_size},
+      {"layout-group-partial", make_layout_group_partial},
+      {"layout-layer-count", make_layout_layer_count},
+      {"layout-optional-present", make_layout_optional_present},
+      {"layout-shape-mismatch", make_layout_shape_mismatch},
+      {"layout-tensor-missing", make_layout_tensor_missing},
+      {"layout-tensor-unexpected", make_layout_tensor_unexpected},
+      {"layout-variants-mixed", make_layout_variants_mixed},
       {"load-problem", make_load_problem},
+      {"mixed-quantization", make_mixed_quantization},
+      {"quant-config-presence", make_quant_config_presence},
+      {"quant-shapes", make_quant_shapes},
+      {"quant-triple-incomplete", make_quant_triple_incomplete},
+      {"quantized-modules", make_quantized_modules},
       {"shard-metadata", make_shard_metadata},
       {"shard-numbering", make_shard_numbering},
       {"shards-without-index", make_shards_without_index},
       {"tensor-count", make_tensor_count},
       {"tensor-in-several-shards", make_tensor_in_several_shards},
       {"tensor-missing-from-index", make_tensor_missing_from_index},
+      {"tensor-name-glob", make_tensor_name_glob},
   };
   return registry;
 }

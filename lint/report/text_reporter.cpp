@@ -8,33 +8,25 @@
 #include <set>
 
 #include "ckptlint/reporters.h"
+#include "util/ranges.h"
 
 namespace ckptlint {
 namespace {
 
-// A finding with its first "layers.<N>." replaced by "layers.{N}.", and the N.
+// A finding's message with its layer number abstracted: the first "layers.<N>." gives N,
+// and every standalone N in the message becomes "N" ("layer 24 ... layers.24.k_proj").
 struct Keyed {
   std::string key;
   long layer = -1;
 };
 
 Keyed layer_key(const std::string& text) {
-  static const std::regex kLayer(R"(layers\.(\d{1,6})\.)");
+  static const std::regex kLayer(R"(layers?[. ](\d{1,6})\b)");
   std::smatch m;
   if (!std::regex_search(text, m, kLayer)) return {text, -1};
-  return {m.prefix().str() + "layers.{N}." + m.suffix().str(), std::stol(m[1].str())};
-}
-
-// "0-3, 7, 9-12" from a sorted set.
-std::string ranges(const std::set<long>& layers) {
-  std::string out;
-  auto it = layers.begin();
-  while (it != layers.end()) {
-    long start = *it, end = *it;
-    for (++it; it != layers.end() && *it == end + 1; ++it) end = *it;
-    out += (out.empty() ? "" : ", ") + (start == end ? std::to_string(start) : fmt::format("{}-{}", start, end));
-  }
-  return out;
+  const std::string n = m[1].str();
+  const std::regex number("\\b" + n + "\\b");
+  return {std::regex_replace(text, number, "N"), std::stol(n)};
 }
 
 struct Group {
@@ -71,7 +63,7 @@ void write_text(std::ostream& out, const Report& report, const TextOptions& opti
     const Finding& f = *g.first;
     std::string message = f.message;
     if (g.count > 1 && g.layers.size() == g.count) {
-      message = fmt::format("layers {}: {}", ranges(g.layers), layer_key(f.message).key);
+      message = fmt::format("layers {}: {}", format_ranges(g.layers), layer_key(f.message).key);
     } else if (g.count > 1) {
       message = fmt::format("{} (and {} more like it)", f.message, g.count - 1);
     }

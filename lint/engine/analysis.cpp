@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "engine/analysis.h"
+
+#include <algorithm>
+#include <set>
+
+namespace ckptlint {
+namespace {
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() > suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::vector<std::string> model_types(const Checkpoint& ck) {
+  std::vector<std::string> out;
+  if (!ck.config || !ck.config->value.is_object()) return out;
+  const nlohmann::json& c = ck.config->value;
+  if (c.contains("model_type") && c["model_type"].is_string()) out.push_back(c["model_type"]);
+  if (c.contains("text_config") && c["text_config"].is_object() && c["text_config"].contains("model_type") &&
+      c["text_config"]["model_type"].is_string()) {
+    out.push_back(c["text_config"]["model_type"]);
+  }
+  return out;
+}
+
+}  // namespace
+
+bool Analysis::part_present(const std::string& part) const {
+  return std::find(parts_present.begin(), parts_present.end(), part) != parts_present.end();
+}
+
+bool Analysis::where(const Expr& filter, const LayoutEntry& entry, const VarList& extra) const {
+  if (filter.empty()) return true;
+  Scope scope;
+  scope.vars = extra;
+  scope.bound = &entry.vars;
+  scope.parent = &layout_scope;
+  return filter.test(scope);
+}
+
+bool Analysis::part_expected(const LayoutEntry& entry) const {
+  if (part_present(entry.part)) return true;
+  return !layout || std::find(layout->optional_parts.begin(), layout->optional_parts.end(), entry.part) ==
+                        layout->optional_parts.end();
+}
+
+const LayoutEntry* Analysis::entry_for_module(const std::string& module) const {
+  return layout ? layout->find(module + ".weight") : nullptr;
+}
+
+Analysis analyze(const Checkpoint& ck, const RuleSet& rules) {
+  Analysis a;
+  if (ck.config) a.quant = QuantConfig::from(ck.config->value);
+  for (const Shard& shard : ck.shards) {
+    for (const TensorInfo& t : shard.tensors) {
+      if (!a.file_of.try_emplace(t.name, shard.file).second) continue;  // first definition wins, as by_name
+      for (const char* suffix : {".weight", ".scales", ".biases"}) {
+        if (!ends_with(t.name, suffix)) continue;
+        StoredModule& m = a.modules[t.name.substr(0, t.name.size() - std::string(suffix).size())];
+        if (suffix[1] == 'w') m.weight = &t;
+        else if (suffix[1] == 's') m.scales = &t;
+        else m.biases = &t;
+        if (m.file.empty() || suffix[1] == 'w') m.file = shard.file;
+      }
+    }
+  }
+  const LayoutModel* model = ck.config ? rules.layout_for(model_types(ck)) : nullptr;
+  if (model != nullptr) {
+    std::vector<std::string> names;
+    names.reserve(a.file_of.size());
+    for (const auto& [name, file] : a.file_of) names.push_back(name);
+    std::string variant = detect_variant(*model, names);
+    if (!variant.empty()) {
+      a.layout_model = model;
+      a.layout = expand_layout(*model, ck.config->value, variant);
+      a.layout_scope.config = &ck.config->value;
+      a.layout_scope.vars = a.layout->globals;
+      std::set<std::string> parts;
+      for (const LayoutEntry& e : a.layout->entries) {
+        bool present = a.file_of.count(e.name) != 0 || (!e.module.empty() && a.modules.count(e.module) != 0);
+        if (present) parts.insert(e.part);
+      }
+      a.parts_present.assign(parts.begin(), parts.end());
+    }
+  }
+  return a;
+}
+
+std::string describe_quantization(const Analysis& a) {
+  std::set<std::string> kinds;
+  bool any_float_quantizable = false;
+  for (const auto& [path, m] : a.modules) {
+    if (!m.quantized()) {
+      const LayoutEntry* e = a.entry_for_module(path);
+      if (e != nullptr && e->part == "text" && (e->group == "attention" || e->group == "mlp")) any_float_quantizable = true;
+      continue;
+    }
+    std::optional<QuantParams> p = a.quant.params_for(path);
+    kinds.insert(p ? describe(*p) : "unknown");
+  }
+  if (kinds.empty()) return "none";
+  if (kinds.size() > 1) return "mixed";
+  return any_float_quantizable ? "mixed" : *kinds.begin();
+}
+
+}  // namespace ckptlint

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: Apache-2.0
+// What every rule of one run shares, computed once: the expected layout (when a layout model
+// applies), the MLX quantization settings, and the checkpoint's modules.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+
+#include "ckptlint/checkpoint.h"
+#include "ckptlint/rule.h"
+#include "layout/layout_model.h"
+#include "mlx/quant_config.h"
+
+namespace ckptlint {
+
+/// A module as stored: its .weight and, when quantized, .scales and .biases.
+struct StoredModule {
+  const TensorInfo* weight = nullptr;
+  const TensorInfo* scales = nullptr;
+  const TensorInfo* biases = nullptr;
+  std::string file;  ///< the weight's shard (or the scales' when the weight is missing)
+  /// MLX loaders treat a module as quantized exactly when its .scales exists.
+  bool quantized() const { return scales != nullptr; }
+};
+
+struct Analysis {
+  const LayoutModel* layout_model = nullptr;    ///< the layout model that applies, if any
+  std::optional<Layout> layout;                 ///< expanded for this config, when a model applies
+  QuantConfig quant;                            ///< the config's MLX quantization section
+  std::map<std::string, StoredModule> modules;  ///< module path -> tensors, for every *.weight/.scales/.biases
+  std::map<std::string, std::string> file_of;   ///< tensor name -> shard file (first definition)
+  std::vector<std::string> parts_present;       ///< layout parts with at least one tensor
+  Scope layout_scope;                           ///< config + the layout's model-level variables
+
+  /// Evaluates a rule's `where` for one layout entry, with `extra` variables bound on top.
+  bool where(const Expr& filter, const LayoutEntry& entry, const VarList& extra = {}) const;
+  /// True when the entry's part is in the checkpoint, or the layout does not let it be omitted.
+  bool part_expected(const LayoutEntry& entry) const;
+  /// True when the checkpoint has the entry's tensor (for a quantizable module: its .weight).
+  bool has(const LayoutEntry& entry) const { return file_of.count(entry.name) != 0; }
+
+  bool part_present(const std::string& part) const;
+  /// The layout entry of a module path (its ".weight" entry), or nullptr.
+  const LayoutEntry* entry_for_module(const std::string& module) const;
+};
+
+/// Builds the analysis of `ck` with the layout models of `rules`.
+Analysis analyze(const Checkpoint& ck, const RuleSet& rules);
+
+/// A one-line description of the checkpoint's quantization: none, affine-8, mxfp4, mixed.
+std::string describe_quantization(const Analysis& analysis);
+
+}  // namespace ckptlint

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+// The facts every layout primitive reports about an entry, so rule messages can name them.
+#pragma once
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "engine/analysis.h"
+#include "primitives/primitive.h"
+
+namespace ckptlint {
+
+/// Names of the facts entry_facts() fills.
+inline std::vector<std::string> entry_fact_names() { return {"tensor", "file", "kind", "layer", "part", "expected"}; }
+
+/// A match on one layout entry: tensor, its file ("." when absent), kind, layer, expected shape.
+inline Match entry_match(const Analysis& a, const LayoutEntry& e, const std::string& tensor) {
+  auto f = a.file_of.find(tensor);
+  std::string file = f == a.file_of.end() ? "." : f->second;
+  Match m;
+  m.location = {file, tensor, "", std::nullopt};
+  m.facts = {{"tensor", tensor},
+             {"file", file},
+             {"kind", e.kind},
+             {"layer", e.layer ? std::to_string(*e.layer) : "-"},
+             {"part", e.part},
+             {"expected", fmt::format("{} [{}]", e.dtype, fmt::join(e.shape, ", "))}};
+  return m;
+}
+
+}  // namespace ckptlint

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+// Tensors no layout entry accounts for: keys from another layout, layers past the config's
+// count, parameters that do not exist (v_norm has no weight). A quantized module's .scales
+// and .biases count as part of its entry. Tensors matching `except` globs are left to other
+// rules (for example a doubled prefix, reported once as such).
+#include "primitives/primitive.h"
+#include "engine/analysis.h"
+#include "util/glob.h"
+
+namespace ckptlint {
+namespace {
+
+bool companion_of_layout_module(const Analysis& a, const std::string& name) {
+  for (const char* suffix : {".scales", ".biases"}) {
+    std::string s(suffix);
+    if (name.size() > s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0) {
+      const LayoutEntry* e = a.entry_for_module(name.substr(0, name.size() - s.size()));
+      return e != nullptr && !e->module.empty();
+    }
+  }
+  return false;
+}
+
+class LayoutTensorUnexpected final : public Primitive {
+ public:
+  explicit LayoutTensorUnexpected(std::vector<std::string> except) : except_(std::move(except)) {}
+  std::vector<std::string> fact_names() const override { return {"tensor", "file", "layout", "variant"}; }
+  void run(const RunContext& context, std::vector<Match>& out) const override {
+    const Analysis& a = context.analysis;
+    if (!a.layout) return;
+    for (const auto& [name, file] : a.file_of) {
+      if (a.layout->find(name) != nullptr || companion_of_layout_module(a, name)) continue;
+      bool excepted = false;
+      for (const std::string& g : except_) excepted = excepted || glob_match(g, name);
+      if (excepted) continue;
+      Match m;
+      m.location = {file, name, "", std::nullopt};
+      m.facts = {{"tensor", name}, {"file", file}, {"layout", a.layout->model}, {"variant", a.layout->variant}};
+      out.push_back(std::move(m));
+    }
+  }
+
+ private:
+  std::vector<std::string> except_;
+};
+
+}  // namespace
+
+std::unique_ptr<Primitive> make_layout_tensor_unexpected(PrimitiveArgs& with) {
+  with.allow_only({"except"});
+  return std::make_unique<LayoutTensorUnexpected>(with.strings("except", false));
+}
+
+}  // namespace ckptlint

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+// Keys of two key layouts in one checkpoint (MLX language_model.model.* beside HF
+// model.language_model.*): a partial rename, or files from two conversions. Each name
+// votes for the variant with the longest matching text prefix, as layout detection does.
+#include <fmt/format.h>
+
+#include <map>
+
+#include "engine/analysis.h"
+#include "primitives/primitive.h"
+
+namespace ckptlint {
+namespace {
+
+class LayoutVariantsMixed final : public Primitive {
+ public:
+  std::vector<std::string> fact_names() const override { return {"file", "counts", "variant"}; }
+  void run(const RunContext& context, std::vector<Match>& out) const override {
+    const Analysis& a = context.analysis;
+    if (!a.layout || !a.layout_model) return;
+    std::map<std::string, std::size_t> counts;
+    for (const auto& [name, file] : a.file_of) {
+      std::string best = detect_variant(*a.layout_model, {name});
+      if (!best.empty()) ++counts[best];
+    }
+    if (counts.size() < 2) return;
+    std::string text;
+    for (const auto& [variant, n] : counts) text += (text.empty() ? "" : ", ") + fmt::format("{} {} keys", n, variant);
+    Match m;
+    m.location = {".", "", "", std::nullopt};
+    m.facts = {{"file", "."}, {"counts", text}, {"variant", a.layout->variant}};
+    out.push_back(std::move(m));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Primitive> make_layout_variants_mixed(PrimitiveArgs& with) {
+  with.allow_only({});
+  return std::make_unique<LayoutVariantsMixed>();
+}
+
+}  // namespace ckptlint

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+// No false positives: every default rule stays below warning on clean E2B and E4B
+// checkpoints of every supported variant, scaled down and full size (fixtures/baseline).
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "ckptlint/lint.h"
+#include "ckptlint/load.h"
+#include "recipe.h"
+#include "support/test_paths.h"
+
+namespace ckptlint {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> baselines() {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(fs::path(testing::fixtures_dir()) / "baseline")) {
+    out.push_back(e.path().stem().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+class Baseline : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Baseline, no_finding_at_warning_or_above) {
+  std::vector<RuleError> errors;
+  static const RuleSet rules = load_rules({testing::rules_dir()}, errors);
+  ASSERT_TRUE(errors.empty());
+  std::string error;
+  auto recipe = fixtures::read_recipe(testing::fixtures_dir() + "/baseline/" + GetParam() + ".yaml", error);
+  ASSERT_TRUE(recipe) << error;
+  testing::ScratchDir dir(GetParam());
+  ASSERT_TRUE(fixtures::materialize(*recipe, dir.path(), error)) << error;
+  Checkpoint ck;
+  ASSERT_TRUE(load_checkpoint(dir.path(), ck, error)) << error;
+  Report report = run_rules(ck, rules, {});
+  EXPECT_FALSE(ck.family.empty());
+  EXPECT_GT(report.rules_run, 60u) << "the Gemma 4 pack must apply";
+  for (const Finding& f : report.findings) {
+    EXPECT_LT(f.severity, Severity::warning) << f.rule_id << ": " << f.message;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Clean, Baseline, ::testing::ValuesIn(baselines()),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           std::string name = info.param;
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
+
+}  // namespace
+}  // namespace ckptlint

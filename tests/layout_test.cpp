@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: Apache-2.0
+// The Gemma 4 layout model against the published MLX conversions (gemma4-layout.md §8):
+// tensor counts and metadata.total_size, byte-exact, for E2B and E4B at bf16, 8 and 4 bits
+// ("PLE-safe" recipe: attention and MLP linears quantized, group size 64). The configs are
+// the project's own (fixtures/gen/gemma4_config.cpp), built from the published values.
+#include <gtest/gtest.h>
+
+#include "gemma4_config.h"
+#include "gemma4_writer.h"
+#include "layout/expected_tensors.h"
+
+namespace ckptlint {
+namespace {
+
+struct Published {
+  const char* preset;
+  int bits;  // 0 = bf16
+  std::size_t tensors;
+  std::uint64_t total_size;
+};
+
+class PublishedFigures : public ::testing::TestWithParam<Published> {};
+
+TEST_P(PublishedFigures, count_and_total_size_are_byte_exact) {
+  const Published& p = GetParam();
+  nlohmann::json config = *fixtures::gemma4_config(p.preset);
+  if (p.bits != 0) config["quantization"] = {{"group_size", 64}, {"bits", p.bits}, {"mode", "affine"}};
+  const LayoutModel* model = fixtures::builtin_rules().layout_for({"gemma4"});
+  ASSERT_NE(model, nullptr);
+  Layout layout = expand_layout(*model, config, "mlx");
+  ASSERT_TRUE(layout.problems.empty()) << layout.problems.front();
+  std::string error;
+  std::vector<ExpectedTensor> tensors = expected_tensors(*model, layout, config, "ple-safe", error);
+  ASSERT_TRUE(error.empty()) << error;
+  std::uint64_t total = 0;
+  for (const ExpectedTensor& t : tensors) total += t.nbytes();
+  EXPECT_EQ(tensors.size(), p.tensors);
+  EXPECT_EQ(total, p.total_size);
+}
+
+INSTANTIATE_TEST_SUITE_P(Gemma4, PublishedFigures,
+                         ::testing::Values(Published{"e2b", 0, 2011, 10'246'357'958},
+                                           Published{"e2b", 8, 2501, 8'507'851'718},
+                                           Published{"e2b", 4, 2501, 7'580'648'390},
+                                           Published{"e4b", 0, 2130, 15'992'314'836},
+                                           Published{"e4b", 8, 2718, 12'293'626'836},
+                                           Published{"e4b", 4, 2718, 10'320'993'236}));
+
+TEST(Layout, kv_shared_layers_and_double_wide_mlp_follow_the_config) {
+  nlohmann::json config = *fixtures::gemma4_config("e2b");
+  Layout layout = expand_layout(*fixtures::builtin_rules().layout_for({"gemma4"}), config, "mlx");
+  // E2B: layers 15-34 share KV (k/v optional there) and use a 2x-wide MLP.
+  const LayoutEntry* k14 = layout.find("language_model.model.layers.14.self_attn.k_proj.weight");
+  const LayoutEntry* k15 = layout.find("language_model.model.layers.15.self_attn.k_proj.weight");
+  ASSERT_TRUE(k14 && k15);
+  EXPECT_FALSE(k14->optional);
+  EXPECT_TRUE(k15->optional);
+  EXPECT_EQ(layout.find("language_model.model.layers.14.mlp.up_proj.weight")->shape,
+            (std::vector<std::uint64_t>{6144, 1536}));
+  EXPECT_EQ(layout.find("language_model.model.layers.15.mlp.up_proj.weight")->shape,
+            (std::vector<std::uint64_t>{12288, 1536}));
+  // Full-attention layers use global_head_dim: layer 4 is full.
+  EXPECT_EQ(layout.find("language_model.model.layers.4.self_attn.q_proj.weight")->shape,
+            (std::vector<std::uint64_t>{4096, 1536}));
+  // The vision tower has its own layers 0-15 that are never KV-shared.
+  EXPECT_FALSE(layout.find("vision_tower.encoder.layers.15.self_attn.k_proj.linear.weight")->optional);
+}
+
+TEST(Layout, hf_layout_uses_pytorch_conv_order_and_no_prefix_clash) {
+  nlohmann::json config = *fixtures::gemma4_config("e4b");
+  Layout layout = expand_layout(*fixtures::builtin_rules().layout_for({"gemma4"}), config, "hf");
+  const LayoutEntry* conv = layout.find("model.audio_tower.subsample_conv_projection.layer0.conv.weight");
+  ASSERT_NE(conv, nullptr);
+  EXPECT_EQ(conv->shape, (std::vector<std::uint64_t>{128, 1, 3, 3}));
+  EXPECT_NE(layout.find("model.language_model.layers.0.self_attn.q_proj.weight"), nullptr);
+}
+
+TEST(Layout, hostile_config_values_are_bounded) {
+  nlohmann::json config = *fixtures::gemma4_config("tiny-e4b");
+  config["text_config"]["num_hidden_layers"] = 1000000000000LL;
+  Layout layout = expand_layout(*fixtures::builtin_rules().layout_for({"gemma4"}), config, "mlx");
+  EXPECT_FALSE(layout.problems.empty());
+  EXPECT_LT(layout.entries.size(), 10000u);
+  config["text_config"]["hidden_size"] = "wide";
+  layout = expand_layout(*fixtures::builtin_rules().layout_for({"gemma4"}), config, "mlx");
+  EXPECT_FALSE(layout.problems.empty());
+}
+
+}  // namespace
+}  // namespace ckptlint

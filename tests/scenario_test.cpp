@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+// Whole scenarios through every default rule, as a user meets them.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+
+#include "ckptlint/lint.h"
+#include "ckptlint/load.h"
+#include "recipe.h"
+#include "support/test_paths.h"
+
+namespace ckptlint {
+namespace {
+
+Report lint_recipe(const std::string& text, const std::string& tag) {
+  std::vector<RuleError> errors;
+  static const RuleSet rules = load_rules({testing::rules_dir()}, errors);
+  testing::ScratchDir dir(tag);
+  std::string path = dir.path() + "/recipe.yaml", error;
+  std::ofstream(path) << text;
+  auto recipe = fixtures::read_recipe(path, error);
+  EXPECT_TRUE(recipe) << error;
+  std::string ckdir = dir.path() + "/ckpt";
+  EXPECT_TRUE(fixtures::materialize(*recipe, ckdir, error)) << error;
+  Checkpoint ck;
+  EXPECT_TRUE(load_checkpoint(ckdir, ck, error)) << error;
+  return run_rules(ck, rules, {});
+}
+
+const Finding* find(const Report& r, const std::string& rule) {
+  for (const Finding& f : r.findings) {
+    if (f.rule_id == rule) return &f;
+  }
+  return nullptr;
+}
+
+// PRODUCT.md §1.1: an E4B 8-bit base, LoRA targets (q_proj, v_proj of layers 0-28)
+// dequantized to BF16 with .scales/.biases deleted, every other layer still quantized,
+// config.json still 8-bit, one model.safetensors and the index deleted.
+const char* kHandFused = R"(
+gemma4:
+  preset: e4b
+  quant: affine-8
+  recipe: ple-safe
+  single-file: true
+  index: false
+  mutate:
+    - {dequantize: "language_model.model.layers.*.self_attn.q_proj", layers: [0, 28]}
+    - {dequantize: "language_model.model.layers.*.self_attn.v_proj", layers: [0, 28]}
+)";
+
+TEST(Scenario, hand_fused_e4b_names_the_mixed_quantization_and_the_stale_config) {
+  Report r = lint_recipe(kHandFused, "hand-fused");
+  const Finding* mixed = find(r, "mixed-quantization");
+  ASSERT_NE(mixed, nullptr);
+  EXPECT_EQ(mixed->severity, Severity::error);
+  EXPECT_EQ(mixed->failure_class, FailureClass::mixed_quantization);
+  // How many are float vs still quantized, and which, grouped by layer and kind.
+  EXPECT_NE(mixed->message.find("58 modules are float"), std::string::npos) << mixed->message;
+  EXPECT_NE(mixed->message.find("self_attn.q_proj in layers 0-28"), std::string::npos) << mixed->message;
+  EXPECT_NE(mixed->message.find("self_attn.q_proj in layers 29-41"), std::string::npos) << mixed->message;
+  EXPECT_NE(mixed->message.find("affine-8"), std::string::npos) << mixed->message;
+  EXPECT_EQ(r.target.quantization, "mixed");
+  // The index was deleted and everything lives in one file: valid, at most info.
+  for (const Finding& f : r.findings) {
+    if (f.failure_class == FailureClass::shard_index) EXPECT_EQ(f.severity, Severity::info) << f.message;
+  }
+}
+
+TEST(Scenario, hand_fused_with_dequantized_config_left_behind_is_stale_config) {
+  // Everything dequantized, config.json still says 8-bit.
+  Report r = lint_recipe(R"(
+gemma4: {preset: tiny-e4b, quant: none, mutate: [{config-set: {quantization: {group_size: 64, bits: 8, mode: affine}}}]}
+)", "stale");
+  const Finding* stale = find(r, "quant-config-without-tensors");
+  ASSERT_NE(stale, nullptr);
+  EXPECT_EQ(stale->failure_class, FailureClass::stale_config);
+  EXPECT_NE(stale->message.find("affine-8"), std::string::npos) << stale->message;
+}
+
+TEST(Scenario, valid_single_file_relayout_without_index_is_at_most_info) {
+  Report r = lint_recipe("gemma4: {preset: e4b, quant: affine-8, recipe: ple-safe, single-file: true, index: false}\n",
+                         "single");
+  for (const Finding& f : r.findings) EXPECT_EQ(f.severity, Severity::info) << f.rule_id << ": " << f.message;
+}
+
+TEST(Scenario, ple_quantized_at_4_bits_by_a_default_mlx_vlm_conversion) {
+  Report r = lint_recipe("gemma4: {preset: tiny-e2b, quant: affine-4, recipe: mlx-vlm}\n", "ple");
+  std::set<std::string> modules;
+  for (const Finding& f : r.findings) {
+    if (f.rule_id == "ple-quantized-low-bit") modules.insert(f.location.tensor);
+  }
+  EXPECT_TRUE(modules.count("language_model.model.embed_tokens_per_layer.weight"));
+  EXPECT_TRUE(modules.count("language_model.model.per_layer_model_projection.weight"));
+  EXPECT_EQ(modules.size(), 2u + 2u * 8u);  // two model-level PLE modules and two per layer
+}
+
+}  // namespace
+}  // namespace ckptlint
