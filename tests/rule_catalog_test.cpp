@@ -46,7 +46,7 @@ TEST(RuleCatalog, every_rule_has_wording_and_both_fixtures) {
 TEST(RuleCatalog, every_fixture_directory_names_a_rule) {
   std::vector<RuleError> errors;
   RuleSet rules = load_rules({testing::rules_dir()}, errors);
-  const std::set<std::string> helpers = {"gen", "baseline", "cases"};
+  const std::set<std::string> helpers = {"gen", "baseline", "demo"};
   for (const auto& e : fs::directory_iterator(testing::fixtures_dir())) {
     if (!e.is_directory()) continue;
     std::string name = e.path().filename().string();

@@ -62,6 +62,11 @@ TEST(Scenario, hand_fused_e4b_names_the_mixed_quantization_and_the_stale_config)
   EXPECT_NE(mixed->message.find("self_attn.q_proj in layers 29-41"), std::string::npos) << mixed->message;
   EXPECT_NE(mixed->message.find("affine-8"), std::string::npos) << mixed->message;
   EXPECT_EQ(r.target.quantization, "mixed");
+  // ...and which config fields went stale.
+  const Finding* stale = find(r, "quantization-config-stale");
+  ASSERT_NE(stale, nullptr);
+  EXPECT_EQ(stale->failure_class, FailureClass::stale_config);
+  EXPECT_NE(stale->message.find("quantization and quantization_config still declare affine-8"), std::string::npos) << stale->message;
   // The index was deleted and everything lives in one file: valid, at most info.
   for (const Finding& f : r.findings) {
     if (f.failure_class == FailureClass::shard_index) EXPECT_EQ(f.severity, Severity::info) << f.message;

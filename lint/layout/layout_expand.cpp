@@ -125,9 +125,15 @@ class Expander {
       const nlohmann::json* v = scope.lookup(tmpl.substr(i + 1, close - i - 1));
       std::string text = v ? render_value(*v) : "?";
       out += text;
-      // "layers.{layer}.x" has the kind "layers.x": numbers are dropped with their dot.
+      // "layers.{layer}.x" has the kind "x": a number is dropped with its dot and the list
+      // segment before it, so q_proj of every layer shares one kind.
       skip_dot = v && v->is_number_integer();
-      if (!skip_dot) kind += text;
+      if (skip_dot) {
+        std::size_t cut = kind.size() > 1 ? kind.rfind('.', kind.size() - 2) : std::string::npos;
+        kind.resize(cut == std::string::npos ? 0 : cut + 1);
+      } else {
+        kind += text;
+      }
       i = close;
     }
     return out;

@@ -34,11 +34,21 @@ std::size_t total(const KindLayers& kinds) {
   return n;
 }
 
+// The config sections that declare the quantization: both copies go stale together.
+std::string config_keys(const Checkpoint& ck) {
+  std::string keys;
+  for (const char* k : {"quantization", "quantization_config"}) {
+    if (ck.config && ck.config->value.is_object() && ck.config->value.contains(k)) keys += (keys.empty() ? "" : " and ") + std::string(k);
+  }
+  return keys;
+}
+
 class MixedQuantization final : public Primitive {
  public:
   explicit MixedQuantization(Expr where) : where_(std::move(where)) {}
   std::vector<std::string> fact_names() const override {
-    return {"file", "float_count", "quantized_count", "float_modules", "quantized_modules", "config_quantization"};
+    return {"file", "float_count", "quantized_count", "float_modules", "quantized_modules", "config_quantization",
+            "config_keys"};
   }
 
   void run(const RunContext& context, std::vector<Match>& out) const override {
@@ -76,7 +86,8 @@ class MixedQuantization final : public Primitive {
                {"quantized_count", std::to_string(total(quants))},
                {"float_modules", summarize(floats)},
                {"quantized_modules", summarize(quants)},
-               {"config_quantization", describe(*a.quant.global)}};
+               {"config_quantization", describe(*a.quant.global)},
+               {"config_keys", config_keys(context.checkpoint)}};
     out.push_back(std::move(m));
   }
 
