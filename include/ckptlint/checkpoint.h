@@ -115,7 +115,11 @@ struct Checkpoint {
   std::string kind = "checkpoint";       ///< "checkpoint" or "adapter"
   std::vector<Shard> shards;             ///< the safetensors files read, sorted by name
   std::vector<std::string> files;        ///< every regular file name in the directory, sorted
-  std::optional<JsonFile> index;         ///< model.safetensors.index.json, if present and parsed
+  std::optional<JsonFile> index;         ///< model.safetensors.index.json, if present and parsed (its
+                                         ///< "weight_map" is in `weight_map`, not in the DOM)
+  /// The index's weight_map as (tensor, shard file) in file order, first of duplicates kept;
+  /// empty without a usable index.
+  std::vector<std::pair<std::string, std::string>> weight_map;
   std::optional<JsonFile> config;        ///< config.json, if present and parsed
   std::vector<LoadProblem> problems;     ///< what could not be read; never thrown
   std::string family;                    ///< config model_type, or "" when unknown

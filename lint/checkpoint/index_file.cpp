@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <unordered_map>
 
 #include "checkpoint/json_file.h"
 #include "checkpoint/problem_builder.h"
@@ -29,19 +30,20 @@ std::string unsafe_path_reason(const std::string& name) {
   return "";
 }
 
-void read_index(Checkpoint& ck, std::set<std::string>& to_read) {
-  const fs::path path = ck.root / kIndexFileName;
+IndexRead read_index(const fs::path& root) {
+  IndexRead out;
+  const fs::path path = root / kIndexFileName;
   std::error_code ec;
-  if (!fs::exists(path, ec)) return;
+  if (!fs::exists(path, ec)) return out;
   JsonFileError error;
-  std::optional<ParsedJson> parsed = read_json_object(path.string(), kMaxIndexBytes, error);
+  std::optional<ParsedJson> parsed = read_json_object(path.string(), kMaxIndexBytes, error, {"weight_map"});
   if (!parsed) {
-    add_problem(ck.problems, LoadProblemCode::index_not_json, kIndexFileName, "",
+    add_problem(out.problems, LoadProblemCode::index_not_json, kIndexFileName, "",
                 {{"offset", std::to_string(error.offset)}, {"error", error.error}});
-    return;
+    return out;
   }
   auto malformed = [&](const std::string& problem) {
-    add_problem(ck.problems, LoadProblemCode::index_malformed, kIndexFileName, "", {{"problem", problem}});
+    add_problem(out.problems, LoadProblemCode::index_malformed, kIndexFileName, "", {{"problem", problem}});
   };
   const JValue* weight_map = nullptr;
   for (const auto& [k, v] : parsed->members) {
@@ -52,11 +54,12 @@ void read_index(Checkpoint& ck, std::set<std::string>& to_read) {
   }
   if (weight_map == nullptr || weight_map->kind != JValue::Kind::object) {
     malformed(weight_map == nullptr ? "no 'weight_map'" : fmt::format("'weight_map' is a {}, not an object", weight_map->type_name()));
-    ck.index = JsonFile{kIndexFileName, std::move(parsed->dom), std::move(parsed->text)};
-    return;
+    out.index = JsonFile{kIndexFileName, std::move(parsed->dom), std::move(parsed->text)};
+    return out;
   }
   std::map<std::string, std::size_t> tensors_per_file;
-  std::map<std::string, std::string> first_file;
+  std::unordered_map<std::string_view, std::string_view> first_file;
+  first_file.reserve(weight_map->members.size());
   for (const auto& [tensor, file] : weight_map->members) {
     if (file.kind != JValue::Kind::string) {
       malformed(fmt::format("weight_map entry '{}' is a {}, not a file name", tensor, file.type_name()));
@@ -65,25 +68,32 @@ void read_index(Checkpoint& ck, std::set<std::string>& to_read) {
     auto [it, inserted] = first_file.try_emplace(tensor, file.text);
     if (!inserted) {
       malformed(fmt::format("weight_map lists '{}' twice ('{}' and '{}')", tensor, it->second, file.text));
+      continue;
     }
     ++tensors_per_file[file.text];
   }
+  out.weight_map.reserve(first_file.size());
+  for (const auto& [tensor, file] : weight_map->members) {
+    auto it = first_file.find(tensor);
+    if (it != first_file.end() && it->second.data() == file.text.data()) out.weight_map.emplace_back(tensor, file.text);
+  }
   for (const auto& [file, count] : tensors_per_file) {
     if (std::string reason = unsafe_path_reason(file); !reason.empty()) {
-      add_problem(ck.problems, LoadProblemCode::index_unsafe_path, kIndexFileName, "",
+      add_problem(out.problems, LoadProblemCode::index_unsafe_path, kIndexFileName, "",
                   {{"shard", file}, {"reason", reason}, {"tensors", std::to_string(count)}});
       continue;
     }
     std::error_code sec;
-    fs::file_status st = fs::symlink_status(ck.root / file, sec);
+    fs::file_status st = fs::symlink_status(root / file, sec);
     if (sec || !fs::exists(st)) {
-      add_problem(ck.problems, LoadProblemCode::index_shard_missing, kIndexFileName, "",
+      add_problem(out.problems, LoadProblemCode::index_shard_missing, kIndexFileName, "",
                   {{"shard", file}, {"tensors", std::to_string(count)}});
       continue;
     }
-    to_read.insert(file);
+    out.shards.insert(file);
   }
-  ck.index = JsonFile{kIndexFileName, std::move(parsed->dom), std::move(parsed->text)};
+  out.index = JsonFile{kIndexFileName, std::move(parsed->dom), std::move(parsed->text)};
+  return out;
 }
 
 }  // namespace ckptlint

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "checkpoint/byte_source.h"
@@ -41,7 +42,8 @@ nlohmann::json to_json(const JValue& value) {
   return nullptr;
 }
 
-std::optional<ParsedJson> parse_json_object(std::string text, JsonFileError& error) {
+std::optional<ParsedJson> parse_json_object(std::string text, JsonFileError& error,
+                                            const std::vector<std::string>& no_dom) {
   ParsedJson parsed;
   parsed.text = std::move(text);
   JsonStreamResult r = stream_object_members(parsed.text, [&](std::string&& key, JValue&& value) {
@@ -58,12 +60,14 @@ std::optional<ParsedJson> parse_json_object(std::string text, JsonFileError& err
   }
   parsed.dom = nlohmann::json::object();
   for (const auto& [k, v] : parsed.members) {
+    if (std::find(no_dom.begin(), no_dom.end(), k) != no_dom.end()) continue;
     if (!parsed.dom.contains(k)) parsed.dom[k] = to_json(v);
   }
   return parsed;
 }
 
-std::optional<ParsedJson> read_json_object(const std::string& path, std::uint64_t max_bytes, JsonFileError& error) {
+std::optional<ParsedJson> read_json_object(const std::string& path, std::uint64_t max_bytes, JsonFileError& error,
+                                           const std::vector<std::string>& no_dom) {
   // O_NONBLOCK: opening a FIFO planted under a JSON name must not hang.
   int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
@@ -81,7 +85,7 @@ std::optional<ParsedJson> read_json_object(const std::string& path, std::uint64_
     if (!FileSource(fd, text.size()).read(0, text.size(), text.data())) {
       error.error = "short read";
     } else {
-      out = parse_json_object(std::move(text), error);
+      out = parse_json_object(std::move(text), error, no_dom);
     }
   }
   ::close(fd);

@@ -25,11 +25,14 @@ struct JsonFileError {
   std::string error;
 };
 
-/// Reads `path` (at most `max_bytes`) as a JSON object. On failure returns nothing and fills `error`.
-std::optional<ParsedJson> read_json_object(const std::string& path, std::uint64_t max_bytes, JsonFileError& error);
+/// Reads `path` (at most `max_bytes`) as a JSON object. On failure returns nothing and fills
+/// `error`. Members named in `no_dom` are kept in `members` only, not converted to the DOM.
+std::optional<ParsedJson> read_json_object(const std::string& path, std::uint64_t max_bytes, JsonFileError& error,
+                                           const std::vector<std::string>& no_dom = {});
 
 /// Parses text already in memory as a JSON object (fuzz targets and tests).
-std::optional<ParsedJson> parse_json_object(std::string text, JsonFileError& error);
+std::optional<ParsedJson> parse_json_object(std::string text, JsonFileError& error,
+                                            const std::vector<std::string>& no_dom = {});
 
 /// Converts a streamed value to a DOM; for duplicate keys the first one wins (as `by_name` does).
 nlohmann::json to_json(const JValue& value);

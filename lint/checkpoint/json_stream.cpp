@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
+
 namespace ckptlint {
 namespace {
 
@@ -132,8 +134,18 @@ class Parser {
     skip_space();
     if (!eat('"')) return failed("expected a string");
     while (true) {
-      // Copy the run of plain characters in one go.
+      // Copy the run of plain characters in one go, eight bytes at a time while no byte of
+      // the word is a quote, a backslash or a control character.
       std::size_t start = pos_;
+      while (s_.size() - pos_ >= 8) {
+        std::uint64_t w;
+        std::memcpy(&w, s_.data() + pos_, 8);
+        constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+        std::uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+        std::uint64_t special = ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) | ((w - ones * 0x20) & ~w);
+        if ((special & highs) != 0) break;
+        pos_ += 8;
+      }
       while (pos_ < s_.size()) {
         unsigned char c = static_cast<unsigned char>(s_[pos_]);
         if (c == '"' || c == '\\' || c < 0x20) break;
@@ -203,7 +215,6 @@ class Parser {
       if (pos_ >= s_.size() || s_[pos_] < '0' || s_[pos_] > '9') return failed("invalid number: digits expected in exponent");
       while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') ++pos_;
     }
-    v.text.assign(s_.data() + start, pos_ - start);
     if (!fractional) {
       // Integers keep their class; one that does not fit 64 bits is kept as text only.
       std::uint64_t u = 0;
@@ -224,7 +235,9 @@ class Parser {
         return true;
       }
     }
+    // Only numbers that are no 64-bit integer keep their literal (messages show it as is).
     v.kind = JValue::Kind::fractional;
+    v.text.assign(s_.data() + start, pos_ - start);
     return true;
   }
 
@@ -256,6 +269,8 @@ class Parser {
       return false;
     }
     v.kind = kind;
+    if (kind == JValue::Kind::object) v.members.reserve(4);  // a tensor entry has 3 fields
+    else v.items.reserve(4);
     const char close = kind == JValue::Kind::object ? '}' : ']';
     ++pos_;
     skip_space();
@@ -291,8 +306,8 @@ std::string JValue::brief() const {
   switch (kind) {
     case Kind::null: return "null";
     case Kind::boolean: return boolean ? "true" : "false";
-    case Kind::negative:
-    case Kind::unsigned_int:
+    case Kind::negative: return std::to_string(negative_value);
+    case Kind::unsigned_int: return std::to_string(unsigned_value);
     case Kind::fractional: return text;
     case Kind::string: return fmt::format("\"{}\"", text.size() > 40 ? text.substr(0, 40) + "..." : text);
     case Kind::array: return "[...]";

@@ -25,7 +25,7 @@ struct JValue {
   bool boolean = false;
   std::uint64_t unsigned_value = 0;  ///< for unsigned_int
   std::int64_t negative_value = 0;   ///< for negative
-  std::string text;                  ///< string value, or the literal text of a fractional/huge number
+  std::string text;                  ///< string value, or the literal of a number that is no 64-bit integer
   std::vector<JValue> items;         ///< array items, up to the cap
   std::vector<std::pair<std::string, JValue>> members;  ///< object members in order, duplicates kept
   bool truncated = false;            ///< array had more items than the cap; the rest were dropped

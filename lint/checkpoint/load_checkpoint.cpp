@@ -114,11 +114,18 @@ bool load_checkpoint(const std::string& path, Checkpoint& ck, std::string& error
     std::sort(ck.files.begin(), ck.files.end());
     if (std::find(ck.files.begin(), ck.files.end(), "adapter_config.json") != ck.files.end()) ck.kind = "adapter";
     read_config(ck);
-    read_index(ck, to_read);
   }
+  // Shards are the *.safetensors files listed in the directory plus those the index names
+  // (which may sit in subdirectories).
+  IndexRead index;
+  if (fs::is_directory(status)) index = read_index(ck.root);
+  to_read.insert(index.shards.begin(), index.shards.end());
   for (const std::string& name : to_read) {
     ck.shards.push_back(read_shard(ck.root / name, name, ck.problems));
   }
+  ck.index = std::move(index.index);
+  ck.weight_map = std::move(index.weight_map);
+  for (LoadProblem& p : index.problems) ck.problems.push_back(std::move(p));
   for (std::size_t s = 0; s < ck.shards.size(); ++s) {
     const std::vector<TensorInfo>& tensors = ck.shards[s].tensors;
     for (std::size_t i = 0; i < tensors.size(); ++i) ck.by_name.try_emplace(tensors[i].name, TensorRef{s, i});

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <unordered_set>
 
 #include "checkpoint/problem_builder.h"
 #include "checkpoint/safetensors_header.h"
@@ -71,10 +72,10 @@ void EntryCollector::add(std::string&& key, JValue&& value) {
     add_metadata(std::move(value));
     return;
   }
-  const std::string name = printable(key);
   shard_.all_names.push_back(key);
+  // The name is escaped for messages (printable) only when an entry has a problem.
   auto malformed = [&](const std::string& problem) {
-    add_problem(problems_, LoadProblemCode::tensor_entry_malformed, shard_.file, name, {{"problem", problem}});
+    add_problem(problems_, LoadProblemCode::tensor_entry_malformed, shard_.file, printable(key), {{"problem", problem}});
   };
   if (value.kind != JValue::Kind::object) {
     malformed(fmt::format("the entry is a {}, not an object", value.type_name()));
@@ -84,14 +85,14 @@ void EntryCollector::add(std::string&& key, JValue&& value) {
   for (std::size_t i = 0; i < value.members.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j) {
       if (value.members[i].first == value.members[j].first) {
-        add_problem(problems_, LoadProblemCode::tensor_field_duplicate, shard_.file, name,
+        add_problem(problems_, LoadProblemCode::tensor_field_duplicate, shard_.file, printable(key),
                     {{"field", printable(value.members[i].first)},
                      {"consumers", "the reference reader rejects it; MLX silently keeps the last value"}});
       }
     }
     const std::string& f = value.members[i].first;
     if (f != "dtype" && f != "shape" && f != "data_offsets") {
-      add_problem(problems_, LoadProblemCode::tensor_unknown_field, shard_.file, name, {{"field", printable(f)}});
+      add_problem(problems_, LoadProblemCode::tensor_unknown_field, shard_.file, printable(key), {{"field", printable(f)}});
     }
   }
   const JValue* dtype = field(value, "dtype");
@@ -102,7 +103,7 @@ void EntryCollector::add(std::string&& key, JValue&& value) {
     return;
   }
   if (offsets == nullptr) {
-    add_problem(problems_, LoadProblemCode::offsets_malformed, shard_.file, name, {{"value", "missing"}});
+    add_problem(problems_, LoadProblemCode::offsets_malformed, shard_.file, printable(key), {{"value", "missing"}});
     return;
   }
   TensorInfo t;
@@ -112,7 +113,7 @@ void EntryCollector::add(std::string&& key, JValue&& value) {
     t.dtype = *dtype_from_string(dtype->text);
   } else {
     std::string seen = dtype->kind == JValue::Kind::string ? dtype->text : dtype->brief();
-    add_problem(problems_, LoadProblemCode::dtype_unknown, shard_.file, name,
+    add_problem(problems_, LoadProblemCode::dtype_unknown, shard_.file, printable(key),
                 {{"dtype", printable(seen)}, {"suggestion", std::string(nearest_dtype_name(seen))}});
     ok = false;
   }
@@ -126,7 +127,7 @@ void EntryCollector::add(std::string&& key, JValue&& value) {
         break;
       }
     }
-    add_problem(problems_, LoadProblemCode::shape_malformed, shard_.file, name,
+    add_problem(problems_, LoadProblemCode::shape_malformed, shard_.file, printable(key),
                 {{"value", bad},
                  {"consumers", "the reference reader rejects it; MLX may truncate or wrap the value and load it"}});
     ok = false;
@@ -140,13 +141,13 @@ void EntryCollector::add(std::string&& key, JValue&& value) {
     std::string bad = offsets->kind != JValue::Kind::array ? offsets->brief()
                       : offsets->items.size() != 2     ? fmt::format("{} items instead of 2", offsets->items.size())
                                                        : fmt::format("[{}, {}]", offsets->items[0].brief(), offsets->items[1].brief());
-    add_problem(problems_, LoadProblemCode::offsets_malformed, shard_.file, name, {{"value", bad}});
+    add_problem(problems_, LoadProblemCode::offsets_malformed, shard_.file, printable(key), {{"value", bad}});
     return;
   }
   t.data_begin = offsets->items[0].unsigned_value;
   t.data_end = offsets->items[1].unsigned_value;
   if (t.data_begin > t.data_end) {
-    add_problem(problems_, LoadProblemCode::offsets_reversed, shard_.file, name,
+    add_problem(problems_, LoadProblemCode::offsets_reversed, shard_.file, printable(key),
                 {{"begin", std::to_string(t.data_begin)}, {"end", std::to_string(t.data_end)}});
     return;
   }
@@ -156,30 +157,38 @@ void EntryCollector::add(std::string&& key, JValue&& value) {
   std::optional<std::uint64_t> bits =
       elements ? checked_mul(*elements, static_cast<std::uint64_t>(bit_width(t.dtype))) : std::nullopt;
   if (!bits) {
-    add_problem(problems_, LoadProblemCode::shape_overflow, shard_.file, name,
+    add_problem(problems_, LoadProblemCode::shape_overflow, shard_.file, printable(key),
                 {{"shape", fmt::format("[{}]", fmt::join(t.shape, ", "))}, {"dtype", std::string(to_string(t.dtype))},
                  {"consumers", "the reference reader rejects it; readers with unchecked multiplication may wrap to a tiny size"}});
     return;
   }
   if (*bits % 8 != 0) {
-    add_problem(problems_, LoadProblemCode::subbyte_misaligned, shard_.file, name,
+    add_problem(problems_, LoadProblemCode::subbyte_misaligned, shard_.file, printable(key),
                 {{"dtype", std::string(to_string(t.dtype))}, {"elements", std::to_string(*elements)},
                  {"bits", std::to_string(*bits)}});
     return;
   }
   if (*bits / 8 != t.nbytes()) {
-    add_problem(problems_, LoadProblemCode::size_mismatch, shard_.file, name,
+    add_problem(problems_, LoadProblemCode::size_mismatch, shard_.file, printable(key),
                 {{"dtype", std::string(to_string(t.dtype))}, {"shape", fmt::format("[{}]", fmt::join(t.shape, ", "))},
                  {"expected_bytes", std::to_string(*bits / 8)}, {"actual_bytes", std::to_string(t.nbytes())}});
     // The range is still real bytes of the file: keep it for the coverage walk below.
   }
-  auto [it, inserted] = first_.try_emplace(key, shard_.tensors.size());
-  if (!inserted) {
-    add_problem(problems_, LoadProblemCode::tensor_duplicate, shard_.file, name,
+  shard_.tensors.push_back(std::move(t));
+}
+
+void EntryCollector::check_duplicates() {
+  // The tensors vector no longer moves: views of its names are stable here.
+  std::unordered_map<std::string_view, std::size_t> first;
+  first.reserve(shard_.tensors.size());
+  for (std::size_t i = 0; i < shard_.tensors.size(); ++i) {
+    const TensorInfo& t = shard_.tensors[i];
+    auto [it, inserted] = first.try_emplace(t.name, i);
+    if (inserted) continue;
+    add_problem(problems_, LoadProblemCode::tensor_duplicate, shard_.file, printable(t.name),
                 {{"first", describe(shard_.tensors[it->second])}, {"second", describe(t)},
                  {"consumers", "the reference reader and MLX keep the last definition silently"}});
   }
-  shard_.tensors.push_back(std::move(t));
 }
 
 std::string EntryCollector::describe(const TensorInfo& t) const {
@@ -187,13 +196,17 @@ std::string EntryCollector::describe(const TensorInfo& t) const {
 }
 
 void EntryCollector::finish() {
+  check_duplicates();
   check_names();
   check_coverage();
   check_order_and_alignment();
 }
 
 void EntryCollector::check_names() {
-  std::unordered_map<std::string, const std::string*> folded;
+  // Only a name with an upper-case letter can collide by case with another name; lower
+  // just those, and compare against every name.
+  std::unordered_set<std::string_view> names(shard_.all_names.begin(), shard_.all_names.end());
+  std::unordered_map<std::string, const std::string*> lowered;
   for (const std::string& name : shard_.all_names) {
     auto suspicious = [&](const std::string& problem) {
       add_problem(problems_, LoadProblemCode::tensor_name_suspicious, shard_.file, printable(name),
@@ -204,10 +217,15 @@ void EntryCollector::check_names() {
     } else if (std::any_of(name.begin(), name.end(), [](unsigned char c) { return c < 0x20 || c == 0x7F; })) {
       suspicious("the name contains control characters");
     }
-    auto [it, inserted] = folded.try_emplace(lower(name), &name);
-    if (!inserted && *it->second != name) {
+    if (std::none_of(name.begin(), name.end(), [](unsigned char c) { return c >= 'A' && c <= 'Z'; })) continue;
+    std::string low = lower(name);
+    const std::string* other = nullptr;
+    if (auto it = names.find(low); it != names.end()) other = &*std::find(shard_.all_names.begin(), shard_.all_names.end(), low);
+    auto [it, inserted] = lowered.try_emplace(low, &name);
+    if (!inserted && *it->second != name) other = it->second;
+    if (other != nullptr) {
       suspicious(fmt::format("differs only in case from '{}' (collides on case-insensitive file systems and tools)",
-                             printable(*it->second)));
+                             printable(*other)));
     }
   }
 }

@@ -25,6 +25,7 @@ class EntryCollector {
 
  private:
   void add_metadata(JValue&& value);
+  void check_duplicates();
   void check_names();
   void check_coverage();
   void check_zero_size(const std::vector<const TensorInfo*>& sorted);
@@ -35,8 +36,6 @@ class EntryCollector {
   const ByteSource& source_;
   std::vector<LoadProblem>& problems_;
   bool metadata_seen_ = false;
-  // First position of each name in shard_.tensors, to report duplicates against it.
-  std::unordered_map<std::string, std::size_t> first_;
 };
 
 }  // namespace ckptlint

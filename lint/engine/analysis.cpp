@@ -29,13 +29,17 @@ bool Analysis::part_present(const std::string& part) const {
   return std::find(parts_present.begin(), parts_present.end(), part) != parts_present.end();
 }
 
+Scope Analysis::root_scope() const {
+  Scope root;
+  root.config = config;
+  if (layout) root.table = &layout->globals;
+  return root;
+}
+
 bool Analysis::where(const Expr& filter, const LayoutEntry& entry, const VarList& extra) const {
   if (filter.empty()) return true;
-  Scope scope;
-  scope.vars = extra;
-  scope.bound = &entry.vars;
-  scope.parent = &layout_scope;
-  return filter.test(scope);
+  const Scope root = root_scope();
+  return filter.test(EntryScope(entry, root, &extra).scope());
 }
 
 bool Analysis::part_expected(const LayoutEntry& entry) const {
@@ -50,7 +54,10 @@ const LayoutEntry* Analysis::entry_for_module(const std::string& module) const {
 
 Analysis analyze(const Checkpoint& ck, const RuleSet& rules) {
   Analysis a;
-  if (ck.config) a.quant = QuantConfig::from(ck.config->value);
+  if (ck.config) {
+    a.config = &ck.config->value;
+    a.quant = QuantConfig::from(ck.config->value);
+  }
   for (const Shard& shard : ck.shards) {
     for (const TensorInfo& t : shard.tensors) {
       if (!a.file_of.try_emplace(t.name, shard.file).second) continue;  // first definition wins, as by_name
@@ -69,12 +76,11 @@ Analysis analyze(const Checkpoint& ck, const RuleSet& rules) {
     std::vector<std::string> names;
     names.reserve(a.file_of.size());
     for (const auto& [name, file] : a.file_of) names.push_back(name);
-    std::string variant = detect_variant(*model, names);
+    a.variant_votes = count_variants(*model, names);
+    std::string variant = detect_variant(a.variant_votes);
     if (!variant.empty()) {
       a.layout_model = model;
       a.layout = expand_layout(*model, ck.config->value, variant);
-      a.layout_scope.config = &ck.config->value;
-      a.layout_scope.vars = a.layout->globals;
       std::set<std::string> parts;
       for (const LayoutEntry& e : a.layout->entries) {
         bool present = a.file_of.count(e.name) != 0 || (!e.module.empty() && a.modules.count(e.module) != 0);

@@ -30,7 +30,11 @@ struct Analysis {
   std::map<std::string, StoredModule> modules;  ///< module path -> tensors, for every *.weight/.scales/.biases
   std::map<std::string, std::string> file_of;   ///< tensor name -> shard file (first definition)
   std::vector<std::string> parts_present;       ///< layout parts with at least one tensor
-  Scope layout_scope;                           ///< config + the layout's model-level variables
+  std::map<std::string, std::size_t> variant_votes;  ///< key layout -> tensor names using its prefixes
+  const nlohmann::json* config = nullptr;       ///< config.json, when parsed
+
+  /// Config values and the layout's model-level variables, for expressions over the layout.
+  Scope root_scope() const;
 
   /// Evaluates a rule's `where` for one layout entry, with `extra` variables bound on top.
   bool where(const Expr& filter, const LayoutEntry& entry, const VarList& extra = {}) const;

@@ -4,6 +4,10 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <thread>
+#include <chrono>
+
+#include <spdlog/spdlog.h>
 
 #include "ckptlint/lint.h"
 #include "engine/analysis.h"
@@ -43,6 +47,19 @@ bool applies(const CompiledRule& cr, const Checkpoint& ck, const std::vector<std
   return cr.when.empty() || cr.when.test(scope);
 }
 
+Finding to_finding(const CompiledRule& cr, Match&& m) {
+  Finding f;
+  f.rule_id = cr.rule.id;
+  f.severity = cr.rule.severity;
+  f.failure_class = cr.rule.failure_class;
+  f.message = cr.message.render(m.facts);
+  f.help = cr.rule.help;
+  f.location = std::move(m.location);
+  f.related = std::move(m.related);
+  f.facts = std::move(m.facts);
+  return f;
+}
+
 }  // namespace
 
 bool rule_matches(const Rule& rule, const std::vector<std::string>& patterns) {
@@ -62,34 +79,52 @@ Report run_rules(const Checkpoint& ck, const RuleSet& rules, const RunOptions& o
   for (const Shard& s : ck.shards) report.files_read += s.readable ? 1 : 0;
   const nlohmann::json* config = ck.config ? &ck.config->value : nullptr;
   const std::vector<std::string> types = model_types(ck);
+  auto started = std::chrono::steady_clock::now();
   const Analysis analysis = analyze(ck, rules);
+  auto analyzed = std::chrono::steady_clock::now();
   report.target.quantization = describe_quantization(analysis);
   if (analysis.layout) report.target.layout = analysis.layout->variant;
+  std::vector<const CompiledRule*> selected;
   for (const auto& cr : rules.compiled()) {
     const Rule& r = cr->rule;
-    bool selected = options.select.empty() ? r.enabled_by_default : rule_matches(r, options.select);
-    if (!selected || rule_matches(r, options.ignore)) continue;
-    Scope scope;
-    scope.config = config;
-    for (const auto& [name, e] : cr->lets) scope.vars.emplace_back(name, e.eval(scope));
-    if (!applies(*cr, ck, types, scope)) continue;
-    ++report.rules_run;
-    std::vector<Match> matches;
-    cr->primitive->run(RunContext{ck, scope, analysis}, matches);
-    for (Match& m : matches) {
-      Finding f;
-      f.rule_id = r.id;
-      f.severity = r.severity;
-      f.failure_class = r.failure_class;
-      f.message = cr->message.render(m.facts);
-      f.help = r.help;
-      f.location = std::move(m.location);
-      f.related = std::move(m.related);
-      f.facts = std::move(m.facts);
-      report.findings.push_back(std::move(f));
+    bool chosen = options.select.empty() ? r.enabled_by_default : rule_matches(r, options.select);
+    if (chosen && !rule_matches(r, options.ignore)) selected.push_back(cr.get());
+  }
+  // Rules are independent and read only shared, immutable state: run them on two threads,
+  // each rule's findings in its own slot so the result does not depend on scheduling.
+  std::vector<std::vector<Finding>> found(selected.size());
+  std::vector<char> ran(selected.size(), 0);
+  auto run_some = [&](std::size_t first, std::size_t step) {
+    for (std::size_t i = first; i < selected.size(); i += step) {
+      const CompiledRule& cr = *selected[i];
+      Scope scope;
+      scope.config = config;
+      for (const auto& [name, e] : cr.lets) scope.vars.emplace_back(name, e.eval(scope));
+      if (!applies(cr, ck, types, scope)) continue;
+      ran[i] = 1;
+      std::vector<Match> matches;
+      cr.primitive->run(RunContext{ck, scope, analysis}, matches);
+      for (Match& m : matches) found[i].push_back(to_finding(cr, std::move(m)));
     }
+  };
+  std::exception_ptr failed;
+  std::thread helper([&] {
+    try {
+      run_some(1, 2);
+    } catch (...) {
+      failed = std::current_exception();
+    }
+  });
+  run_some(0, 2);
+  helper.join();
+  if (failed) std::rethrow_exception(failed);
+  for (std::size_t i = 0; i < selected.size(); ++i) {
+    report.rules_run += ran[i];
+    for (Finding& f : found[i]) report.findings.push_back(std::move(f));
   }
   sort_findings(report.findings);
+  spdlog::debug("analysis {:.1f} ms, {} rules {:.1f} ms", std::chrono::duration<double, std::milli>(analyzed - started).count(),
+                report.rules_run, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - analyzed).count());
   return report;
 }
 

@@ -42,7 +42,7 @@ std::vector<ExpectedTensor> expected_tensors(const LayoutModel& model, const Lay
   QuantConfig quant = QuantConfig::from(config);
   Scope globals;
   globals.config = &config;
-  globals.vars = layout.globals;
+  globals.table = &layout.globals;
   std::vector<ExpectedTensor> out;
   for (const LayoutEntry& e : layout.entries) {
     std::optional<QuantParams> params;
@@ -50,10 +50,7 @@ std::vector<ExpectedTensor> expected_tensors(const LayoutModel& model, const Lay
       if (const auto* entry = quant.explicit_entry(e.module)) {
         params = *entry;
       } else {
-        Scope scope;
-        scope.parent = &globals;
-        scope.bound = &e.vars;
-        if (r->second.test(scope)) params = quant.global;
+        if (r->second.test(EntryScope(e, globals).scope())) params = quant.global;
       }
     }
     std::vector<ExpectedTensor> triple = params ? quantized_triple(e, *params) : std::vector<ExpectedTensor>{};

@@ -16,16 +16,16 @@ class Expander {
   Expander(const LayoutModel& model, const std::map<std::string, std::string>& prefixes, Layout& out)
       : model_(model), prefixes_(prefixes), out_(out) {}
 
-  void nodes(const std::vector<LayoutNode>& list, const Scope& scope) {
+  void nodes(const std::vector<LayoutNode>& list, const Scope& scope, const std::shared_ptr<const VarFrame>& frame) {
     for (const LayoutNode& n : list) {
       if (out_.entries.size() >= kMaxEntries) return;
-      if (n.is_group) group(n, scope);
-      else tensor(n, scope);
+      if (n.is_group) group(n, scope, frame);
+      else tensor(n, scope, frame);
     }
   }
 
  private:
-  void group(const LayoutNode& n, const Scope& parent) {
+  void group(const LayoutNode& n, const Scope& parent, const std::shared_ptr<const VarFrame>& parent_frame) {
     std::vector<nlohmann::json> values;
     if (n.loop_var.empty()) {
       values.emplace_back(nullptr);
@@ -42,28 +42,25 @@ class Expander {
       }
     }
     for (const nlohmann::json& v : values) {
+      auto frame = std::make_shared<VarFrame>();
+      frame->parent = parent_frame;
       Scope scope;
       scope.parent = &parent;
-      if (!n.loop_var.empty()) scope.vars.emplace_back(n.loop_var, v);
-      for (const auto& [name, e] : n.lets) scope.vars.emplace_back(name, e.eval(scope));
-      nodes(n.children, scope);
+      scope.bound = &frame->vars;
+      if (!n.loop_var.empty()) frame->vars.emplace_back(n.loop_var, v);
+      for (const auto& [name, e] : n.lets) {
+        nlohmann::json value = e.eval(scope);
+        frame->vars.emplace_back(name, std::move(value));
+      }
+      nodes(n.children, scope, frame);
     }
   }
 
-  // Every variable of the scopes below the model level, innermost last.
-  static void collect(const Scope& scope, VarList& out) {
-    if (scope.parent == nullptr) return;  // the model-level lets stay in Layout's globals
-    collect(*scope.parent, out);
-    out.insert(out.end(), scope.vars.begin(), scope.vars.end());
-  }
-
-  void tensor(const LayoutNode& n, const Scope& scope) {
+  void tensor(const LayoutNode& n, const Scope& scope, const std::shared_ptr<const VarFrame>& frame) {
     auto prefix = prefixes_.find(n.part);
     if (prefix == prefixes_.end()) return;  // this key layout has no such part
     if (!n.when.empty() && !n.when.test(scope)) return;
     LayoutEntry e;
-    VarList inner;
-    collect(scope, inner);
     std::string kind;
     e.name = prefix->second + substitute(n.name, scope, kind);
     for (const Expr& d : n.shape) {
@@ -85,22 +82,22 @@ class Expander {
     if (kind.size() > suffix.size() && kind.compare(kind.size() - suffix.size(), suffix.size(), suffix) == 0) {
       kind.resize(kind.size() - suffix.size());
     }
-    e.kind = kind;
+    e.kind = std::move(kind);
     e.optional = !n.optional.empty() && n.optional.test(scope);
-    nlohmann::json dtype = n.dtype ? n.dtype->eval(scope) : nlohmann::json(scope.lookup("float") ? *scope.lookup("float") : "BF16");
-    e.dtype = dtype.is_string() ? dtype.get<std::string>() : "BF16";
-    for (const auto& [name, v] : inner) {
-      if (name == "layer" && v.is_number_integer()) e.layer = v.get<std::int64_t>();
+    if (n.dtype) {
+      nlohmann::json dtype = n.dtype->eval(scope);
+      e.dtype = dtype.is_string() ? dtype.get<std::string>() : "BF16";
+    } else {
+      const nlohmann::json* f = scope.lookup("float");
+      e.dtype = f != nullptr && f->is_string() ? f->get<std::string>() : "BF16";
     }
-    e.vars = std::move(inner);
-    e.vars.emplace_back("name", e.name);
-    e.vars.emplace_back("part", e.part);
-    e.vars.emplace_back("group", e.group);
-    e.vars.emplace_back("module", e.module_kind);
-    e.vars.emplace_back("kind", e.kind);
-    e.vars.emplace_back("quantizable", !e.module_kind.empty());
-    e.vars.emplace_back("optional", e.optional);
-    for (const auto& [name, x] : n.attrs) e.vars.emplace_back(name, x.eval(scope));
+    if (const nlohmann::json* layer = scope.lookup("layer"); layer != nullptr && layer->is_number_integer() && frame) {
+      e.layer = layer->get<std::int64_t>();
+    }
+    e.own.emplace_back("optional", e.optional);
+    for (const auto& [name, x] : n.attrs) e.own.emplace_back(name, x.eval(scope));
+    e.labels = &n.labels;
+    e.frame = frame;
     auto [it, inserted] = out_.by_name.try_emplace(e.name, out_.entries.size());
     if (!inserted) {
       out_.problems.push_back(fmt::format("{}:{}: the layout names '{}' twice", model_.source, n.line, e.name));
@@ -158,30 +155,70 @@ Layout expand_layout(const LayoutModel& model, const nlohmann::json& config, con
   }
   Scope root;
   root.config = &config;
-  root.vars.emplace_back("variant", variant);
-  for (const auto& [name, e] : model.lets) root.vars.emplace_back(name, e.eval(root));
-  Expander(model, prefixes->second, out).nodes(model.tensors, root);
-  out.globals = std::move(root.vars);
+  root.table = &out.globals;
+  out.globals["variant"] = variant;
+  // Each let sees the ones before it; a name defined twice keeps its last value.
+  for (const auto& [name, e] : model.lets) {
+    nlohmann::json value = e.eval(root);
+    out.globals[name] = std::move(value);
+  }
+  Expander(model, prefixes->second, out).nodes(model.tensors, root, nullptr);
   return out;
 }
 
-std::string detect_variant(const LayoutModel& model, const std::vector<std::string>& names) {
+const nlohmann::json* LayoutEntry::var(const std::string& name) const {
+  for (const VarList* list : {&own, labels}) {
+    if (list == nullptr) continue;
+    for (const auto& [k, v] : *list) {
+      if (k == name) return &v;
+    }
+  }
+  for (const VarFrame* f = frame.get(); f != nullptr; f = f->parent.get()) {
+    for (const auto& [k, v] : f->vars) {
+      if (k == name) return &v;
+    }
+  }
+  return nullptr;
+}
+
+EntryScope::EntryScope(const LayoutEntry& entry, const Scope& root, const VarList* extra) {
+  std::vector<const VarList*> lists;  // innermost last
+  for (const VarFrame* f = entry.frame.get(); f != nullptr; f = f->parent.get()) lists.insert(lists.begin(), &f->vars);
+  lists.push_back(entry.labels);
+  lists.push_back(&entry.own);
+  if (extra != nullptr) lists.push_back(extra);
+  chain_.reserve(lists.size());
+  const Scope* parent = &root;
+  for (const VarList* l : lists) {
+    Scope s;
+    s.bound = l;
+    s.parent = parent;
+    chain_.push_back(s);
+    parent = &chain_.back();
+  }
+}
+
+std::map<std::string, std::size_t> count_variants(const LayoutModel& model, const std::vector<std::string>& names) {
   std::map<std::string, std::size_t> votes;
   for (const std::string& name : names) {
     // The longest matching prefix of any part wins: "model.vision_tower." (hf) over "model."
     // (text-only), "model.language_model." (hf) over "model.".
-    std::string best;
+    const std::string* best = nullptr;
     std::size_t best_len = 0;
     for (const auto& [variant, parts] : model.prefixes) {
       for (const auto& [part, prefix] : parts) {
         if (prefix.size() > best_len && name.compare(0, prefix.size(), prefix) == 0) {
-          best = variant;
+          best = &variant;
           best_len = prefix.size();
         }
       }
     }
-    if (!best.empty()) ++votes[best];
+    if (best != nullptr) ++votes[*best];
   }
+  return votes;
+}
+
+std::string detect_variant(const std::map<std::string, std::size_t>& votes) {
   std::string winner;
   std::size_t most = 0;
   for (const auto& [variant, n] : votes) {

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // *.layout.yaml -> LayoutModel, with every problem reported as file:line:column.
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
 #include <set>
 
@@ -15,15 +14,8 @@ class LayoutReader {
  public:
   LayoutReader(std::string file, std::vector<RuleError>& errors) : file_(std::move(file)), errors_(errors) {}
 
-  std::shared_ptr<const LayoutModel> read() {
-    YAML::Node root;
-    try {
-      root = YAML::LoadFile(file_);
-    } catch (const YAML::Exception& e) {
-      errors_.push_back(RuleError{file_, e.mark.line + 1, e.mark.column + 1, e.msg});
-      return nullptr;
-    }
-    if (!root.IsMap()) {
+  std::shared_ptr<const LayoutModel> read(const DocNode& root) {
+    if (!root.is_map()) {
       error(root, "a layout file must be a mapping");
       return nullptr;
     }
@@ -32,27 +24,27 @@ class LayoutReader {
     m->source = file_;
     static const std::set<std::string> kKeys = {"layout", "applies-to", "let", "prefixes", "optional-parts",
                                                 "quantization", "tensors"};
-    for (const auto& kv : root) {
-      if (kKeys.count(kv.first.Scalar()) == 0) error(kv.first, fmt::format("unknown key '{}'", kv.first.Scalar()));
+    for (const auto& kv : root.members()) {
+      if (kKeys.count(kv.first.scalar()) == 0) error(kv.first, fmt::format("unknown key '{}'", kv.first.scalar()));
     }
-    m->name = root["layout"] && root["layout"].IsScalar() ? root["layout"].Scalar() : "";
+    m->name = root["layout"].scalar();
     if (m->name.empty()) error(root, "missing 'layout' (the model's name)");
-    if (root["applies-to"] && root["applies-to"]["model-type"]) m->model_types = strings(root["applies-to"]["model-type"]);
+    if (root["applies-to"]["model-type"].defined()) m->model_types = strings(root["applies-to"]["model-type"]);
     if (m->model_types.empty()) error(root, "missing applies-to.model-type");
     m->lets = lets(root["let"]);
-    if (root["prefixes"] && root["prefixes"].IsMap()) {
-      for (const auto& variant : root["prefixes"]) {
-        for (const auto& part : variant.second) m->prefixes[variant.first.Scalar()][part.first.Scalar()] = part.second.Scalar();
+    if (root["prefixes"].is_map()) {
+      for (const auto& variant : root["prefixes"].members()) {
+        for (const auto& part : variant.second.members()) m->prefixes[variant.first.scalar()][part.first.scalar()] = part.second.scalar();
       }
     } else {
       error(root, "missing 'prefixes' (variant -> part -> key prefix)");
     }
-    if (root["optional-parts"]) m->optional_parts = strings(root["optional-parts"]);
-    if (YAML::Node q = root["quantization"]) {
-      m->default_recipe = q["default-recipe"] ? q["default-recipe"].Scalar() : "";
-      if (q["recipes"] && q["recipes"].IsMap()) {
-        for (const auto& kv : q["recipes"]) {
-          if (auto e = expression(kv.second, "recipe")) m->recipes[kv.first.Scalar()] = *e;
+    if (root["optional-parts"].defined()) m->optional_parts = strings(root["optional-parts"]);
+    if (const DocNode& q = root["quantization"]; q.defined()) {
+      m->default_recipe = q["default-recipe"].scalar();
+      if (q["recipes"].is_map()) {
+        for (const auto& kv : q["recipes"].members()) {
+          if (auto e = expression(kv.second, "recipe")) m->recipes[kv.first.scalar()] = *e;
         }
       }
       if (!m->default_recipe.empty() && m->recipes.count(m->default_recipe) == 0) {
@@ -61,8 +53,8 @@ class LayoutReader {
     }
     std::vector<std::string> scope;
     for (const auto& [name, e] : m->lets) scope.push_back(name);
-    if (root["tensors"] && root["tensors"].IsSequence()) {
-      for (const auto& n : root["tensors"]) m->tensors.push_back(node(n, scope, *m));
+    if (root["tensors"].is_sequence()) {
+      for (const auto& n : root["tensors"].items()) m->tensors.push_back(node(n, scope, *m));
     } else {
       error(root, "missing 'tensors' (a list)");
     }
@@ -70,49 +62,48 @@ class LayoutReader {
   }
 
  private:
-  void error(const YAML::Node& at, const std::string& message) {
-    YAML::Mark mark = at.IsDefined() ? at.Mark() : YAML::Mark();
-    errors_.push_back(RuleError{file_, mark.line + 1, mark.column + 1, message});
+  void error(const DocNode& at, const std::string& message) {
+    errors_.push_back(RuleError{file_, at.line() + 1, at.column() + 1, message});
   }
 
-  std::vector<std::string> strings(const YAML::Node& n) {
+  std::vector<std::string> strings(const DocNode& n) {
     std::vector<std::string> out;
-    if (n.IsScalar()) return {n.Scalar()};
-    if (!n.IsSequence()) {
+    if (n.is_scalar()) return {n.scalar()};
+    if (!n.is_sequence()) {
       error(n, "expected a list of strings");
       return out;
     }
-    for (const auto& item : n) out.push_back(item.Scalar());
+    for (const auto& item : n.items()) out.push_back(item.scalar());
     return out;
   }
 
-  std::optional<Expr> expression(const YAML::Node& n, const std::string& what) {
-    if (!n.IsScalar()) {
+  std::optional<Expr> expression(const DocNode& n, const std::string& what) {
+    if (!n.is_scalar()) {
       error(n, fmt::format("{} must be an expression", what));
       return std::nullopt;
     }
     std::string message;
     int column = 0;
-    if (auto e = Expr::parse(n.Scalar(), message, column)) return e;
+    if (auto e = Expr::parse(n.scalar(), message, column)) return e;
     errors_.push_back(expression_error(file_, n, column, fmt::format("bad expression in {}: {}", what, message)));
     return std::nullopt;
   }
 
-  std::vector<std::pair<std::string, Expr>> lets(const YAML::Node& n) {
+  std::vector<std::pair<std::string, Expr>> lets(const DocNode& n) {
     std::vector<std::pair<std::string, Expr>> out;
-    if (!n) return out;
-    if (!n.IsMap()) {
+    if (!n.defined()) return out;
+    if (!n.is_map()) {
       error(n, "'let' must be a mapping of name: expression");
       return out;
     }
-    for (const auto& kv : n) {
-      if (auto e = expression(kv.second, fmt::format("let '{}'", kv.first.Scalar()))) out.emplace_back(kv.first.Scalar(), *e);
+    for (const auto& kv : n.members()) {
+      if (auto e = expression(kv.second, fmt::format("let '{}'", kv.first.scalar()))) out.emplace_back(kv.first.scalar(), *e);
     }
     return out;
   }
 
   // Placeholders of a name template must be variables in scope: a typo fails at load time.
-  void check_template(const YAML::Node& at, const std::string& name, const std::vector<std::string>& scope) {
+  void check_template(const DocNode& at, const std::string& name, const std::vector<std::string>& scope) {
     for (std::size_t open = name.find('{'); open != std::string::npos; open = name.find('{', open + 1)) {
       std::size_t close = name.find('}', open);
       if (close == std::string::npos) {
@@ -126,62 +117,63 @@ class LayoutReader {
     }
   }
 
-  LayoutNode node(const YAML::Node& n, std::vector<std::string> scope, const LayoutModel& m) {
+  LayoutNode node(const DocNode& n, std::vector<std::string> scope, const LayoutModel& m) {
     LayoutNode out;
-    out.line = n.Mark().line + 1;
-    if (!n.IsMap()) {
+    out.line = n.line() + 1;
+    if (!n.is_map()) {
       error(n, "a tensors item must be a mapping");
       return out;
     }
-    if (n["tensors"]) {
+    if (n["tensors"].defined()) {
       out.is_group = true;
       static const std::set<std::string> kGroupKeys = {"for", "let", "tensors"};
-      for (const auto& kv : n) {
-        if (kGroupKeys.count(kv.first.Scalar()) == 0) error(kv.first, fmt::format("unknown key '{}' in a group", kv.first.Scalar()));
+      for (const auto& kv : n.members()) {
+        if (kGroupKeys.count(kv.first.scalar()) == 0) error(kv.first, fmt::format("unknown key '{}' in a group", kv.first.scalar()));
       }
-      if (YAML::Node f = n["for"]) {
-        if (!f.IsMap() || f.size() != 1) {
+      if (const DocNode& f = n["for"]; f.defined()) {
+        if (!f.is_map() || f.size() != 1) {
           error(f, "'for' must be one 'variable: count-or-list' pair");
         } else {
-          out.loop_var = f.begin()->first.Scalar();
-          if (auto e = expression(f.begin()->second, "for")) out.loop_over = *e;
+          out.loop_var = f.members().front().first.scalar();
+          if (auto e = expression(f.members().front().second, "for")) out.loop_over = *e;
           scope.push_back(out.loop_var);
         }
       }
       out.lets = lets(n["let"]);
       for (const auto& [name, e] : out.lets) scope.push_back(name);
-      for (const auto& child : n["tensors"]) out.children.push_back(node(child, scope, m));
+      for (const auto& child : n["tensors"].items()) out.children.push_back(node(child, scope, m));
       return out;
     }
     static const std::set<std::string> kKeys = {"name", "part", "shape", "module", "group", "dtype", "when", "optional", "attrs"};
-    for (const auto& kv : n) {
-      if (kKeys.count(kv.first.Scalar()) == 0) error(kv.first, fmt::format("unknown key '{}' in a tensor", kv.first.Scalar()));
+    for (const auto& kv : n.members()) {
+      if (kKeys.count(kv.first.scalar()) == 0) error(kv.first, fmt::format("unknown key '{}' in a tensor", kv.first.scalar()));
     }
-    out.name = n["name"] ? n["name"].Scalar() : "";
+    out.name = n["name"].scalar();
     if (out.name.empty()) error(n, "a tensor needs a 'name'");
     check_template(n["name"], out.name, scope);
-    out.part = n["part"] ? n["part"].Scalar() : "";
+    out.part = n["part"].scalar();
     bool known_part = false;
     for (const auto& [variant, parts] : m.prefixes) known_part = known_part || parts.count(out.part) != 0;
     if (!known_part) error(n, fmt::format("part '{}' has no prefix in any variant", out.part));
-    if (!n["shape"] || !n["shape"].IsSequence()) {
+    if (!n["shape"].is_sequence()) {
       error(n, "a tensor needs a 'shape' list");
     } else {
-      for (const auto& d : n["shape"]) {
+      for (const auto& d : n["shape"].items()) {
         if (auto e = expression(d, "shape")) out.shape.push_back(*e);
       }
     }
-    out.module = n["module"] ? n["module"].Scalar() : "";
+    out.module = n["module"].scalar();
     if (!out.module.empty() && out.module != "linear" && out.module != "embedding") {
       error(n["module"], fmt::format("module '{}' must be linear or embedding", out.module));
     }
-    out.group = n["group"] ? n["group"].Scalar() : "";
-    if (n["dtype"]) out.dtype = expression(n["dtype"], "dtype");
-    if (n["when"]) out.when = expression(n["when"], "when").value_or(Expr{});
-    if (n["optional"]) out.optional = expression(n["optional"], "optional").value_or(Expr{});
-    if (YAML::Node a = n["attrs"]) {
-      for (const auto& kv : a) {
-        if (auto e = expression(kv.second, "attrs")) out.attrs.emplace_back(kv.first.Scalar(), *e);
+    out.group = n["group"].scalar();
+    if (n["dtype"].defined()) out.dtype = expression(n["dtype"], "dtype");
+    if (n["when"].defined()) out.when = expression(n["when"], "when").value_or(Expr{});
+    if (n["optional"].defined()) out.optional = expression(n["optional"], "optional").value_or(Expr{});
+    out.labels = {{"part", out.part}, {"group", out.group}, {"module", out.module}, {"quantizable", !out.module.empty()}};
+    if (const DocNode& a = n["attrs"]; a.defined()) {
+      for (const auto& kv : a.members()) {
+        if (auto e = expression(kv.second, "attrs")) out.attrs.emplace_back(kv.first.scalar(), *e);
       }
     }
     return out;
@@ -193,8 +185,9 @@ class LayoutReader {
 
 }  // namespace
 
-std::shared_ptr<const LayoutModel> load_layout_model(const std::string& file, std::vector<RuleError>& errors) {
-  return LayoutReader(file, errors).read();
+std::shared_ptr<const LayoutModel> load_layout_model(const std::string& file, const DocNode& root,
+                                                     std::vector<RuleError>& errors) {
+  return LayoutReader(file, errors).read(root);
 }
 
 }  // namespace ckptlint

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include "rules/doc_node.h"
 
 #include "ckptlint/rule.h"
 #include "rules/expr.h"
@@ -30,6 +31,7 @@ struct LayoutNode {
   Expr when;                            ///< the tensor exists in this config (empty: always)
   Expr optional;                        ///< the tensor may be left out (empty: never)
   std::vector<std::pair<std::string, Expr>> attrs;  ///< extra labels for rules (kv: true)
+  VarList labels;                       ///< part, group, module, quantizable: constant per template
   // A group.
   std::string loop_var;                 ///< `for: {var: N or [items]}`; "" for no loop
   Expr loop_over;
@@ -51,7 +53,15 @@ struct LayoutModel {
   std::vector<LayoutNode> tensors;
 };
 
-/// One expected tensor after expansion.
+/// The variables of one loop iteration (loop variable and the group's lets), shared by
+/// every entry expanded inside it; `parent` is the enclosing iteration.
+struct VarFrame {
+  VarList vars;
+  std::shared_ptr<const VarFrame> parent;
+};
+
+/// One expected tensor after expansion. It points into the LayoutModel it was expanded
+/// from, which must outlive it.
 struct LayoutEntry {
   std::string name;        ///< full key, prefix included
   std::string module;      ///< module path (name without ".weight") for quantizable tensors, else ""
@@ -63,9 +73,25 @@ struct LayoutEntry {
   std::vector<std::uint64_t> shape;
   bool optional = false;
   std::optional<std::int64_t> layer;  ///< the `layer` loop variable, when the template has one
-  /// Every variable visible at the entry plus its labels (part, group, module, kind, ...),
-  /// for rules' `where` filters.
-  std::vector<std::pair<std::string, nlohmann::json>> vars;
+  // What rules' `where` filters see: the entry's own values (optional, attrs), the
+  // template's labels (part, group, module, quantizable), then the loop frames.
+  VarList own;
+  const VarList* labels = nullptr;
+  std::shared_ptr<const VarFrame> frame;
+
+  /// A variable visible at the entry (own, labels, frames), or nullptr.
+  const nlohmann::json* var(const std::string& name) const;
+};
+
+/// Scopes for evaluating an expression at a layout entry: own values, labels, every loop
+/// frame, then `root`; `extra` variables are searched first.
+class EntryScope {
+ public:
+  EntryScope(const LayoutEntry& entry, const Scope& root, const VarList* extra = nullptr);
+  const Scope& scope() const { return chain_.back(); }
+
+ private:
+  std::vector<Scope> chain_;  // outermost first; each links to the one before it
 };
 
 /// A layout model expanded for one config and one key layout.
@@ -76,20 +102,25 @@ struct Layout {
   std::unordered_map<std::string, std::size_t> by_name;
   std::vector<std::string> optional_parts;
   std::vector<std::string> problems;                  ///< config values that made no sense
-  VarList globals;                                    ///< the model-level `let` values for this config
+  std::unordered_map<std::string, nlohmann::json> globals;  ///< the model-level `let` values for this config
   const LayoutEntry* find(const std::string& name) const {
     auto it = by_name.find(name);
     return it == by_name.end() ? nullptr : &entries[it->second];
   }
 };
 
-/// Loads one *.layout.yaml; problems go to `errors` with file:line:column.
-std::shared_ptr<const LayoutModel> load_layout_model(const std::string& file, std::vector<RuleError>& errors);
+/// Reads one *.layout.yaml document; problems go to `errors` with file:line:column.
+std::shared_ptr<const LayoutModel> load_layout_model(const std::string& file, const DocNode& root,
+                                                     std::vector<RuleError>& errors);
 
 /// Expands `model` for `config` in key layout `variant`.
 Layout expand_layout(const LayoutModel& model, const nlohmann::json& config, const std::string& variant);
 
-/// The key layout whose prefixes most tensor names use ("" when none matches).
-std::string detect_variant(const LayoutModel& model, const std::vector<std::string>& names);
+/// For each key layout, how many tensor names fall under its prefixes (each name votes for
+/// the layout with the longest matching prefix of any part).
+std::map<std::string, std::size_t> count_variants(const LayoutModel& model, const std::vector<std::string>& names);
+
+/// The key layout with the most votes ("" when no name matched).
+std::string detect_variant(const std::map<std::string, std::size_t>& votes);
 
 }  // namespace ckptlint

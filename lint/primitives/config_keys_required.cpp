@@ -42,11 +42,11 @@ std::unique_ptr<Primitive> make_config_keys_required(PrimitiveArgs& with) {
   Expr object = with.expression("object", true);
   std::string name = with.string("name", false, "config.json");
   std::vector<std::pair<std::string, std::string>> keys;
-  const YAML::Node k = with.node()["keys"];
-  if (!k || !k.IsMap()) {
-    with.error(k ? k : with.node(), "'keys' must map each key to {note: ...}");
+  const DocNode& k = with.node()["keys"];
+  if (!k.is_map()) {
+    with.error(k.defined() ? k : with.node(), "'keys' must map each key to {note: ...}");
   } else {
-    for (const auto& kv : k) keys.emplace_back(kv.first.Scalar(), kv.second["note"] ? kv.second["note"].Scalar() : "");
+    for (const auto& kv : k.members()) keys.emplace_back(kv.first.scalar(), kv.second["note"].scalar());
   }
   if (object.empty()) return nullptr;
   return std::make_unique<ConfigKeysRequired>(std::move(object), name, std::move(keys));

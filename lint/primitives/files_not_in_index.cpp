@@ -15,10 +15,10 @@ class FilesNotInIndex final : public Primitive {
   std::vector<std::string> fact_names() const override { return {"file", "glob", "tensors"}; }
   void run(const RunContext& context, std::vector<Match>& out) const override {
     const Checkpoint& ck = context.checkpoint;
-    const nlohmann::json* map = weight_map(ck);
-    if (map == nullptr) return;
+    if (!has_weight_map(ck)) return;
+    const std::set<std::string_view> indexed = indexed_files(ck);
     for (const Shard& shard : ck.shards) {
-      if (!glob_match(glob_, shard.file) || indexed(*map, shard.file)) continue;
+      if (!glob_match(glob_, shard.file) || indexed.count(shard.file) != 0) continue;
       Match m;
       m.location = {shard.file, "", "", std::nullopt};
       m.facts = {{"file", shard.file}, {"glob", glob_}, {"tensors", std::to_string(shard.tensors.size())}};

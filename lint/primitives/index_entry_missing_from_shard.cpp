@@ -15,8 +15,7 @@ class IndexEntryMissingFromShard final : public Primitive {
   std::vector<std::string> fact_names() const override { return {"tensor", "shard", "file"}; }
   void run(const RunContext& context, std::vector<Match>& out) const override {
     const Checkpoint& ck = context.checkpoint;
-    const nlohmann::json* map = weight_map(ck);
-    if (map == nullptr) return;
+    if (!has_weight_map(ck)) return;
     // Every name each readable shard declares, malformed entries included.
     std::unordered_map<std::string_view, std::unordered_set<std::string_view>> names;
     for (const Shard& s : ck.shards) {
@@ -24,9 +23,8 @@ class IndexEntryMissingFromShard final : public Primitive {
       auto& set = names[s.file];
       for (const std::string& n : s.all_names) set.insert(n);
     }
-    for (const auto& [tensor, file] : map->items()) {
-      if (!file.is_string()) continue;
-      const Shard* shard = find_shard(ck, file.get<std::string>());
+    for (const auto& [tensor, file] : ck.weight_map) {
+      const Shard* shard = find_shard(ck, file);
       // A missing or unreadable shard has its own finding; its tensors are unknown.
       if (shard == nullptr || !shard->readable) continue;
       if (names[shard->file].count(tensor) != 0) continue;

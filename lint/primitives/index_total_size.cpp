@@ -14,14 +14,13 @@ class IndexTotalSize final : public Primitive {
   std::vector<std::string> fact_names() const override { return {"file", "declared", "actual", "difference"}; }
   void run(const RunContext& context, std::vector<Match>& out) const override {
     const Checkpoint& ck = context.checkpoint;
-    const nlohmann::json* map = weight_map(ck);
-    if (map == nullptr) return;
+    if (!has_weight_map(ck)) return;
     const nlohmann::json& meta = ck.index->value.contains("metadata") ? ck.index->value["metadata"] : nlohmann::json();
     if (!meta.is_object() || !meta.contains("total_size") || !meta["total_size"].is_number_unsigned()) return;
     std::uint64_t declared = meta["total_size"].get<std::uint64_t>();
     // Sum the bytes of indexed tensors as found in their shards; unknown ones make the sum meaningless.
     std::uint64_t actual = 0;
-    for (const auto& [tensor, file] : map->items()) {
+    for (const auto& [tensor, file] : ck.weight_map) {
       const TensorInfo* t = ck.find(tensor);
       if (t == nullptr) return;
       auto sum = checked_add(actual, t->nbytes());

@@ -19,10 +19,8 @@ class LayoutGroupPartial final : public Primitive {
     std::map<std::string, std::pair<std::vector<const LayoutEntry*>, std::vector<const LayoutEntry*>>> groups;
     for (const LayoutEntry& e : a.layout->entries) {
       if (!e.optional || !a.where(where_, e)) continue;
-      std::string key = "?";
-      for (const auto& [name, v] : e.vars) {
-        if (name == by_) key = render_value(v);
-      }
+      const nlohmann::json* v = e.var(by_);
+      std::string key = v != nullptr ? render_value(*v) : "?";
       (a.has(e) ? groups[key].first : groups[key].second).push_back(&e);
     }
     for (const auto& [key, sets] : groups) {

@@ -31,9 +31,7 @@ class LayoutLayerCount final : public Primitive {
         layers.insert(std::stol(digits));
       }
     }
-    Scope scope;
-    scope.parent = &a.layout_scope;
-    nlohmann::json expected = count_.eval(scope);
+    nlohmann::json expected = count_.eval(a.root_scope());
     if (layers.empty() || !expected.is_number_integer()) return;
     long highest = *layers.rbegin();
     if (static_cast<long>(layers.size()) == expected.get<long>() && highest + 1 == expected.get<long>()) return;

@@ -17,15 +17,10 @@ class LayoutVariantsMixed final : public Primitive {
   std::vector<std::string> fact_names() const override { return {"file", "counts", "variant"}; }
   void run(const RunContext& context, std::vector<Match>& out) const override {
     const Analysis& a = context.analysis;
-    if (!a.layout || !a.layout_model) return;
-    std::map<std::string, std::size_t> counts;
-    for (const auto& [name, file] : a.file_of) {
-      std::string best = detect_variant(*a.layout_model, {name});
-      if (!best.empty()) ++counts[best];
-    }
-    if (counts.size() < 2) return;
+    if (!a.layout) return;
+    if (a.variant_votes.size() < 2) return;
     std::string text;
-    for (const auto& [variant, n] : counts) text += (text.empty() ? "" : ", ") + fmt::format("{} {} keys", n, variant);
+    for (const auto& [variant, n] : a.variant_votes) text += (text.empty() ? "" : ", ") + fmt::format("{} {} keys", n, variant);
     Match m;
     m.location = {".", "", "", std::nullopt};
     m.facts = {{"file", "."}, {"counts", text}, {"variant", a.layout->variant}};

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include <yaml-cpp/yaml.h>
+#include "rules/doc_node.h"
 
 #include "ckptlint/checkpoint.h"
 #include "ckptlint/rule.h"
@@ -38,11 +38,11 @@ class Primitive {
   virtual void run(const RunContext& context, std::vector<Match>& out) const = 0;
 };
 
-/// Reads a rule's `with:` mapping, recording every problem with its YAML position.
+/// Reads a rule's `with:` mapping, recording every problem with its position in the file.
 class PrimitiveArgs {
  public:
-  PrimitiveArgs(const YAML::Node& with, std::string file, std::vector<RuleError>& errors)
-      : with_(with.IsDefined() ? with : YAML::Node()), file_(std::move(file)), errors_(errors) {}
+  PrimitiveArgs(const DocNode& with, std::string file, std::vector<RuleError>& errors)
+      : with_(with), file_(std::move(file)), errors_(errors) {}
 
   /// Fails for keys other than `allowed` (and for a `with:` that is not a mapping).
   void allow_only(std::initializer_list<const char*> allowed);
@@ -53,13 +53,13 @@ class PrimitiveArgs {
   Expr expression(const char* key, bool required);
   /// `key: {name: expression, ...}` in file order.
   std::vector<std::pair<std::string, Expr>> expressions(const char* key);
-  void error(const YAML::Node& at, const std::string& message);
-  const YAML::Node& node() const { return with_; }
+  void error(const DocNode& at, const std::string& message);
+  const DocNode& node() const { return with_; }
   const std::string& file() const { return file_; }
 
  private:
-  YAML::Node get(const char* key, bool required);
-  YAML::Node with_;
+  const DocNode& get(const char* key, bool required);
+  const DocNode& with_;
   std::string file_;
   std::vector<RuleError>& errors_;
 };
@@ -71,7 +71,7 @@ using PrimitiveFactory = std::unique_ptr<Primitive> (*)(PrimitiveArgs& with);
 const std::vector<std::pair<std::string, PrimitiveFactory>>& primitive_registry();
 PrimitiveFactory find_primitive(const std::string& name);
 
-/// Makes an expression error point at the right column of a YAML scalar.
-RuleError expression_error(const std::string& file, const YAML::Node& scalar, int column, const std::string& message);
+/// Makes an expression error point at the right column of a scalar.
+RuleError expression_error(const std::string& file, const DocNode& scalar, int column, const std::string& message);
 
 }  // namespace ckptlint

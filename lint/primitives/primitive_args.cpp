@@ -1,31 +1,32 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <fmt/format.h>
 
+#include <charconv>
+
 #include "primitives/primitive.h"
 
 namespace ckptlint {
 
-RuleError expression_error(const std::string& file, const YAML::Node& scalar, int column, const std::string& message) {
-  YAML::Mark mark = scalar.Mark();
+RuleError expression_error(const std::string& file, const DocNode& scalar, int column, const std::string& message) {
   // A quoted scalar (tag "!") starts one column after its mark, at the quote. Escapes inside
   // quotes and block scalars can shift the column; the line is always right.
-  int quote = scalar.Tag() == "!" ? 1 : 0;
-  return RuleError{file, mark.line + 1, mark.column + 1 + quote + column, message};
+  int quote = scalar.quoted() ? 1 : 0;
+  return RuleError{file, scalar.line() + 1, scalar.column() + 1 + quote + column, message};
 }
 
-void PrimitiveArgs::error(const YAML::Node& at, const std::string& message) {
-  YAML::Mark mark = at.IsDefined() ? at.Mark() : with_.Mark();
-  errors_.push_back(RuleError{file_, mark.line + 1, mark.column + 1, message});
+void PrimitiveArgs::error(const DocNode& at, const std::string& message) {
+  const DocNode& where = at.defined() ? at : with_;
+  errors_.push_back(RuleError{file_, where.line() + 1, where.column() + 1, message});
 }
 
 void PrimitiveArgs::allow_only(std::initializer_list<const char*> allowed) {
-  if (!with_.IsDefined() || with_.IsNull()) return;
-  if (!with_.IsMap()) {
+  if (!with_.defined() || with_.is_null()) return;
+  if (!with_.is_map()) {
     error(with_, "'with' must be a mapping");
     return;
   }
-  for (const auto& kv : with_) {
-    std::string key = kv.first.as<std::string>();
+  for (const auto& kv : with_.members()) {
+    const std::string& key = kv.first.scalar();
     bool known = false;
     for (const char* a : allowed) known = known || key == a;
     if (!known) {
@@ -36,78 +37,80 @@ void PrimitiveArgs::allow_only(std::initializer_list<const char*> allowed) {
   }
 }
 
-YAML::Node PrimitiveArgs::get(const char* key, bool required) {
-  YAML::Node v = with_.IsMap() ? with_[key] : YAML::Node();
-  if (required && (!v.IsDefined() || v.IsNull())) error(with_, fmt::format("missing parameter '{}'", key));
+const DocNode& PrimitiveArgs::get(const char* key, bool required) {
+  const DocNode& v = with_[key];
+  if (required && (!v.defined() || v.is_null())) error(with_, fmt::format("missing parameter '{}'", key));
   return v;
 }
 
 std::string PrimitiveArgs::string(const char* key, bool required, const std::string& fallback) {
-  YAML::Node v = get(key, required);
-  if (!v.IsDefined() || v.IsNull()) return fallback;
-  if (!v.IsScalar()) {
+  const DocNode& v = get(key, required);
+  if (!v.defined() || v.is_null()) return fallback;
+  if (!v.is_scalar()) {
     error(v, fmt::format("parameter '{}' must be a string", key));
     return fallback;
   }
-  return v.Scalar();
+  return v.scalar();
 }
 
 std::vector<std::string> PrimitiveArgs::strings(const char* key, bool required) {
-  YAML::Node v = get(key, required);
+  const DocNode& v = get(key, required);
   std::vector<std::string> out;
-  if (!v.IsDefined() || v.IsNull()) return out;
-  if (v.IsScalar()) return {v.Scalar()};
-  if (!v.IsSequence()) {
+  if (!v.defined() || v.is_null()) return out;
+  if (v.is_scalar()) return {v.scalar()};
+  if (!v.is_sequence()) {
     error(v, fmt::format("parameter '{}' must be a list of strings", key));
     return out;
   }
-  for (const auto& item : v) {
-    if (!item.IsScalar()) error(item, fmt::format("parameter '{}' must be a list of strings", key));
-    else out.push_back(item.Scalar());
+  for (const auto& item : v.items()) {
+    if (!item.is_scalar()) error(item, fmt::format("parameter '{}' must be a list of strings", key));
+    else out.push_back(item.scalar());
   }
   return out;
 }
 
 std::int64_t PrimitiveArgs::integer(const char* key, bool required, std::int64_t fallback) {
-  YAML::Node v = get(key, required);
-  if (!v.IsDefined() || v.IsNull()) return fallback;
-  try {
-    return v.as<std::int64_t>();
-  } catch (const YAML::Exception&) {
+  const DocNode& v = get(key, required);
+  if (!v.defined() || v.is_null()) return fallback;
+  std::int64_t out = 0;
+  const std::string& text = v.scalar();
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  if (!v.is_scalar() || ec != std::errc() || end != text.data() + text.size()) {
     error(v, fmt::format("parameter '{}' must be an integer", key));
     return fallback;
   }
+  return out;
 }
 
 Expr PrimitiveArgs::expression(const char* key, bool required) {
-  YAML::Node v = get(key, required);
-  if (!v.IsDefined() || v.IsNull()) return {};
-  if (!v.IsScalar()) {
+  const DocNode& v = get(key, required);
+  if (!v.defined() || v.is_null()) return {};
+  if (!v.is_scalar()) {
     error(v, fmt::format("parameter '{}' must be an expression string", key));
     return {};
   }
   std::string message;
   int column = 0;
-  if (auto e = Expr::parse(v.Scalar(), message, column)) return *e;
+  if (auto e = Expr::parse(v.scalar(), message, column)) return *e;
   errors_.push_back(expression_error(file_, v, column, fmt::format("bad expression in '{}': {}", key, message)));
   return {};
 }
 
 std::vector<std::pair<std::string, Expr>> PrimitiveArgs::expressions(const char* key) {
-  YAML::Node v = get(key, false);
+  const DocNode& v = get(key, false);
   std::vector<std::pair<std::string, Expr>> out;
-  if (!v.IsDefined() || v.IsNull()) return out;
-  if (!v.IsMap()) {
+  if (!v.defined() || v.is_null()) return out;
+  if (!v.is_map()) {
     error(v, fmt::format("parameter '{}' must be a mapping of name: expression", key));
     return out;
   }
-  for (const auto& kv : v) {
+  for (const auto& kv : v.members()) {
     std::string message;
     int column = 0;
-    if (!kv.second.IsScalar()) {
+    if (!kv.second.is_scalar()) {
       error(kv.second, "expected an expression string");
-    } else if (auto e = Expr::parse(kv.second.Scalar(), message, column)) {
-      out.emplace_back(kv.first.as<std::string>(), *e);
+    } else if (auto e = Expr::parse(kv.second.scalar(), message, column)) {
+      out.emplace_back(kv.first.scalar(), *e);
     } else {
       errors_.push_back(expression_error(file_, kv.second, column, "bad expression: " + message));
     }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // A shard holds a tensor the index does not list (or lists under another shard): glob
 // loaders (mlx-lm) load it, index loaders (transformers, mlx-vlm) never see it.
+#include <unordered_map>
+
 #include "primitives/index_view.h"
 #include "primitives/primitive.h"
 
@@ -12,14 +14,17 @@ class TensorMissingFromIndex final : public Primitive {
   std::vector<std::string> fact_names() const override { return {"tensor", "file", "indexed_shard"}; }
   void run(const RunContext& context, std::vector<Match>& out) const override {
     const Checkpoint& ck = context.checkpoint;
-    const nlohmann::json* map = weight_map(ck);
-    if (map == nullptr) return;
+    if (!has_weight_map(ck)) return;
+    const std::set<std::string_view> indexed = indexed_files(ck);
+    std::unordered_map<std::string_view, std::string_view> listed_in;
+    listed_in.reserve(ck.weight_map.size());
+    for (const auto& [tensor, file] : ck.weight_map) listed_in.emplace(tensor, file);
     for (const Shard& shard : ck.shards) {
       // Files the index never names are stray files: that rule covers them whole.
-      if (!indexed(*map, shard.file)) continue;
+      if (indexed.count(shard.file) == 0) continue;
       for (const TensorInfo& t : shard.tensors) {
-        auto it = map->find(t.name);
-        std::string listed = it != map->end() && it->is_string() ? it->get<std::string>() : "";
+        auto it = listed_in.find(t.name);
+        std::string listed = it != listed_in.end() ? std::string(it->second) : "";
         if (listed == shard.file) continue;
         Match m;
         m.location = {shard.file, t.name, "", std::nullopt};

@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 
 #include <map>
-#include <regex>
 #include <set>
 
 #include "ckptlint/reporters.h"
@@ -20,13 +19,39 @@ struct Keyed {
   long layer = -1;
 };
 
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
 Keyed layer_key(const std::string& text) {
-  static const std::regex kLayer(R"(layers?[. ](\d{1,6})\b)");
-  std::smatch m;
-  if (!std::regex_search(text, m, kLayer)) return {text, -1};
-  const std::string n = m[1].str();
-  const std::regex number("\\b" + n + "\\b");
-  return {std::regex_replace(text, number, "N"), std::stol(n)};
+  // The first "layer <N>" or "layers.<N>" gives N.
+  std::size_t at = 0;
+  std::string n;
+  while ((at = text.find("layer", at)) != std::string::npos) {
+    std::size_t p = at + 5;
+    if (p < text.size() && text[p] == 's') ++p;
+    if (p < text.size() && (text[p] == '.' || text[p] == ' ')) {
+      std::size_t q = p + 1;
+      while (q < text.size() && is_digit(text[q]) && q - p <= 6) ++q;
+      if (q > p + 1 && (q == text.size() || !is_digit(text[q]))) {
+        n = text.substr(p + 1, q - p - 1);
+        break;
+      }
+    }
+    at = p;
+  }
+  if (n.empty()) return {text, -1};
+  // Every standalone occurrence of N becomes "N".
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    bool boundary_before = i == 0 || !is_digit(text[i - 1]);
+    if (boundary_before && text.compare(i, n.size(), n) == 0 &&
+        (i + n.size() == text.size() || !is_digit(text[i + n.size()]))) {
+      out += 'N';
+      i += n.size();
+    } else {
+      out += text[i++];
+    }
+  }
+  return {out, std::stol(n)};
 }
 
 struct Group {

@@ -373,34 +373,67 @@ json call(const std::string& f, const std::vector<json>& args) {
   return nullptr;
 }
 
+json eval_node(const ExprNode& n, const Scope& scope);
+
+const json kNull = nullptr;
+
+// Names, members and indices evaluate to a value that already exists (a config entry, a
+// variable): return a pointer to it instead of copying whole config objects on every
+// `text_config.hidden_size`. Anything computed lands in `tmp`.
+const json* eval_ref(const ExprNode& n, const Scope& scope, json& tmp) {
+  switch (n.op) {
+    case Op::name: {
+      const json* v = scope.lookup(n.text);
+      return v ? v : &kNull;
+    }
+    case Op::member: {
+      json base_tmp;
+      const json* base = eval_ref(*n.kids[0], scope, base_tmp);
+      if (!base->is_object()) return &kNull;
+      auto it = base->find(n.text);
+      if (it == base->end()) return &kNull;
+      if (base == &base_tmp) {
+        tmp = *it;
+        return &tmp;
+      }
+      return &*it;
+    }
+    case Op::index: {
+      json base_tmp;
+      const json* base = eval_ref(*n.kids[0], scope, base_tmp);
+      json i = eval_node(*n.kids[1], scope);
+      const json* found = &kNull;
+      if (base->is_array()) {
+        if (auto k = as_int(i)) {
+          std::int64_t size = static_cast<std::int64_t>(base->size());
+          std::int64_t at = *k < 0 ? size + *k : *k;  // -1 is the last item
+          if (at >= 0 && at < size) found = &(*base)[static_cast<std::size_t>(at)];
+        }
+      } else if (base->is_object() && i.is_string()) {
+        auto it = base->find(i.get<std::string>());
+        if (it != base->end()) found = &*it;
+      }
+      if (base == &base_tmp && found != &kNull) {
+        tmp = *found;
+        return &tmp;
+      }
+      return found;
+    }
+    default:
+      tmp = eval_node(n, scope);
+      return &tmp;
+  }
+}
+
 json eval_node(const ExprNode& n, const Scope& scope) {
   auto kid = [&](std::size_t i) { return eval_node(*n.kids[i], scope); };
   switch (n.op) {
     case Op::literal: return n.value;
-    case Op::name: {
-      const json* v = scope.lookup(n.text);
-      return v ? *v : json(nullptr);
-    }
-    case Op::member: {
-      json base = kid(0);
-      if (!base.is_object()) return nullptr;
-      auto it = base.find(n.text);
-      return it == base.end() ? json(nullptr) : *it;
-    }
+    case Op::name:
+    case Op::member:
     case Op::index: {
-      json base = kid(0), i = kid(1);
-      if (base.is_array()) {
-        auto k = as_int(i);
-        if (!k) return nullptr;
-        std::int64_t size = static_cast<std::int64_t>(base.size());
-        std::int64_t at = *k < 0 ? size + *k : *k;  // -1 is the last item
-        return at >= 0 && at < size ? base[static_cast<std::size_t>(at)] : json(nullptr);
-      }
-      if (base.is_object() && i.is_string()) {
-        auto it = base.find(i.get<std::string>());
-        return it == base.end() ? json(nullptr) : *it;
-      }
-      return nullptr;
+      json tmp;
+      return *eval_ref(n, scope, tmp);
     }
     case Op::call: {
       std::vector<json> args;
@@ -426,8 +459,10 @@ json eval_node(const ExprNode& n, const Scope& scope) {
       return v.is_null() ? kid(1) : v;
     }
     case Op::add: case Op::sub: case Op::mul: case Op::div: case Op::mod: return arith(n.op, kid(0), kid(1));
-    case Op::eq: case Op::ne: case Op::lt: case Op::le: case Op::gt: case Op::ge: case Op::in:
-      return compare(n.op, kid(0), kid(1));
+    case Op::eq: case Op::ne: case Op::lt: case Op::le: case Op::gt: case Op::ge: case Op::in: {
+      json ta, tb;
+      return compare(n.op, *eval_ref(*n.kids[0], scope, ta), *eval_ref(*n.kids[1], scope, tb));
+    }
   }
   return nullptr;
 }
@@ -438,6 +473,10 @@ const json* Scope::lookup(const std::string& name) const {
   for (const Scope* s = this; s != nullptr; s = s->parent) {
     for (auto it = s->vars.rbegin(); it != s->vars.rend(); ++it) {
       if (it->first == name) return &it->second;
+    }
+    if (s->table != nullptr) {
+      auto it = s->table->find(name);
+      if (it != s->table->end()) return &it->second;
     }
     if (s->bound != nullptr) {
       for (auto it = s->bound->rbegin(); it != s->bound->rend(); ++it) {
@@ -468,7 +507,12 @@ std::optional<Expr> Expr::parse(const std::string& text, std::string& error, int
 }
 
 json Expr::eval(const Scope& scope) const { return root_ ? eval_node(*root_, scope) : json(nullptr); }
-bool Expr::test(const Scope& scope) const { return truthy(eval(scope)); }
+
+bool Expr::test(const Scope& scope) const {
+  if (!root_) return false;
+  json tmp;
+  return truthy(*eval_ref(*root_, scope, tmp));
+}
 
 bool truthy(const json& v) {
   if (v.is_null()) return false;
@@ -481,6 +525,8 @@ bool truthy(const json& v) {
 
 std::string render_value(const json& v) {
   if (v.is_string()) return v.get<std::string>();
+  if (v.is_number_unsigned()) return std::to_string(v.get<std::uint64_t>());
+  if (v.is_number_integer()) return std::to_string(v.get<std::int64_t>());
   if (v.is_null()) return "null";
   if (v.is_array()) {
     std::string out = "[";

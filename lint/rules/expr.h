@@ -24,6 +24,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -41,6 +42,8 @@ struct Scope {
   const nlohmann::json* config = nullptr;  ///< config.json, or nullptr
   VarList vars;                            ///< owned variables (later ones shadow earlier)
   const VarList* bound = nullptr;          ///< borrowed variables, searched after `vars`
+  /// Borrowed variables by name, searched after `vars` (for long lists: a layout's lets).
+  const std::unordered_map<std::string, nlohmann::json>* table = nullptr;
   const Scope* parent = nullptr;
 
   /// The value of `name`, or nullptr if neither a variable nor a config key.

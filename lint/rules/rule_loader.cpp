@@ -11,7 +11,10 @@
 
 #include "ckptlint/load.h"
 #include "engine/compiled_rule.h"
+#include <yaml-cpp/yaml.h>
+
 #include "layout/layout_model.h"
+#include "rules/rule_documents.h"
 
 namespace ckptlint {
 namespace fs = std::filesystem;
@@ -21,19 +24,27 @@ const std::set<std::string> kRuleKeys = {"id",   "class",     "severity", "summa
                                          "references", "primitive", "with", "applies-to", "let", "enabled"};
 const std::set<std::string> kAppliesToKeys = {"model-type", "layout", "kind", "when"};
 
+// `with:` as compact flow text for `ckptlint rules ID`: {code: offsets-gap}.
+std::string with_text(const DocNode& n) {
+  if (n.is_scalar()) return n.scalar();
+  std::string out;
+  if (n.is_sequence()) {
+    for (const auto& item : n.items()) out += (out.empty() ? "" : ", ") + with_text(item);
+    return "[" + out + "]";
+  }
+  if (n.is_map()) {
+    for (const auto& kv : n.members()) out += (out.empty() ? "" : ", ") + kv.first.scalar() + ": " + with_text(kv.second);
+    return "{" + out + "}";
+  }
+  return "null";
+}
+
 class RuleFileReader {
  public:
   RuleFileReader(std::string file, std::vector<RuleError>& errors) : file_(std::move(file)), errors_(errors) {}
 
-  std::shared_ptr<const CompiledRule> read() {
-    YAML::Node root;
-    try {
-      root = YAML::LoadFile(file_);
-    } catch (const YAML::Exception& e) {
-      errors_.push_back(RuleError{file_, e.mark.line + 1, e.mark.column + 1, e.msg});
-      return nullptr;
-    }
-    if (!root.IsMap()) {
+  std::shared_ptr<const CompiledRule> read(const DocNode& root) {
+    if (!root.is_map()) {
       error(root, "a rule file must be a mapping of rule fields");
       return nullptr;
     }
@@ -41,8 +52,8 @@ class RuleFileReader {
     auto compiled = std::make_shared<CompiledRule>();
     Rule& r = compiled->rule;
     r.source = file_;
-    for (const auto& kv : root) {
-      std::string key = kv.first.Scalar();
+    for (const auto& kv : root.members()) {
+      std::string key = kv.first.scalar();
       if (kRuleKeys.count(key) == 0) error(kv.first, fmt::format("unknown key '{}'", key));
     }
     r.id = scalar(root, "id", true);
@@ -69,12 +80,8 @@ class RuleFileReader {
     read_lets(root["let"], *compiled);
     read_applies_to(root["applies-to"], *compiled);
     r.primitive = scalar(root, "primitive", true);
-    YAML::Node with = root["with"];
-    if (with.IsDefined() && !with.IsNull()) {
-      YAML::Emitter e;
-      e << YAML::Flow << with;
-      r.with = e.c_str();
-    }
+    const DocNode& with = root["with"];
+    if (with.defined() && !with.is_null()) r.with = with_text(with);
     if (!r.primitive.empty()) {
       if (PrimitiveFactory make = find_primitive(r.primitive)) {
         PrimitiveArgs args(with, file_, errors_);
@@ -89,75 +96,74 @@ class RuleFileReader {
   }
 
  private:
-  void error(const YAML::Node& at, const std::string& message) {
-    YAML::Mark m = at.IsDefined() ? at.Mark() : YAML::Mark();
-    errors_.push_back(RuleError{file_, at.IsDefined() ? m.line + 1 : 1, at.IsDefined() ? m.column + 1 : 1, message});
+  void error(const DocNode& at, const std::string& message) {
+    errors_.push_back(RuleError{file_, at.defined() ? at.line() + 1 : 1, at.defined() ? at.column() + 1 : 1, message});
   }
 
-  std::string scalar(const YAML::Node& map, const char* key, bool required, const std::string& fallback = "") {
-    YAML::Node v = map[key];
-    if (!v.IsDefined() || v.IsNull()) {
+  std::string scalar(const DocNode& map, const char* key, bool required, const std::string& fallback = "") {
+    const DocNode& v = map[key];
+    if (!v.defined() || v.is_null()) {
       if (required) error(map, fmt::format("missing required key '{}'", key));
       return fallback;
     }
-    if (!v.IsScalar()) {
+    if (!v.is_scalar()) {
       error(v, fmt::format("'{}' must be a string", key));
       return fallback;
     }
-    if (required && v.Scalar().empty()) error(v, fmt::format("'{}' must not be empty", key));
-    return v.Scalar();
+    if (required && v.scalar().empty()) error(v, fmt::format("'{}' must not be empty", key));
+    return v.scalar();
   }
 
-  std::vector<std::string> list(const YAML::Node& map, const char* key) {
-    YAML::Node v = map[key];
+  std::vector<std::string> list(const DocNode& map, const char* key) {
+    const DocNode& v = map[key];
     std::vector<std::string> out;
-    if (!v.IsDefined() || v.IsNull()) return out;
-    if (v.IsScalar()) return {v.Scalar()};
-    if (!v.IsSequence()) {
+    if (!v.defined() || v.is_null()) return out;
+    if (v.is_scalar()) return {v.scalar()};
+    if (!v.is_sequence()) {
       error(v, fmt::format("'{}' must be a list of strings", key));
       return out;
     }
-    for (const auto& item : v) {
-      if (item.IsScalar()) out.push_back(item.Scalar());
+    for (const auto& item : v.items()) {
+      if (item.is_scalar()) out.push_back(item.scalar());
       else error(item, fmt::format("'{}' must be a list of strings", key));
     }
     return out;
   }
 
-  std::optional<Expr> expression(const YAML::Node& node, const std::string& what) {
-    if (!node.IsScalar()) {
+  std::optional<Expr> expression(const DocNode& node, const std::string& what) {
+    if (!node.is_scalar()) {
       error(node, fmt::format("{} must be an expression string", what));
       return std::nullopt;
     }
     std::string message;
     int column = 0;
-    if (auto e = Expr::parse(node.Scalar(), message, column)) return e;
+    if (auto e = Expr::parse(node.scalar(), message, column)) return e;
     errors_.push_back(expression_error(file_, node, column, fmt::format("bad expression in {}: {}", what, message)));
     return std::nullopt;
   }
 
-  void read_lets(const YAML::Node& let, CompiledRule& rule) {
-    if (!let.IsDefined() || let.IsNull()) return;
-    if (!let.IsMap()) {
+  void read_lets(const DocNode& let, CompiledRule& rule) {
+    if (!let.defined() || let.is_null()) return;
+    if (!let.is_map()) {
       error(let, "'let' must be a mapping of name: expression");
       return;
     }
-    for (const auto& kv : let) {
-      if (auto e = expression(kv.second, fmt::format("let '{}'", kv.first.Scalar()))) {
-        rule.lets.emplace_back(kv.first.Scalar(), *e);
+    for (const auto& kv : let.members()) {
+      if (auto e = expression(kv.second, fmt::format("let '{}'", kv.first.scalar()))) {
+        rule.lets.emplace_back(kv.first.scalar(), *e);
       }
     }
   }
 
-  void read_applies_to(const YAML::Node& applies, CompiledRule& rule) {
-    if (!applies.IsDefined() || applies.IsNull()) return;
-    if (!applies.IsMap()) {
+  void read_applies_to(const DocNode& applies, CompiledRule& rule) {
+    if (!applies.defined() || applies.is_null()) return;
+    if (!applies.is_map()) {
       error(applies, "'applies-to' must be a mapping");
       return;
     }
-    for (const auto& kv : applies) {
-      if (kAppliesToKeys.count(kv.first.Scalar()) == 0) {
-        error(kv.first, fmt::format("unknown key '{}' in applies-to (model-type, layout, kind, when)", kv.first.Scalar()));
+    for (const auto& kv : applies.members()) {
+      if (kAppliesToKeys.count(kv.first.scalar()) == 0) {
+        error(kv.first, fmt::format("unknown key '{}' in applies-to (model-type, layout, kind, when)", kv.first.scalar()));
       }
     }
     rule.rule.model_types = list(applies, "model-type");
@@ -171,7 +177,7 @@ class RuleFileReader {
         error(applies["layout"], fmt::format("unknown layout '{}' (mlx, hf, text-only, unknown)", l));
       }
     }
-    if (applies["when"].IsDefined()) {
+    if (applies["when"].defined()) {
       if (auto e = expression(applies["when"], "applies-to.when")) {
         rule.when = *e;
         rule.rule.when = e->text();
@@ -179,11 +185,11 @@ class RuleFileReader {
     }
   }
 
-  void read_message(const YAML::Node& node, CompiledRule& rule) {
-    if (!node.IsDefined() || !node.IsScalar()) return;
+  void read_message(const DocNode& node, CompiledRule& rule) {
+    if (!node.defined() || !node.is_scalar()) return;
     std::string message;
     int column = 0;
-    auto t = MessageTemplate::parse(node.Scalar(), message, column);
+    auto t = MessageTemplate::parse(node.scalar(), message, column);
     if (!t) {
       errors_.push_back(expression_error(file_, node, column, "bad message template: " + message));
       return;
@@ -235,7 +241,30 @@ const Rule* RuleSet::find(const std::string& id) const {
   return nullptr;
 }
 
-RuleSet load_rules(const std::vector<std::string>& dirs, std::vector<RuleError>& errors) {
+RuleSet load_rule_documents(const std::vector<RuleDocument>& documents, std::vector<RuleError>& errors) {
+  std::vector<std::shared_ptr<const CompiledRule>> rules;
+  std::vector<std::shared_ptr<const LayoutModel>> layouts;
+  std::map<std::string, std::string> seen;
+  const std::string layout_suffix = ".layout.yaml";
+  for (const RuleDocument& doc : documents) {
+    const std::string& file = doc.file;
+    if (file.size() > layout_suffix.size() && file.compare(file.size() - layout_suffix.size(), layout_suffix.size(), layout_suffix) == 0) {
+      if (auto layout = load_layout_model(file, doc.root, errors)) layouts.push_back(std::move(layout));
+      continue;
+    }
+    auto rule = RuleFileReader(file, errors).read(doc.root);
+    if (!rule) continue;
+    auto [it, inserted] = seen.try_emplace(rule->rule.id, file);
+    if (!inserted) {
+      errors.push_back(RuleError{file, 1, 1, fmt::format("rule id '{}' is already defined in {}", rule->rule.id, it->second)});
+      continue;
+    }
+    rules.push_back(std::move(rule));
+  }
+  return RuleSet(std::move(rules), std::move(layouts));
+}
+
+std::vector<RuleDocument> read_rule_documents(const std::vector<std::string>& dirs, std::vector<RuleError>& errors) {
   std::vector<std::string> files;
   for (const std::string& dir : dirs) {
     std::error_code ec;
@@ -248,25 +277,19 @@ RuleSet load_rules(const std::vector<std::string>& dirs, std::vector<RuleError>&
     }
   }
   std::sort(files.begin(), files.end());
-  std::vector<std::shared_ptr<const CompiledRule>> rules;
-  std::vector<std::shared_ptr<const LayoutModel>> layouts;
-  std::map<std::string, std::string> seen;
-  const std::string layout_suffix = ".layout.yaml";
+  std::vector<RuleDocument> documents;
   for (const std::string& file : files) {
-    if (file.size() > layout_suffix.size() && file.compare(file.size() - layout_suffix.size(), layout_suffix.size(), layout_suffix) == 0) {
-      if (auto layout = load_layout_model(file, errors)) layouts.push_back(std::move(layout));
-      continue;
+    try {
+      documents.push_back({file, to_doc(YAML::LoadFile(file))});
+    } catch (const YAML::Exception& e) {
+      errors.push_back(RuleError{file, e.mark.line + 1, e.mark.column + 1, e.msg});
     }
-    auto rule = RuleFileReader(file, errors).read();
-    if (!rule) continue;
-    auto [it, inserted] = seen.try_emplace(rule->rule.id, file);
-    if (!inserted) {
-      errors.push_back(RuleError{file, 1, 1, fmt::format("rule id '{}' is already defined in {}", rule->rule.id, it->second)});
-      continue;
-    }
-    rules.push_back(std::move(rule));
   }
-  return RuleSet(std::move(rules), std::move(layouts));
+  return documents;
+}
+
+RuleSet load_rules(const std::vector<std::string>& dirs, std::vector<RuleError>& errors) {
+  return load_rule_documents(read_rule_documents(dirs, errors), errors);
 }
 
 }  // namespace ckptlint

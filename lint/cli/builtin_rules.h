@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+#include <string>
+#include <vector>
+
+#include "ckptlint/rule.h"
+
+namespace ckptlint {
+
+/// The rule set `ckptlint` runs with: the packs embedded at build time plus `extra_dirs`,
+/// or, when CKPTLINT_RULES_DIR is set, that directory's YAML plus `extra_dirs`.
+RuleSet load_cli_rules(const std::vector<std::string>& extra_dirs, std::vector<RuleError>& errors,
+                       std::string& description);
+
+}  // namespace ckptlint
