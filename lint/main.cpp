@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "cli/builtin_rules.h"
+#include "cli/heap_setup.h"
 #include "cli/layout_command.h"
 #include "cli/options.h"
 #include "ckptlint/lint.h"
@@ -147,6 +148,7 @@ int run(int argc, char** argv) {
 }  // namespace ckptlint
 
 int main(int argc, char** argv) {
+  ckptlint::prepare_heap();
   try {
     return ckptlint::run(argc, argv);
   } catch (const std::exception& e) {
