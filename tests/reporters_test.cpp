@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: Apache-2.0
+// Text and JSON reports pinned by golden files (tests/golden/report.{txt,json}) from one
+// multi-finding checkpoint. UPDATE_GOLDEN=1 rewrites them after an intended change.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "ckptlint/lint.h"
+#include "ckptlint/load.h"
+#include "ckptlint/reporters.h"
+#include "recipe.h"
+#include "support/test_paths.h"
+
+namespace ckptlint {
+namespace {
+
+Report golden_report(const std::string& dir) {
+  std::vector<RuleError> errors;
+  RuleSet rules = load_rules({testing::rules_dir()}, errors);
+  std::string error;
+  auto recipe = fixtures::read_recipe(testing::golden_dir() + "/report-input.yaml", error);
+  EXPECT_TRUE(recipe) << error;
+  EXPECT_TRUE(fixtures::materialize(*recipe, dir, error)) << error;
+  Checkpoint ck;
+  EXPECT_TRUE(load_checkpoint(dir, ck, error)) << error;
+  Report report = run_rules(ck, rules, {});
+  report.target.path = "golden-checkpoint";  // the temp dir would differ on every run
+  return report;
+}
+
+void compare_with_golden(const std::string& actual, const std::string& name) {
+  const std::string path = testing::golden_dir() + "/" + name;
+  if (std::getenv("UPDATE_GOLDEN") != nullptr) {
+    std::ofstream(path) << actual;
+    GTEST_SKIP() << "rewrote " << path;
+  }
+  std::ifstream in(path);
+  ASSERT_TRUE(in) << "missing " << path << " (run with UPDATE_GOLDEN=1)";
+  std::stringstream expected;
+  expected << in.rdbuf();
+  EXPECT_EQ(actual, expected.str()) << "report differs from " << path << "; UPDATE_GOLDEN=1 if intended";
+}
+
+TEST(Reporters, text_report_matches_golden) {
+  testing::ScratchDir dir("golden-text");
+  std::ostringstream out;
+  write_text(out, golden_report(dir.path()));
+  compare_with_golden(out.str(), "report.txt");
+}
+
+TEST(Reporters, json_report_matches_golden) {
+  testing::ScratchDir dir("golden-json");
+  std::ostringstream out;
+  write_json(out, golden_report(dir.path()));
+  compare_with_golden(out.str(), "report.json");
+}
+
+TEST(Reporters, quiet_text_has_one_line_per_group) {
+  testing::ScratchDir dir("golden-quiet");
+  std::ostringstream out;
+  write_text(out, golden_report(dir.path()), TextOptions{true});
+  std::string text = out.str();
+  EXPECT_EQ(text.find("help:"), std::string::npos);
+  EXPECT_EQ(text.find("ckptlint 0.1.0"), std::string::npos);
+  EXPECT_NE(text.find("error[mixed-quantization]"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ckptlint
