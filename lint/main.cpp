@@ -4,6 +4,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -128,7 +130,11 @@ int run(int argc, char** argv) {
   }
   spdlog::debug("read {} safetensors file(s) in {:.1f} ms, {} load problem(s)", ck.shards.size(), checkpoint_ms,
                 ck.problems.size());
-  Report report = run_rules(ck, rules, RunOptions{o.select, o.ignore, o.fail_on});
+  RunOptions run{o.select, o.ignore, o.fail_on};
+  run.scan_values = !o.no_values;
+  run.jobs = o.jobs;
+  run.progress = !o.no_progress && !o.quiet && ::isatty(STDERR_FILENO) == 1;
+  Report report = run_rules(ck, rules, run);
   auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   spdlog::debug("{} rules run, {} findings, {:.1f} ms", report.rules_run, report.findings.size(), ms);
   if (int rc = write_report(o, report); rc != 0) return rc;

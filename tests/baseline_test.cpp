@@ -39,7 +39,10 @@ TEST_P(Baseline, no_finding_at_warning_or_above) {
   ASSERT_TRUE(fixtures::materialize(*recipe, dir.path(), error)) << error;
   Checkpoint ck;
   ASSERT_TRUE(load_checkpoint(dir.path(), ck, error)) << error;
-  Report report = run_rules(ck, rules, {});
+  RunOptions options;
+  // Scanning a full-size checkpoint's holes takes seconds: values are scanned on the small ones.
+  options.scan_values = GetParam().rfind("tiny-", 0) == 0;
+  Report report = run_rules(ck, rules, options);
   EXPECT_FALSE(ck.family.empty());
   EXPECT_GT(report.rules_run, 60u) << "the Gemma 4 pack must apply";
   for (const Finding& f : report.findings) {

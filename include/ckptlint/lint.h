@@ -14,6 +14,9 @@ struct RunOptions {
   std::vector<std::string> select;    ///< ids, globs or class names; empty: every default-on rule
   std::vector<std::string> ignore;    ///< ids, globs or class names to leave out
   Severity fail_on = Severity::error; ///< findings at or above this fail the run
+  bool scan_values = false;           ///< read tensor data for the value rules (NaN/Inf)
+  int jobs = 0;                       ///< threads for the value scan; 0 = all cores
+  bool progress = false;              ///< progress bar on stderr during a long value scan
 };
 
 /// True when a rule id or class name matches one of `patterns` (exact, glob, or class).

@@ -10,6 +10,7 @@
 #include "ckptlint/rule.h"
 #include "layout/layout_model.h"
 #include "mlx/quant_config.h"
+#include "values/value_scan.h"
 
 namespace ckptlint {
 
@@ -32,6 +33,7 @@ struct Analysis {
   std::vector<std::string> parts_present;       ///< layout parts with at least one tensor
   std::map<std::string, std::size_t> variant_votes;  ///< key layout -> tensor names using its prefixes
   const nlohmann::json* config = nullptr;       ///< config.json, when parsed
+  std::optional<ValueScan> values;              ///< the NaN/Inf scan, when values were scanned
 
   /// Config values and the layout's model-level variables, for expressions over the layout.
   Scope root_scope() const;

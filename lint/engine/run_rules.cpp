@@ -80,7 +80,7 @@ Report run_rules(const Checkpoint& ck, const RuleSet& rules, const RunOptions& o
   const nlohmann::json* config = ck.config ? &ck.config->value : nullptr;
   const std::vector<std::string> types = model_types(ck);
   auto started = std::chrono::steady_clock::now();
-  const Analysis analysis = analyze(ck, rules);
+  Analysis analysis = analyze(ck, rules);
   auto analyzed = std::chrono::steady_clock::now();
   report.target.quantization = describe_quantization(analysis);
   if (analysis.layout) report.target.layout = analysis.layout->variant;
@@ -89,6 +89,15 @@ Report run_rules(const Checkpoint& ck, const RuleSet& rules, const RunOptions& o
     const Rule& r = cr->rule;
     bool chosen = options.select.empty() ? r.enabled_by_default : rule_matches(r, options.select);
     if (chosen && !rule_matches(r, options.ignore)) selected.push_back(cr.get());
+  }
+  // Value rules need the data scanned; the scan runs once, only when such a rule is selected.
+  bool values_wanted = false;
+  for (const CompiledRule* cr : selected) values_wanted = values_wanted || cr->primitive->needs_values();
+  if (options.scan_values && values_wanted) {
+    analysis.values = scan_values(ck, ScanOptions{options.jobs, 16u << 20, options.progress});
+    spdlog::debug("scanned {} tensors, {:.2f} GB in {:.2f} s ({:.2f} GB/s)", analysis.values->tensors_scanned,
+                  analysis.values->bytes / 1e9, analysis.values->seconds,
+                  analysis.values->bytes / 1e9 / std::max(analysis.values->seconds, 1e-9));
   }
   // Rules are independent and read only shared, immutable state: run them on two threads,
   // each rule's findings in its own slot so the result does not depend on scheduling.
@@ -101,6 +110,7 @@ Report run_rules(const Checkpoint& ck, const RuleSet& rules, const RunOptions& o
       scope.config = config;
       for (const auto& [name, e] : cr.lets) scope.vars.emplace_back(name, e.eval(scope));
       if (!applies(cr, ck, types, scope)) continue;
+      if (cr.primitive->needs_values() && !analysis.values) continue;  // --no-values
       ran[i] = 1;
       std::vector<Match> matches;
       cr.primitive->run(RunContext{ck, scope, analysis}, matches);
@@ -117,6 +127,7 @@ Report run_rules(const Checkpoint& ck, const RuleSet& rules, const RunOptions& o
   });
   run_some(0, 2);
   helper.join();
+  // (`analysis` is read-only from here: the helper has joined.)
   if (failed) std::rethrow_exception(failed);
   for (std::size_t i = 0; i < selected.size(); ++i) {
     report.rules_run += ran[i];

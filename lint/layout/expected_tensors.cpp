@@ -6,14 +6,16 @@
 #include <algorithm>
 
 #include "ckptlint/dtype.h"
+#include "util/checked.h"
 
 namespace ckptlint {
 
 std::uint64_t ExpectedTensor::nbytes() const {
+  // Layout shapes come from config values: saturate instead of wrapping on absurd ones.
   auto d = dtype_from_string(dtype);
-  unsigned __int128 bits = d ? static_cast<unsigned>(bit_width(*d)) : 0;
-  for (std::uint64_t x : shape) bits *= x;
-  return static_cast<std::uint64_t>(bits / 8);
+  std::uint64_t bits = d ? static_cast<std::uint64_t>(bit_width(*d)) : 0;
+  for (std::uint64_t x : shape) bits = checked_mul(bits, x).value_or(UINT64_MAX);
+  return bits / 8;
 }
 
 std::vector<ExpectedTensor> quantized_triple(const LayoutEntry& entry, const QuantParams& p) {

@@ -36,6 +36,8 @@ class Primitive {
   /// Every placeholder this primitive can fill; rule messages are checked against it at load.
   virtual std::vector<std::string> fact_names() const = 0;
   virtual void run(const RunContext& context, std::vector<Match>& out) const = 0;
+  /// True when the primitive reads the value scan (it then runs only when values are scanned).
+  virtual bool needs_values() const { return false; }
 };
 
 /// Reads a rule's `with:` mapping, recording every problem with its position in the file.

@@ -50,7 +50,7 @@ class QuantShapes final : public Primitive {
       std::optional<QuantParams> p = a.quant.params_for(module);
       if (!p) continue;  // no settings to compare with: quant-config-presence reports it
       const LayoutEntry* e = a.entry_for_module(module);
-      const std::uint64_t packed = m.weight->shape.back(), groups = m.scales->shape.back();
+      const std::uint64_t packed = m.weight->shape.back();
       const std::uint64_t bits = static_cast<std::uint64_t>(p->bits), gs = static_cast<std::uint64_t>(p->group_size);
       const std::uint64_t in = e != nullptr && !e->shape.empty() ? e->shape.back() : packed * 32 / std::max<std::uint64_t>(bits, 1);
       Facts base = {{"module", module}, {"file", m.file}, {"in", std::to_string(in)}, {"bits", std::to_string(bits)},

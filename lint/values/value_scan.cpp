@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "values/value_scan.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <thread>
+
+namespace ckptlint {
+namespace {
+
+// One work item: a byte range of one tensor.
+struct Chunk {
+  std::size_t shard;
+  std::size_t tensor;
+  std::uint64_t file_offset;    // absolute, in the shard file
+  std::uint64_t size;
+  std::uint64_t first_element;  // flat index of the chunk's first element
+};
+
+struct ChunkResult {
+  NonFinite counts;
+  bool short_read = false;
+};
+
+std::vector<Chunk> plan(const Checkpoint& ck, std::size_t chunk_bytes) {
+  std::vector<Chunk> chunks;
+  for (std::size_t s = 0; s < ck.shards.size(); ++s) {
+    const Shard& shard = ck.shards[s];
+    if (!shard.readable) continue;
+    for (std::size_t t = 0; t < shard.tensors.size(); ++t) {
+      const TensorInfo& info = shard.tensors[t];
+      if (!can_be_non_finite(info.dtype) || info.nbytes() == 0) continue;
+      const std::uint64_t element = static_cast<std::uint64_t>(bit_width(info.dtype) / 8);
+      // A range whose size disagrees with its shape, or that runs past the file, has its own
+      // finding; scan only what a reader could take for this tensor.
+      std::uint64_t begin = shard.data_start() + info.data_begin;
+      std::uint64_t end = std::min(shard.data_start() + info.data_end, shard.file_size);
+      if (end <= begin) continue;
+      std::uint64_t usable = (end - begin) / element * element;
+      for (std::uint64_t off = 0; off < usable; off += chunk_bytes) {
+        std::uint64_t size = std::min<std::uint64_t>(chunk_bytes, usable - off);
+        chunks.push_back({s, t, begin + off, size, off / element});
+      }
+    }
+  }
+  // File order within each shard keeps the reads sequential.
+  std::stable_sort(chunks.begin(), chunks.end(), [](const Chunk& a, const Chunk& b) {
+    return std::tie(a.shard, a.file_offset) < std::tie(b.shard, b.file_offset);
+  });
+  return chunks;
+}
+
+bool read_fully(int fd, unsigned char* out, std::uint64_t size, std::uint64_t offset) {
+  while (size > 0) {
+    ssize_t got = ::pread(fd, out, static_cast<std::size_t>(size), static_cast<off_t>(offset));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) return false;  // the file shrank, or an I/O error
+    out += got;
+    offset += static_cast<std::uint64_t>(got);
+    size -= static_cast<std::uint64_t>(got);
+  }
+  return true;
+}
+
+void draw_progress(std::uint64_t done, std::uint64_t total, double seconds, bool final) {
+  double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
+  double eta = rate > 0 ? static_cast<double>(total - done) / rate : 0;
+  int width = 30;
+  int filled = total > 0 ? static_cast<int>(width * static_cast<double>(done) / static_cast<double>(total)) : width;
+  fmt::print(stderr, "\r[{}{}] {:.1f}/{:.1f} GB  {:.2f} GB/s  ETA {:.0f} s ", std::string(filled, '#'),
+             std::string(width - filled, ' '), done / 1e9, total / 1e9, rate / 1e9, eta);
+  if (final) fmt::print(stderr, "\r{}\r", std::string(80, ' '));
+}
+
+}  // namespace
+
+ValueScan scan_values(const Checkpoint& ck, const ScanOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::size_t chunk_bytes = std::max<std::size_t>(options.chunk_bytes / 8 * 8, 8);
+  std::vector<Chunk> chunks = plan(ck, chunk_bytes);
+  std::vector<ChunkResult> results(chunks.size());
+  std::uint64_t total = 0;
+  for (const Chunk& c : chunks) total += c.size;
+
+  std::vector<int> fds(ck.shards.size(), -1);
+  for (std::size_t s = 0; s < ck.shards.size(); ++s) {
+    if (!ck.shards[s].readable) continue;
+    fds[s] = ::open((ck.root / ck.shards[s].file).c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fds[s] >= 0) ::posix_fadvise(fds[s], 0, 0, POSIX_FADV_SEQUENTIAL);
+  }
+
+  int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  jobs = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(jobs), std::max<std::size_t>(chunks.size(), 1)));
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::uint64_t> done{0};
+  auto worker = [&] {
+    // 64-byte alignment: every element type is aligned, and vector loads are clean.
+    std::unique_ptr<unsigned char[], void (*)(unsigned char*)> buffer(
+        static_cast<unsigned char*>(::operator new[](chunk_bytes, std::align_val_t(64))),
+        [](unsigned char* p) { ::operator delete[](p, std::align_val_t(64)); });
+    for (std::size_t i = next.fetch_add(1); i < chunks.size(); i = next.fetch_add(1)) {
+      const Chunk& c = chunks[i];
+      if (fds[c.shard] < 0 || !read_fully(fds[c.shard], buffer.get(), c.size, c.file_offset)) {
+        results[i].short_read = true;
+        continue;
+      }
+      DType dtype = ck.shards[c.shard].tensors[c.tensor].dtype;
+      count_non_finite(dtype, buffer.get(), static_cast<std::size_t>(c.size), c.first_element, results[i].counts);
+      done.fetch_add(c.size, std::memory_order_relaxed);
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int j = 1; j < jobs; ++j) threads.emplace_back(worker);
+  if (options.progress && jobs > 1) {
+    // The main thread draws the bar while the workers scan; it scans too when alone.
+    bool drawn = false;
+    while (next.load() < chunks.size()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (seconds > 1.0) {
+        draw_progress(done.load(), total, seconds, false);
+        drawn = true;
+      }
+    }
+    for (std::thread& t : threads) t.join();
+    threads.clear();
+    if (drawn) draw_progress(total, total, 1, true);
+  } else {
+    worker();
+  }
+  for (std::thread& t : threads) t.join();
+  for (int fd : fds) {
+    if (fd >= 0) ::close(fd);
+  }
+
+  ValueScan scan;
+  scan.bytes = done.load();
+  std::map<std::pair<std::size_t, std::size_t>, std::size_t> slot;  // (shard, tensor) -> index in scan.tensors
+  for (std::size_t i = 0; i < chunks.size(); ++i) {
+    const Chunk& c = chunks[i];
+    auto [it, inserted] = slot.try_emplace({c.shard, c.tensor}, scan.tensors.size());
+    if (inserted) scan.tensors.push_back({c.shard, c.tensor, {}, {}});
+    TensorValues& tv = scan.tensors[it->second];
+    tv.counts.merge(results[i].counts);
+    if (results[i].short_read && tv.read_error.empty()) {
+      tv.read_error = fmt::format("bytes {}..{} could not be read (the file shrank, or an I/O error)", c.file_offset,
+                                  c.file_offset + c.size);
+    }
+  }
+  scan.tensors_scanned = scan.tensors.size();
+  std::erase_if(scan.tensors, [](const TensorValues& t) { return t.counts.total() == 0 && t.read_error.empty(); });
+  scan.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return scan;
+}
+
+}  // namespace ckptlint

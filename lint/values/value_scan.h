@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+// The one part of ckptlint that reads gigabytes: every float tensor's data, scanned for
+// NaN/Inf. Tensors are cut into large chunks that worker threads take in file order, so one
+// 5.6 GB tensor keeps every core busy. Chunks are read with pread into a few reused
+// buffers: memory stays flat whatever the checkpoint size, and a file that shrinks under the
+// scan yields a short read (a finding), never SIGBUS as a mapping would.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ckptlint/checkpoint.h"
+#include "values/non_finite.h"
+
+namespace ckptlint {
+
+struct ScanOptions {
+  int jobs = 0;                            ///< worker threads; 0 = all cores
+  std::size_t chunk_bytes = 16u << 20;     ///< bytes per work item (multiple of 8)
+  bool progress = false;                   ///< draw a progress bar on stderr (when the scan takes > 1 s)
+};
+
+/// What the scan found for one tensor: non-finite counts, or that it could not be read.
+struct TensorValues {
+  std::size_t shard = 0;        ///< index into Checkpoint::shards
+  std::size_t tensor = 0;       ///< index into that shard's tensors
+  NonFinite counts;
+  std::string read_error;       ///< set when part of the tensor could not be read
+};
+
+struct ValueScan {
+  std::vector<TensorValues> tensors;  ///< only tensors with non-finite values or read errors, in file order
+  std::uint64_t bytes = 0;            ///< bytes scanned
+  std::uint64_t tensors_scanned = 0;
+  double seconds = 0;
+};
+
+/// Scans every float tensor of every readable shard.
+ValueScan scan_values(const Checkpoint& ck, const ScanOptions& options);
+
+}  // namespace ckptlint
