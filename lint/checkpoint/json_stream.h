@@ -17,6 +17,8 @@
 
 namespace ckptlint {
 
+struct JMember;
+
 /// One JSON value below the top level. Numbers keep their class so that `1.0`, `-1` and
 /// `18446744073709551616` can be told apart from a valid unsigned integer.
 struct JValue {
@@ -27,13 +29,20 @@ struct JValue {
   std::int64_t negative_value = 0;   ///< for negative
   std::string text;                  ///< string value, or the literal of a number that is no 64-bit integer
   std::vector<JValue> items;         ///< array items, up to the cap
-  std::vector<std::pair<std::string, JValue>> members;  ///< object members in order, duplicates kept
+  std::vector<JMember> members;      ///< object members in order, duplicates kept
   bool truncated = false;            ///< array had more items than the cap; the rest were dropped
 
   /// Short rendering for messages: `-1`, `1.5`, `"x"`, `[...]`, `{...}`.
   std::string brief() const;
   /// JSON type name: "null", "boolean", "number", "string", "array", "object".
   const char* type_name() const;
+};
+
+/// One member of an object (a pair, spelled out: JValue is incomplete inside itself).
+struct JMember {
+  JMember(std::string k, JValue v) : first(std::move(k)), second(std::move(v)) {}
+  std::string first;
+  JValue second;
 };
 
 /// Outcome of one parse.

@@ -43,7 +43,10 @@ class QuantShapes final : public Primitive {
 
   void run(const RunContext& context, std::vector<Match>& out) const override {
     const Analysis& a = context.analysis;
-    for (const auto& [module, m] : a.modules) {
+    for (const auto& entry : a.modules) {
+      // Named references, not a structured binding: the lambdas below capture them.
+      const std::string& module = entry.first;
+      const StoredModule& m = entry.second;
       // Incomplete triples have their own rules; shapes need the weight and the scales.
       if (m.weight == nullptr || m.scales == nullptr || m.weight->dtype != DType::U32) continue;
       if (m.weight->shape.empty() || m.scales->shape.empty()) continue;

@@ -22,7 +22,10 @@ class QuantTripleIncomplete final : public Primitive {
 
   void run(const RunContext& context, std::vector<Match>& out) const override {
     const Analysis& a = context.analysis;
-    for (const auto& [module, m] : a.modules) {
+    for (const auto& entry : a.modules) {
+      // Named references, not a structured binding: the lambdas below capture them.
+      const std::string& module = entry.first;
+      const StoredModule& m = entry.second;
       std::optional<QuantParams> p = a.quant.params_for(module);
       std::string mode = p ? p->mode : "affine";
       bool packed = m.weight != nullptr && m.weight->dtype == DType::U32;

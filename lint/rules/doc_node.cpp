@@ -3,6 +3,16 @@
 
 namespace ckptlint {
 
+DocNode::DocNode() = default;
+DocNode::DocNode(const DocNode&) = default;
+DocNode::DocNode(DocNode&&) noexcept = default;
+DocNode& DocNode::operator=(const DocNode&) = default;
+DocNode& DocNode::operator=(DocNode&&) noexcept = default;
+DocNode::~DocNode() = default;
+
+std::size_t DocNode::size() const { return is_map() ? members_.size() : items_.size(); }
+const std::vector<DocMember>& DocNode::members() const { return members_; }
+
 DocNode DocNode::make_scalar(std::string text, bool quoted) {
   DocNode n;
   n.kind_ = Kind::scalar;
@@ -16,6 +26,8 @@ DocNode DocNode::make(Kind kind) {
   n.kind_ = kind;
   return n;
 }
+
+void DocNode::add(DocNode key, DocNode value) { members_.emplace_back(std::move(key), std::move(value)); }
 
 const DocNode& DocNode::operator[](std::string_view key) const {
   static const DocNode kMissing;

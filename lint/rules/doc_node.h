@@ -12,11 +12,19 @@
 
 namespace ckptlint {
 
+struct DocMember;
+
 class DocNode {
  public:
   enum class Kind : std::uint8_t { missing, null, scalar, sequence, map };
 
-  DocNode() = default;
+  // Out of line: DocMember is incomplete here.
+  DocNode();
+  DocNode(const DocNode&);
+  DocNode(DocNode&&) noexcept;
+  DocNode& operator=(const DocNode&);
+  DocNode& operator=(DocNode&&) noexcept;
+  ~DocNode();
   static DocNode make_scalar(std::string text, bool quoted = false);
   static DocNode make(Kind kind);
 
@@ -44,12 +52,12 @@ class DocNode {
   /// The value of `key` in a mapping, or a missing node.
   const DocNode& operator[](std::string_view key) const;
   /// Mapping members in file order (key nodes keep their positions).
-  const std::vector<std::pair<DocNode, DocNode>>& members() const { return members_; }
+  const std::vector<DocMember>& members() const;
   /// Sequence items in order.
   const std::vector<DocNode>& items() const { return items_; }
-  std::size_t size() const { return is_map() ? members_.size() : items_.size(); }
+  std::size_t size() const;
 
-  void add(DocNode key, DocNode value) { members_.emplace_back(std::move(key), std::move(value)); }
+  void add(DocNode key, DocNode value);
   void push(DocNode item) { items_.push_back(std::move(item)); }
 
  private:
@@ -58,8 +66,15 @@ class DocNode {
   int line_ = 0;
   int column_ = 0;
   std::string scalar_;
-  std::vector<std::pair<DocNode, DocNode>> members_;
+  std::vector<DocMember> members_;
   std::vector<DocNode> items_;
+};
+
+/// A mapping member: key node (with its position) and value.
+struct DocMember {
+  DocMember(DocNode k, DocNode v) : first(std::move(k)), second(std::move(v)) {}
+  DocNode first;
+  DocNode second;
 };
 
 }  // namespace ckptlint

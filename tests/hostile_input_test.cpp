@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: Apache-2.0
+// Resource limits under attack (bad-input.md A.6, G): each case yields a finding through the
+// CLI, exit code 1, never a crash, a hang or exit 2, in bounded time and memory.
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "ckptlint/load.h"
+#include "support/test_paths.h"
+
+namespace ckptlint {
+namespace {
+
+using testing::ScratchDir;
+
+struct Outcome {
+  int code = -1;
+  std::string out;
+  double seconds = 0;
+  long max_rss_kb = 0;
+};
+
+// Runs the CLI in a child process and measures its time and peak memory.
+Outcome lint(const std::string& path, const std::string& extra = "") {
+  Outcome o;
+  std::string command = testing::ckptlint_binary() + " check " + path + " --quiet " + extra + " 2>&1";
+  auto start = std::chrono::steady_clock::now();
+  FILE* pipe = ::popen(command.c_str(), "r");
+  std::array<char, 4096> buf{};
+  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) o.out.append(buf.data(), n);
+  int status = ::pclose(pipe);
+  o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  struct rusage usage {};
+  ::getrusage(RUSAGE_CHILDREN, &usage);
+  o.max_rss_kb = usage.ru_maxrss;
+  return o;
+}
+
+void write_file(const std::string& path, const std::string& header, const std::string& data = "") {
+  std::ofstream f(path, std::ios::binary);
+  std::uint64_t n = header.size();
+  for (int i = 0; i < 8; ++i) f.put(static_cast<char>((n >> (8 * i)) & 0xFF));
+  f << header << data;
+}
+
+TEST(HostileInput, header_of_99_megabytes_of_nested_arrays) {
+  ScratchDir dir("nested");
+  std::string header = "{\"a\":" + std::string(99'000'000, '[');
+  write_file(dir.path() + "/model.safetensors", header);
+  Outcome o = lint(dir.path());
+  EXPECT_EQ(o.code, 1) << o.out;
+  EXPECT_NE(o.out.find("header-not-json"), std::string::npos) << o.out;
+  EXPECT_LT(o.seconds, 10.0);
+}
+
+TEST(HostileInput, one_point_three_million_tensors_in_one_header) {
+  ScratchDir dir("many");
+  std::string header = "{";
+  header.reserve(1'300'000 * 56);
+  for (int i = 0; i < 1'300'000; ++i) {
+    header += (i ? ",\"t" : "\"t") + std::to_string(i) + "\":{\"dtype\":\"U8\",\"shape\":[0],\"data_offsets\":[0,0]}";
+  }
+  header += "}";
+  ASSERT_LT(header.size(), 100'000'000u);
+  write_file(dir.path() + "/model.safetensors", header);
+  Outcome o = lint(dir.path(), "--no-values");
+  EXPECT_EQ(o.code, 0) << o.out;  // only a warning: shard-tensor-count
+  EXPECT_NE(o.out.find("shard-tensor-count"), std::string::npos) << o.out;
+  EXPECT_LT(o.seconds, 60.0);
+}
+
+TEST(HostileInput, index_naming_a_fifo_a_device_and_the_parent_directory) {
+  ScratchDir dir("index");
+  ASSERT_EQ(::mkfifo((dir.path() + "/pipe.safetensors").c_str(), 0644), 0);
+  write_file(dir.path() + "/model-00001-of-00001.safetensors",
+             R"({"__metadata__":{"format":"pt"},"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}})", "x");
+  std::ofstream(dir.path() + "/model.safetensors.index.json")
+      << R"({"weight_map":{"a":"model-00001-of-00001.safetensors","b":"pipe.safetensors","c":"/dev/zero","d":"../../etc/passwd"}})";
+  Outcome o = lint(dir.path());
+  EXPECT_EQ(o.code, 1) << o.out;
+  EXPECT_NE(o.out.find("a FIFO"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("'/dev/zero' (an absolute path)"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("'../../etc/passwd'"), std::string::npos) << o.out;
+  EXPECT_LT(o.seconds, 10.0);
+}
+
+TEST(HostileInput, a_shard_without_read_permission_and_the_rest_still_checked) {
+  ScratchDir dir("perm");
+  write_file(dir.path() + "/model-00001-of-00002.safetensors",
+             R"({"__metadata__":{"format":"pt"},"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}})", "x");
+  write_file(dir.path() + "/model-00002-of-00002.safetensors",
+             R"({"__metadata__":{"format":"pt"},"b":{"dtype":"U8","shape":[1],"data_offsets":[0,2]}})", "xy");
+  ::chmod((dir.path() + "/model-00001-of-00002.safetensors").c_str(), 0);
+  ::chmod(dir.path().c_str(), 0755);
+  std::string command = testing::ckptlint_binary() + " check " + dir.path() + " --quiet > " + dir.path() + "/../perm.out 2>&1";
+  // Root ignores file modes: run the CLI as nobody, the way a user without access would.
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(99);
+    ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+    ::_exit(98);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  std::ifstream in(dir.path() + "/../perm.out");
+  std::string out((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::filesystem::remove(dir.path() + "/../perm.out");
+  EXPECT_EQ(WEXITSTATUS(status), 1) << out;
+  EXPECT_NE(out.find("file-unreadable"), std::string::npos) << out;
+  EXPECT_NE(out.find("Permission denied"), std::string::npos) << out;
+  EXPECT_NE(out.find("size-mismatch"), std::string::npos) << "the readable shard must still be checked: " << out;
+}
+
+}  // namespace
+}  // namespace ckptlint
