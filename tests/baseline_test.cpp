@@ -51,11 +51,7 @@ TEST_P(Baseline, no_finding_at_warning_or_above) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Clean, Baseline, ::testing::ValuesIn(baselines()),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           std::string name = info.param;
-                           std::replace(name.begin(), name.end(), '-', '_');
-                           return name;
-                         });
+                         [](const ::testing::TestParamInfo<std::string>& info) { return testing::test_name(info.param); });
 
 }  // namespace
 }  // namespace ckptlint

@@ -132,11 +132,7 @@ TEST_P(RuleFixture, near_miss_yields_nothing) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Rules, RuleFixture, ::testing::ValuesIn(rule_ids()),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           std::string name = info.param;
-                           std::replace(name.begin(), name.end(), '-', '_');
-                           return name;
-                         });
+                         [](const ::testing::TestParamInfo<std::string>& info) { return testing::test_name(info.param); });
 
 }  // namespace
 }  // namespace ckptlint

@@ -5,23 +5,23 @@
 #include <set>
 
 #include "layout/layout_model.h"
-#include "primitives/primitive.h"
+#include "rules/doc_reader.h"
 
 namespace ckptlint {
 namespace {
 
-class LayoutReader {
+class LayoutReader : DocReader {
  public:
-  LayoutReader(std::string file, std::vector<RuleError>& errors) : file_(std::move(file)), errors_(errors) {}
+  using DocReader::DocReader;
 
   std::shared_ptr<const LayoutModel> read(const DocNode& root) {
     if (!root.is_map()) {
       error(root, "a layout file must be a mapping");
       return nullptr;
     }
-    std::size_t before = errors_.size();
+    std::size_t before = errors().size();
     auto m = std::make_shared<LayoutModel>();
-    m->source = file_;
+    m->source = file();
     static const std::set<std::string> kKeys = {"layout", "applies-to", "let", "prefixes", "optional-parts",
                                                 "quantization", "tensors"};
     for (const auto& kv : root.members()) {
@@ -29,9 +29,9 @@ class LayoutReader {
     }
     m->name = root["layout"].scalar();
     if (m->name.empty()) error(root, "missing 'layout' (the model's name)");
-    if (root["applies-to"]["model-type"].defined()) m->model_types = strings(root["applies-to"]["model-type"]);
+    if (root["applies-to"]["model-type"].defined()) m->model_types = strings(root["applies-to"]["model-type"], "applies-to.model-type");
     if (m->model_types.empty()) error(root, "missing applies-to.model-type");
-    m->lets = lets(root["let"]);
+    m->lets = expressions(root["let"], "let");
     if (root["prefixes"].is_map()) {
       for (const auto& variant : root["prefixes"].members()) {
         for (const auto& part : variant.second.members()) m->prefixes[variant.first.scalar()][part.first.scalar()] = part.second.scalar();
@@ -39,7 +39,7 @@ class LayoutReader {
     } else {
       error(root, "missing 'prefixes' (variant -> part -> key prefix)");
     }
-    if (root["optional-parts"].defined()) m->optional_parts = strings(root["optional-parts"]);
+    if (root["optional-parts"].defined()) m->optional_parts = strings(root["optional-parts"], "optional-parts");
     if (const DocNode& q = root["quantization"]; q.defined()) {
       m->default_recipe = q["default-recipe"].scalar();
       if (q["recipes"].is_map()) {
@@ -58,50 +58,10 @@ class LayoutReader {
     } else {
       error(root, "missing 'tensors' (a list)");
     }
-    return errors_.size() == before ? m : nullptr;
+    return errors().size() == before ? m : nullptr;
   }
 
  private:
-  void error(const DocNode& at, const std::string& message) {
-    errors_.push_back(RuleError{file_, at.line() + 1, at.column() + 1, message});
-  }
-
-  std::vector<std::string> strings(const DocNode& n) {
-    std::vector<std::string> out;
-    if (n.is_scalar()) return {n.scalar()};
-    if (!n.is_sequence()) {
-      error(n, "expected a list of strings");
-      return out;
-    }
-    for (const auto& item : n.items()) out.push_back(item.scalar());
-    return out;
-  }
-
-  std::optional<Expr> expression(const DocNode& n, const std::string& what) {
-    if (!n.is_scalar()) {
-      error(n, fmt::format("{} must be an expression", what));
-      return std::nullopt;
-    }
-    std::string message;
-    int column = 0;
-    if (auto e = Expr::parse(n.scalar(), message, column)) return e;
-    errors_.push_back(expression_error(file_, n, column, fmt::format("bad expression in {}: {}", what, message)));
-    return std::nullopt;
-  }
-
-  std::vector<std::pair<std::string, Expr>> lets(const DocNode& n) {
-    std::vector<std::pair<std::string, Expr>> out;
-    if (!n.defined()) return out;
-    if (!n.is_map()) {
-      error(n, "'let' must be a mapping of name: expression");
-      return out;
-    }
-    for (const auto& kv : n.members()) {
-      if (auto e = expression(kv.second, fmt::format("let '{}'", kv.first.scalar()))) out.emplace_back(kv.first.scalar(), *e);
-    }
-    return out;
-  }
-
   // Placeholders of a name template must be variables in scope: a typo fails at load time.
   void check_template(const DocNode& at, const std::string& name, const std::vector<std::string>& scope) {
     for (std::size_t open = name.find('{'); open != std::string::npos; open = name.find('{', open + 1)) {
@@ -139,7 +99,7 @@ class LayoutReader {
           scope.push_back(out.loop_var);
         }
       }
-      out.lets = lets(n["let"]);
+      out.lets = expressions(n["let"], "let");
       for (const auto& [name, e] : out.lets) scope.push_back(name);
       for (const auto& child : n["tensors"].items()) out.children.push_back(node(child, scope, m));
       return out;
@@ -179,8 +139,6 @@ class LayoutReader {
     return out;
   }
 
-  std::string file_;
-  std::vector<RuleError>& errors_;
 };
 
 }  // namespace

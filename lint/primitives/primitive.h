@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "rules/doc_node.h"
+#include "rules/doc_reader.h"
 
 #include "ckptlint/checkpoint.h"
 #include "ckptlint/rule.h"
@@ -43,8 +44,7 @@ class Primitive {
 /// Reads a rule's `with:` mapping, recording every problem with its position in the file.
 class PrimitiveArgs {
  public:
-  PrimitiveArgs(const DocNode& with, std::string file, std::vector<RuleError>& errors)
-      : with_(with), file_(std::move(file)), errors_(errors) {}
+  PrimitiveArgs(const DocNode& with, DocReader& reader) : with_(with), reader_(reader) {}
 
   /// Fails for keys other than `allowed` (and for a `with:` that is not a mapping).
   void allow_only(std::initializer_list<const char*> allowed);
@@ -57,13 +57,11 @@ class PrimitiveArgs {
   std::vector<std::pair<std::string, Expr>> expressions(const char* key);
   void error(const DocNode& at, const std::string& message);
   const DocNode& node() const { return with_; }
-  const std::string& file() const { return file_; }
 
  private:
   const DocNode& get(const char* key, bool required);
   const DocNode& with_;
-  std::string file_;
-  std::vector<RuleError>& errors_;
+  DocReader& reader_;
 };
 
 /// Validates `with:` and builds the primitive; problems go to the args' error list.
@@ -72,8 +70,5 @@ using PrimitiveFactory = std::unique_ptr<Primitive> (*)(PrimitiveArgs& with);
 /// The only list of primitives: name -> factory.
 const std::vector<std::pair<std::string, PrimitiveFactory>>& primitive_registry();
 PrimitiveFactory find_primitive(const std::string& name);
-
-/// Makes an expression error point at the right column of a scalar.
-RuleError expression_error(const std::string& file, const DocNode& scalar, int column, const std::string& message);
 
 }  // namespace ckptlint

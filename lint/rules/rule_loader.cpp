@@ -14,6 +14,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "layout/layout_model.h"
+#include "rules/doc_reader.h"
 #include "rules/rule_documents.h"
 
 namespace ckptlint {
@@ -39,25 +40,25 @@ std::string with_text(const DocNode& n) {
   return "null";
 }
 
-class RuleFileReader {
+class RuleFileReader : DocReader {
  public:
-  RuleFileReader(std::string file, std::vector<RuleError>& errors) : file_(std::move(file)), errors_(errors) {}
+  using DocReader::DocReader;
 
   std::shared_ptr<const CompiledRule> read(const DocNode& root) {
     if (!root.is_map()) {
       error(root, "a rule file must be a mapping of rule fields");
       return nullptr;
     }
-    std::size_t before = errors_.size();
+    std::size_t before = errors().size();
     auto compiled = std::make_shared<CompiledRule>();
     Rule& r = compiled->rule;
-    r.source = file_;
+    r.source = file();
     for (const auto& kv : root.members()) {
       std::string key = kv.first.scalar();
       if (kRuleKeys.count(key) == 0) error(kv.first, fmt::format("unknown key '{}'", key));
     }
     r.id = scalar(root, "id", true);
-    std::string stem = fs::path(file_).stem().string();
+    std::string stem = fs::path(file()).stem().string();
     static const std::regex kKebab("[a-z0-9]+(-[a-z0-9]+)*");
     if (!r.id.empty() && !std::regex_match(r.id, kKebab)) error(root["id"], fmt::format("id '{}' is not kebab-case", r.id));
     if (!r.id.empty() && r.id != stem) error(root["id"], fmt::format("id '{}' differs from the file name '{}'", r.id, stem));
@@ -77,29 +78,25 @@ class RuleFileReader {
     r.help = scalar(root, "help", true);
     r.references = list(root, "references");
     r.enabled_by_default = scalar(root, "enabled", false, "true") == "true";
-    read_lets(root["let"], *compiled);
+    compiled->lets = expressions(root["let"], "let");
     read_applies_to(root["applies-to"], *compiled);
     r.primitive = scalar(root, "primitive", true);
     const DocNode& with = root["with"];
     if (with.defined() && !with.is_null()) r.with = with_text(with);
     if (!r.primitive.empty()) {
       if (PrimitiveFactory make = find_primitive(r.primitive)) {
-        PrimitiveArgs args(with, file_, errors_);
+        PrimitiveArgs args(with, *this);
         compiled->primitive = make(args);
       } else {
         error(root["primitive"], fmt::format("unknown primitive '{}'", r.primitive));
       }
     }
     read_message(root["message"], *compiled);
-    if (errors_.size() != before || !compiled->primitive) return nullptr;
+    if (errors().size() != before || !compiled->primitive) return nullptr;
     return compiled;
   }
 
  private:
-  void error(const DocNode& at, const std::string& message) {
-    errors_.push_back(RuleError{file_, at.defined() ? at.line() + 1 : 1, at.defined() ? at.column() + 1 : 1, message});
-  }
-
   std::string scalar(const DocNode& map, const char* key, bool required, const std::string& fallback = "") {
     const DocNode& v = map[key];
     if (!v.defined() || v.is_null()) {
@@ -114,46 +111,7 @@ class RuleFileReader {
     return v.scalar();
   }
 
-  std::vector<std::string> list(const DocNode& map, const char* key) {
-    const DocNode& v = map[key];
-    std::vector<std::string> out;
-    if (!v.defined() || v.is_null()) return out;
-    if (v.is_scalar()) return {v.scalar()};
-    if (!v.is_sequence()) {
-      error(v, fmt::format("'{}' must be a list of strings", key));
-      return out;
-    }
-    for (const auto& item : v.items()) {
-      if (item.is_scalar()) out.push_back(item.scalar());
-      else error(item, fmt::format("'{}' must be a list of strings", key));
-    }
-    return out;
-  }
-
-  std::optional<Expr> expression(const DocNode& node, const std::string& what) {
-    if (!node.is_scalar()) {
-      error(node, fmt::format("{} must be an expression string", what));
-      return std::nullopt;
-    }
-    std::string message;
-    int column = 0;
-    if (auto e = Expr::parse(node.scalar(), message, column)) return e;
-    errors_.push_back(expression_error(file_, node, column, fmt::format("bad expression in {}: {}", what, message)));
-    return std::nullopt;
-  }
-
-  void read_lets(const DocNode& let, CompiledRule& rule) {
-    if (!let.defined() || let.is_null()) return;
-    if (!let.is_map()) {
-      error(let, "'let' must be a mapping of name: expression");
-      return;
-    }
-    for (const auto& kv : let.members()) {
-      if (auto e = expression(kv.second, fmt::format("let '{}'", kv.first.scalar()))) {
-        rule.lets.emplace_back(kv.first.scalar(), *e);
-      }
-    }
-  }
+  std::vector<std::string> list(const DocNode& map, const char* key) { return strings(map[key], fmt::format("'{}'", key)); }
 
   void read_applies_to(const DocNode& applies, CompiledRule& rule) {
     if (!applies.defined() || applies.is_null()) return;
@@ -191,7 +149,7 @@ class RuleFileReader {
     int column = 0;
     auto t = MessageTemplate::parse(node.scalar(), message, column);
     if (!t) {
-      errors_.push_back(expression_error(file_, node, column, "bad message template: " + message));
+      errors().push_back(expression_error(file(), node, column, "bad message template: " + message));
       return;
     }
     rule.message = *t;
@@ -201,14 +159,12 @@ class RuleFileReader {
       if (std::find(known.begin(), known.end(), name) != known.end()) continue;
       std::string list;
       for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
-      errors_.push_back(expression_error(
-          file_, node, col,
+      errors().push_back(expression_error(
+          file(), node, col,
           fmt::format("placeholder '{{{}}}' is not a fact of primitive '{}' (facts: {})", name, rule.rule.primitive, list)));
     }
   }
 
-  std::string file_;
-  std::vector<RuleError>& errors_;
 };
 
 }  // namespace

@@ -3,9 +3,15 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 
 namespace ckptlint::testing {
+
+std::string test_name(std::string id) {
+  std::replace(id.begin(), id.end(), '-', '_');
+  return id;
+}
 
 ScratchDir::ScratchDir(const std::string& tag) {
   static std::atomic<int> counter{0};

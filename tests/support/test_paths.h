@@ -11,6 +11,9 @@ inline std::string fixtures_dir() { return CKPTLINT_TEST_FIXTURES_DIR; }
 inline std::string golden_dir() { return CKPTLINT_TEST_GOLDEN_DIR; }
 inline std::string ckptlint_binary() { return CKPTLINT_TEST_BINARY; }
 
+/// A gtest-safe name for a parameterized test ("tensor-missing" -> "tensor_missing").
+std::string test_name(std::string id);
+
 /// A fresh, empty directory under the system temp dir, removed when the object dies.
 class ScratchDir {
  public:
