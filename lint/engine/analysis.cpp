@@ -58,6 +58,9 @@ Analysis analyze(const Checkpoint& ck, const RuleSet& rules) {
     a.config = &ck.config->value;
     a.quant = QuantConfig::from(ck.config->value);
   }
+  std::size_t total = 0;
+  for (const Shard& shard : ck.shards) total += shard.tensors.size();
+  a.file_of.reserve(total);
   for (const Shard& shard : ck.shards) {
     for (const TensorInfo& t : shard.tensors) {
       if (!a.file_of.try_emplace(t.name, shard.file).second) continue;  // first definition wins, as by_name
@@ -75,7 +78,7 @@ Analysis analyze(const Checkpoint& ck, const RuleSet& rules) {
   if (model != nullptr) {
     std::vector<std::string> names;
     names.reserve(a.file_of.size());
-    for (const auto& [name, file] : a.file_of) names.push_back(name);
+    for (const auto& [name, file] : a.file_of) names.emplace_back(name);
     a.variant_votes = count_variants(*model, names);
     std::string variant = detect_variant(a.variant_votes);
     if (!variant.empty()) {

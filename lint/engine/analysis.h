@@ -3,6 +3,8 @@
 // applies), the MLX quantization settings, and the checkpoint's modules.
 #pragma once
 #include <map>
+#include <string_view>
+#include <unordered_map>
 #include <optional>
 #include <string>
 
@@ -29,7 +31,9 @@ struct Analysis {
   std::optional<Layout> layout;                 ///< expanded for this config, when a model applies
   QuantConfig quant;                            ///< the config's MLX quantization section
   std::map<std::string, StoredModule> modules;  ///< module path -> tensors, for every *.weight/.scales/.biases
-  std::map<std::string, std::string> file_of;   ///< tensor name -> shard file (first definition)
+  /// Tensor name -> shard file (first definition), as views into the Checkpoint, which must
+  /// outlive the analysis. Unordered: primitives that emit in this order must sort.
+  std::unordered_map<std::string_view, std::string_view> file_of;
   std::vector<std::string> parts_present;       ///< layout parts with at least one tensor
   std::map<std::string, std::size_t> variant_votes;  ///< key layout -> tensor names using its prefixes
   const nlohmann::json* config = nullptr;       ///< config.json, when parsed

@@ -26,7 +26,7 @@ class LayoutLayerCount final : public Primitive {
     for (const auto& [name, file] : a.file_of) {
       if (name.compare(0, prefix.size(), prefix) != 0 || name.compare(prefix.size(), 7, "layers.") != 0) continue;
       std::size_t start = prefix.size() + 7, end = name.find('.', start);
-      std::string digits = name.substr(start, end == std::string::npos ? std::string::npos : end - start);
+      std::string digits(name.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
       if (!digits.empty() && digits.size() < 7 && digits.find_first_not_of("0123456789") == std::string::npos) {
         layers.insert(std::stol(digits));
       }

@@ -28,7 +28,8 @@ class LayoutTensorUnexpected final : public Primitive {
   void run(const RunContext& context, std::vector<Match>& out) const override {
     const Analysis& a = context.analysis;
     if (!a.layout) return;
-    for (const auto& [name, file] : a.file_of) {
+    for (const auto& [view, file_view] : a.file_of) {
+      const std::string name(view), file(file_view);
       if (a.layout->find(name) != nullptr || companion_of_layout_module(a, name)) continue;
       bool excepted = false;
       for (const std::string& g : except_) excepted = excepted || glob_match(g, name);

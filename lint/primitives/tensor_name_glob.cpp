@@ -16,11 +16,11 @@ class TensorNameGlob final : public Primitive {
   explicit TensorNameGlob(std::string glob) : glob_(std::move(glob)) {}
   std::vector<std::string> fact_names() const override { return {"file", "tensor", "count", "glob"}; }
   void run(const RunContext& context, std::vector<Match>& out) const override {
-    std::map<std::string, std::pair<std::string, std::size_t>> per_file;  // file -> (first, count)
+    std::map<std::string, std::pair<std::string, std::size_t>> per_file;  // file -> (first by name, count)
     for (const auto& [name, file] : context.analysis.file_of) {
       if (!glob_match(glob_, name)) continue;
-      auto& [first, n] = per_file[file];
-      if (n++ == 0) first = name;
+      auto& [first, n] = per_file[std::string(file)];
+      if (n++ == 0 || name < first) first = name;
     }
     for (const auto& [file, hit] : per_file) {
       Match m;
