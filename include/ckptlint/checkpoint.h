@@ -131,4 +131,7 @@ struct Checkpoint {
   const TensorInfo* find(const std::string& name) const;
 };
 
+/// The model_type values a config answers to: the top-level one, then text_config's.
+std::vector<std::string> config_model_types(const nlohmann::json& config);
+
 }  // namespace ckptlint

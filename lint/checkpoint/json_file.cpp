@@ -20,11 +20,7 @@ nlohmann::json to_json(const JValue& value) {
     case JValue::Kind::boolean: return value.boolean;
     case JValue::Kind::negative: return value.negative_value;
     case JValue::Kind::unsigned_int: return value.unsigned_value;
-    case JValue::Kind::fractional: {
-      char* end = nullptr;
-      double d = std::strtod(value.text.c_str(), &end);
-      return d;
-    }
+    case JValue::Kind::fractional: return std::strtod(value.text.c_str(), nullptr);
     case JValue::Kind::string: return value.text;
     case JValue::Kind::array: {
       nlohmann::json out = nlohmann::json::array();

@@ -2,11 +2,10 @@
 // A strict, duplicate-preserving reader for JSON objects from untrusted files.
 //
 // nlohmann::json::parse keeps only the last of two equal keys, which hides exactly the
-// files where two loaders disagree. This reader walks the document with nlohmann's SAX
-// interface (which is iterative, so deep nesting cannot overflow the stack), hands each
-// top-level member to a callback as soon as it is complete (memory stays proportional to
-// one member, however many members the file has), keeps duplicates, and bounds depth and
-// array lengths.
+// files where two loaders disagree. This reader (a hand-written RFC 8259 parser, see
+// json_stream.cpp) hands each top-level member to a callback as soon as it is complete
+// (memory stays proportional to one member, however many members the file has), keeps
+// duplicates, and bounds depth and array lengths.
 #pragma once
 #include <cstdint>
 #include <functional>

@@ -81,6 +81,16 @@ std::string detect_layout(const Checkpoint& ck) {
 
 }  // namespace
 
+std::vector<std::string> config_model_types(const nlohmann::json& config) {
+  std::vector<std::string> out;
+  for (const nlohmann::json* c : {&config, config.is_object() && config.contains("text_config") ? &config["text_config"] : nullptr}) {
+    if (c == nullptr || !c->is_object()) continue;
+    auto mt = c->find("model_type");
+    if (mt != c->end() && mt->is_string()) out.push_back(mt->get<std::string>());
+  }
+  return out;
+}
+
 const TensorInfo* Checkpoint::find(const std::string& name) const {
   auto it = by_name.find(name);
   return it == by_name.end() ? nullptr : &tensor(it->second);

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "checkpoint/json_file.h"
+#include "ckptlint/checkpoint.h"
 #include "layout/expected_tensors.h"
 #include "rules/message_template.h"
 
@@ -20,12 +21,7 @@ int run_layout_command(const Options& o, const RuleSet& rules) {
     fmt::print(stderr, "ckptlint: '{}' is not a JSON object: {}\n", o.positional[0], error.error);
     return 2;
   }
-  std::vector<std::string> types;
-  for (const nlohmann::json* c : {&config->dom, config->dom.contains("text_config") ? &config->dom["text_config"] : nullptr}) {
-    if (c != nullptr && c->is_object() && c->contains("model_type") && (*c)["model_type"].is_string()) {
-      types.push_back((*c)["model_type"].get<std::string>());
-    }
-  }
+  const std::vector<std::string> types = config_model_types(config->dom);
   const LayoutModel* model = rules.layout_for(types);
   if (model == nullptr) {
     fmt::print(stderr, "ckptlint: no layout model for model_type {}\n", types.empty() ? "(none)" : fmt::format("{}", fmt::join(types, ", ")));

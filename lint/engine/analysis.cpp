@@ -11,17 +11,6 @@ bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() > suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-std::vector<std::string> model_types(const Checkpoint& ck) {
-  std::vector<std::string> out;
-  if (!ck.config || !ck.config->value.is_object()) return out;
-  const nlohmann::json& c = ck.config->value;
-  if (c.contains("model_type") && c["model_type"].is_string()) out.push_back(c["model_type"]);
-  if (c.contains("text_config") && c["text_config"].is_object() && c["text_config"].contains("model_type") &&
-      c["text_config"]["model_type"].is_string()) {
-    out.push_back(c["text_config"]["model_type"]);
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -74,7 +63,7 @@ Analysis analyze(const Checkpoint& ck, const RuleSet& rules) {
       }
     }
   }
-  const LayoutModel* model = ck.config ? rules.layout_for(model_types(ck)) : nullptr;
+  const LayoutModel* model = ck.config ? rules.layout_for((ck.config ? config_model_types(ck.config->value) : std::vector<std::string>{})) : nullptr;
   if (model != nullptr) {
     std::vector<std::string> names;
     names.reserve(a.file_of.size());

@@ -22,18 +22,6 @@ bool contains(const std::vector<std::string>& list, const std::string& value) {
 }
 
 // The model_type values a checkpoint answers to: the top-level one and text_config's.
-std::vector<std::string> model_types(const Checkpoint& ck) {
-  std::vector<std::string> out;
-  if (!ck.family.empty()) out.push_back(ck.family);
-  if (ck.config && ck.config->value.is_object()) {
-    auto tc = ck.config->value.find("text_config");
-    if (tc != ck.config->value.end() && tc->is_object()) {
-      auto mt = tc->find("model_type");
-      if (mt != tc->end() && mt->is_string()) out.push_back(mt->get<std::string>());
-    }
-  }
-  return out;
-}
 
 bool applies(const CompiledRule& cr, const Checkpoint& ck, const std::vector<std::string>& types, const Scope& scope) {
   const Rule& r = cr.rule;
@@ -78,7 +66,7 @@ Report run_rules(const Checkpoint& ck, const RuleSet& rules, const RunOptions& o
   report.target.layout = ck.layout;
   for (const Shard& s : ck.shards) report.files_read += s.readable ? 1 : 0;
   const nlohmann::json* config = ck.config ? &ck.config->value : nullptr;
-  const std::vector<std::string> types = model_types(ck);
+  const std::vector<std::string> types = (ck.config ? config_model_types(ck.config->value) : std::vector<std::string>{});
   auto started = std::chrono::steady_clock::now();
   Analysis analysis = analyze(ck, rules);
   auto analyzed = std::chrono::steady_clock::now();
