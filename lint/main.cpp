@@ -94,8 +94,10 @@ int run(int argc, char** argv) {
       rules_failed = std::current_exception();
     }
   });
-  Checkpoint ck;
-  bool loaded = o.command != "check" || load_checkpoint(o.positional[0], ck, error);
+  Checkpoint ck, base;
+  bool loaded = o.command != "check" || load_checkpoint(o.target(), ck, error);
+  bool with_base = o.command == "check" && !o.base_path().empty();
+  if (loaded && with_base) loaded = load_checkpoint(o.base_path(), base, error);
   double checkpoint_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   rules_loader.join();
   if (rules_failed) std::rethrow_exception(rules_failed);
@@ -134,7 +136,12 @@ int run(int argc, char** argv) {
   run.scan_values = !o.no_values;
   run.jobs = o.jobs;
   run.progress = !o.no_progress && !o.quiet && ::isatty(STDERR_FILENO) == 1;
-  Report report = run_rules(ck, rules, run);
+  if (with_base && ck.kind != "adapter") {
+    fmt::print(stderr, "ckptlint: '{}' is not an adapter (no adapter_config.json, adapters.safetensors or adapter_model.safetensors)\n",
+               o.target());
+    return kToolError;
+  }
+  Report report = run_rules(ck, rules, run, with_base ? &base : nullptr);
   auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   spdlog::debug("{} rules run, {} findings, {:.1f} ms", report.rules_run, report.findings.size(), ms);
   if (int rc = write_report(o, report); rc != 0) return rc;

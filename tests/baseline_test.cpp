@@ -37,14 +37,23 @@ TEST_P(Baseline, no_finding_at_warning_or_above) {
   ASSERT_TRUE(recipe) << error;
   testing::ScratchDir dir(GetParam());
   ASSERT_TRUE(fixtures::materialize(*recipe, dir.path(), error)) << error;
-  Checkpoint ck;
-  ASSERT_TRUE(load_checkpoint(dir.path(), ck, error)) << error;
+  Checkpoint ck, base;
+  ASSERT_TRUE(load_checkpoint(fixtures::target_dir(*recipe, dir.path()), ck, error)) << error;
+  if (recipe->base) ASSERT_TRUE(load_checkpoint(fixtures::base_dir(dir.path()), base, error)) << error;
   RunOptions options;
   // Scanning a full-size checkpoint's holes takes seconds: values are scanned on the small ones.
   options.scan_values = GetParam().rfind("tiny-", 0) == 0;
-  Report report = run_rules(ck, rules, options);
-  EXPECT_FALSE(ck.family.empty());
-  EXPECT_GT(report.rules_run, 60u) << "the Gemma 4 pack must apply";
+  Report report = run_rules(ck, rules, options, recipe->base ? &base : nullptr);
+  if (recipe->adapter) {
+    // Clean adapters: the adapter pack applies, and against a base its base checks too.
+    EXPECT_EQ(ck.kind, "adapter");
+    EXPECT_GT(report.rules_run, recipe->base ? 20u : 15u) << "the adapter pack must apply";
+    ASSERT_FALSE(report.findings.empty());
+    EXPECT_TRUE(std::any_of(report.findings.begin(), report.findings.end(), [](const Finding& f) { return f.rule_id == "adapter-summary"; }));
+  } else {
+    EXPECT_FALSE(ck.family.empty());
+    EXPECT_GT(report.rules_run, 60u) << "the Gemma 4 pack must apply";
+  }
   for (const Finding& f : report.findings) {
     EXPECT_LT(f.severity, Severity::warning) << f.rule_id << ": " << f.message;
   }

@@ -55,19 +55,20 @@ Report run_recipe(const fixtures::Recipe& recipe, const std::string& id) {
   ScratchDir dir(id);
   std::string error;
   EXPECT_TRUE(fixtures::materialize(recipe, dir.path(), error)) << error;
-  Checkpoint ck;
-  EXPECT_TRUE(load_checkpoint(dir.path(), ck, error)) << error;
+  Checkpoint ck, base;
+  EXPECT_TRUE(load_checkpoint(fixtures::target_dir(recipe, dir.path()), ck, error)) << error;
+  if (recipe.base) EXPECT_TRUE(load_checkpoint(fixtures::base_dir(dir.path()), base, error)) << error;
   // `after-load: {truncate: {file: size}}`: the file changes between reading the headers
   // and scanning the data, as when a download is still running.
   if (recipe.after_load && recipe.after_load["truncate"]) {
     for (const auto& kv : recipe.after_load["truncate"]) {
-      std::filesystem::resize_file(dir.path() + "/" + kv.first.Scalar(), kv.second.as<std::uint64_t>());
+      std::filesystem::resize_file(fixtures::target_dir(recipe, dir.path()) + "/" + kv.first.Scalar(), kv.second.as<std::uint64_t>());
     }
   }
   RunOptions options;
   options.scan_values = true;
   if (!recipe.all_rules) options.select = {id};
-  return run_rules(ck, all_rules(), options);
+  return run_rules(ck, all_rules(), options, recipe.base ? &base : nullptr);
 }
 
 // Every placeholder of the rule's message must be among the finding's facts.

@@ -23,9 +23,19 @@ Report lint_recipe(const std::string& text, const std::string& tag) {
   EXPECT_TRUE(recipe) << error;
   std::string ckdir = dir.path() + "/ckpt";
   EXPECT_TRUE(fixtures::materialize(*recipe, ckdir, error)) << error;
-  Checkpoint ck;
-  EXPECT_TRUE(load_checkpoint(ckdir, ck, error)) << error;
-  return run_rules(ck, rules, {});
+  Checkpoint ck, base;
+  EXPECT_TRUE(load_checkpoint(fixtures::target_dir(*recipe, ckdir), ck, error)) << error;
+  if (recipe->base) EXPECT_TRUE(load_checkpoint(fixtures::base_dir(ckdir), base, error)) << error;
+  return run_rules(ck, rules, {}, recipe->base ? &base : nullptr);
+}
+
+// The findings of a report besides the adapter summary (always there, info).
+std::vector<const Finding*> problems(const Report& r) {
+  std::vector<const Finding*> out;
+  for (const Finding& f : r.findings) {
+    if (f.rule_id != "adapter-summary") out.push_back(&f);
+  }
+  return out;
 }
 
 const Finding* find(const Report& r, const std::string& rule) {
@@ -99,6 +109,58 @@ TEST(Scenario, ple_quantized_at_4_bits_by_a_default_mlx_vlm_conversion) {
   EXPECT_TRUE(modules.count("language_model.model.embed_tokens_per_layer.weight"));
   EXPECT_TRUE(modules.count("language_model.model.per_layer_model_projection.weight"));
   EXPECT_EQ(modules.size(), 2u + 2u * 8u);  // two model-level PLE modules and two per layer
+}
+
+// The adapter bar of the adapter issue: each of four broken adapters yields exactly one
+// problem, of the expected class, whose message names the numbers.
+struct AdapterCase {
+  const char* name;
+  const char* recipe;
+  const char* rule;
+  FailureClass failure_class;
+  std::vector<const char*> numbers;
+};
+
+class AdapterScenario : public ::testing::TestWithParam<AdapterCase> {};
+
+TEST_P(AdapterScenario, one_problem_of_the_expected_class_naming_the_numbers) {
+  const AdapterCase& c = GetParam();
+  Report r = lint_recipe(c.recipe, c.name);
+  std::vector<const Finding*> found = problems(r);
+  ASSERT_EQ(found.size(), 1u) << (found.empty() ? "nothing" : found[0]->message);
+  EXPECT_EQ(found[0]->rule_id, c.rule);
+  EXPECT_EQ(found[0]->failure_class, c.failure_class);
+  for (const char* n : c.numbers) EXPECT_NE(found[0]->message.find(n), std::string::npos) << n << " in: " << found[0]->message;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Bar, AdapterScenario,
+    ::testing::Values(
+        AdapterCase{"legacy", "adapter: {dialect: mlx-vlm-legacy, rank: 8, alpha: 16}\n", "adapter-scale-ambiguous",
+                    FailureClass::adapter_scale, {"rank: 8", "alpha: 16.0", "scale 16.0 (alpha)", "2.0 (alpha / rank)", "8× apart"}},
+        AdapterCase{"mlx_vlm_scale_16",
+                    "adapter: {dialect: mlx-vlm, rank: 8, scale: 16.0, mutate: [{config-set: {lora_parameters.alpha: 16}}]}\n",
+                    "adapter-scale-not-alpha-over-rank", FailureClass::adapter_scale,
+                    {"16.0 where 2.0 was expected: 8× too strong", "alpha 16 / rank 8"}},
+        AdapterCase{"peft_rslora", "adapter: {dialect: peft, rank: 16, alpha: 32, rslora: true}\n", "adapter-rslora-scale",
+                    FailureClass::adapter_scale, {"√r = 8.000", "alpha 32.0, r 16", "apply 2.000", "4.00× too weak"}},
+        AdapterCase{"nan_in_lora_b",
+                    "adapter: {dialect: mlx-lm, mutate: [{plant: \"*layers.4.mlp.down_proj.lora_b\", index: 77, hex: \"c07f\"}]}\n",
+                    "tensor-non-finite", FailureClass::non_finite,
+                    {"language_model.model.layers.4.mlp.down_proj.lora_b", "1 NaN", "flat index 77"}}),
+    [](const ::testing::TestParamInfo<AdapterCase>& info) { return std::string(info.param.name); });
+
+// Clean adapters of the four dialects, against a matching base: no problem at all.
+TEST(Scenario, clean_adapters_against_their_base_have_no_problem) {
+  for (const char* recipe : {"adapter: {dialect: mlx-lm}\nbase: {preset: tiny-e4b, quant: affine-8}\n",
+                             "adapter: {dialect: mlx-vlm}\nbase: {preset: tiny-e4b, quant: affine-4}\n",
+                             "adapter: {dialect: mlx-vlm-legacy, rank: 1, alpha: 1}\nbase: {preset: tiny-e4b}\n",
+                             "adapter: {dialect: peft}\nbase: {preset: tiny-e4b, variant: hf}\n"}) {
+    SCOPED_TRACE(recipe);
+    Report r = lint_recipe(recipe, "clean-adapter");
+    for (const Finding* f : problems(r)) ADD_FAILURE() << f->rule_id << ": " << f->message;
+    EXPECT_EQ(r.findings.size(), 1u) << "the summary";
+  }
 }
 
 }  // namespace

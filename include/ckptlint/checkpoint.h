@@ -65,10 +65,13 @@ enum class LoadProblemCode : std::uint8_t {
   index_unsafe_path,        ///< index names a file outside the directory (.., absolute, URL)
   index_shard_missing,      ///< index names a shard file that does not exist
   config_not_json,          ///< config.json is not a JSON object
+  adapter_config_not_json,  ///< adapter_config.json is not a JSON object
+  adapter_config_missing,   ///< adapter weights without an adapter_config.json
+  adapter_weights_missing,  ///< adapter_config.json without a weights file
 };
 
 /// Number of LoadProblemCode values.
-inline constexpr int load_problem_code_count = 38;
+inline constexpr int load_problem_code_count = 41;
 
 /// Kebab-case name of a code, as written in rule files ("header-too-large").
 const char* to_string(LoadProblemCode code);
@@ -120,7 +123,7 @@ struct Checkpoint {
   /// The index's weight_map as (tensor, shard file) in file order, first of duplicates kept;
   /// empty without a usable index.
   std::vector<std::pair<std::string, std::string>> weight_map;
-  std::optional<JsonFile> config;        ///< config.json, if present and parsed
+  std::optional<JsonFile> config;        ///< config.json (an adapter's: adapter_config.json), if parsed
   std::vector<LoadProblem> problems;     ///< what could not be read; never thrown
   std::string family;                    ///< config model_type, or "" when unknown
   std::string layout;                    ///< "mlx", "hf", "text-only" or "unknown", from tensor keys

@@ -22,8 +22,10 @@ struct RunOptions {
 /// True when a rule id or class name matches one of `patterns` (exact, glob, or class).
 bool rule_matches(const Rule& rule, const std::vector<std::string>& patterns);
 
-/// Runs every selected, applicable rule on the checkpoint; findings come back sorted.
-Report run_rules(const Checkpoint& checkpoint, const RuleSet& rules, const RunOptions& options);
+/// Runs every selected, applicable rule on the checkpoint or adapter; findings come back
+/// sorted. For an adapter, `base` (optional) is the model it is checked against.
+Report run_rules(const Checkpoint& checkpoint, const RuleSet& rules, const RunOptions& options,
+                 const Checkpoint* base = nullptr);
 
 /// The directory of built-in rule packs: $CKPTLINT_RULES_DIR, the installed share dir next
 /// to the executable, or the source tree's rules/ (a build that was not installed).

@@ -51,16 +51,41 @@ Shard read_shard(const fs::path& path, const std::string& name, std::vector<Load
   return shard;
 }
 
+// config.json, or for an adapter adapter_config.json: the JSON its rules query.
 void read_config(Checkpoint& ck) {
-  fs::path path = ck.root / "config.json";
+  const bool adapter = ck.kind == "adapter";
+  const char* name = adapter ? "adapter_config.json" : "config.json";
+  fs::path path = ck.root / name;
   std::error_code ec;
   if (!fs::exists(path, ec)) return;
   JsonFileError error;
   if (auto parsed = read_json_object(path.string(), kMaxConfigBytes, error)) {
-    ck.config = JsonFile{"config.json", std::move(parsed->dom), std::move(parsed->text)};
+    ck.config = JsonFile{name, std::move(parsed->dom), std::move(parsed->text)};
   } else {
-    add_problem(ck.problems, LoadProblemCode::config_not_json, "config.json", "",
+    add_problem(ck.problems, adapter ? LoadProblemCode::adapter_config_not_json : LoadProblemCode::config_not_json, name, "",
                 {{"offset", std::to_string(error.offset)}, {"error", error.error}});
+  }
+}
+
+bool has_file(const Checkpoint& ck, const char* name) {
+  return std::find(ck.files.begin(), ck.files.end(), name) != ck.files.end();
+}
+
+// An adapter directory: adapter_config.json, or the weights file of an adapter dialect
+// without a model config beside it.
+void detect_adapter(Checkpoint& ck) {
+  bool config = has_file(ck, "adapter_config.json");
+  const char* weights = has_file(ck, "adapters.safetensors") ? "adapters.safetensors"
+                        : has_file(ck, "adapter_model.safetensors") ? "adapter_model.safetensors" : nullptr;
+  if (!config && (weights == nullptr || has_file(ck, "config.json"))) return;
+  ck.kind = "adapter";
+  if (!config) add_problem(ck.problems, LoadProblemCode::adapter_config_missing, weights, "", {});
+  bool any_weights = false;
+  for (const std::string& f : ck.files) any_weights = any_weights || ends_with(f, ".safetensors");
+  if (config && !any_weights) {
+    std::string listing;
+    for (const std::string& f : ck.files) listing += (listing.empty() ? "" : ", ") + f;
+    add_problem(ck.problems, LoadProblemCode::adapter_weights_missing, "adapter_config.json", "", {{"files", listing}});
   }
 }
 
@@ -122,13 +147,13 @@ bool load_checkpoint(const std::string& path, Checkpoint& ck, std::string& error
       if (ends_with(name, ".safetensors")) to_read.insert(name);
     }
     std::sort(ck.files.begin(), ck.files.end());
-    if (std::find(ck.files.begin(), ck.files.end(), "adapter_config.json") != ck.files.end()) ck.kind = "adapter";
+    detect_adapter(ck);
     read_config(ck);
   }
   // Shards are the *.safetensors files listed in the directory plus those the index names
   // (which may sit in subdirectories).
   IndexRead index;
-  if (fs::is_directory(status)) index = read_index(ck.root);
+  if (fs::is_directory(status) && ck.kind != "adapter") index = read_index(ck.root);
   to_read.insert(index.shards.begin(), index.shards.end());
   for (const std::string& name : to_read) {
     ck.shards.push_back(read_shard(ck.root / name, name, ck.problems));

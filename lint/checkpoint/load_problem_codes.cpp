@@ -55,6 +55,9 @@ const std::array<CodeRow, load_problem_code_count>& rows() {
       {LoadProblemCode::index_unsafe_path, "index-unsafe-path", {"file", "shard", "reason", "tensors"}},
       {LoadProblemCode::index_shard_missing, "index-shard-missing", {"file", "shard", "tensors"}},
       {LoadProblemCode::config_not_json, "config-not-json", {"file", "offset", "error"}},
+      {LoadProblemCode::adapter_config_not_json, "adapter-config-not-json", {"file", "offset", "error"}},
+      {LoadProblemCode::adapter_config_missing, "adapter-config-missing", {"file"}},
+      {LoadProblemCode::adapter_weights_missing, "adapter-weights-missing", {"file", "files"}},
   }};
   return kRows;
 }

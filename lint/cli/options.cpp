@@ -26,11 +26,15 @@ const char* usage() {
 
 Usage:
   ckptlint check PATH [options]       lint a checkpoint directory, a .safetensors file or an adapter
+  ckptlint check ADAPTER --base DIR   lint an adapter and check it against its base model
+  ckptlint check DIR --adapter DIR    the same, the other way round
   ckptlint rules [ID] [options]       list the rules, or explain one
   ckptlint layout CONFIG.json         the tensors (name, dtype, shape) a config implies
   ckptlint --version | --help
 
 Options:
+  --base DIR             check: the base model the adapter PATH is meant for
+  --adapter DIR          check: lint this adapter against the checkpoint PATH
   --format text|json     report format (default: text)
   --output FILE          write the report to FILE instead of standard output
   --rules DIR            load extra YAML rule packs from DIR (repeatable)
@@ -112,10 +116,10 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
         error = fmt::format("--jobs needs a positive integer, not '{}'", *v);
         return std::nullopt;
       }
-    } else if (a == "--variant" || a == "--recipe") {
+    } else if (a == "--variant" || a == "--recipe" || a == "--base" || a == "--adapter") {
       auto v = value(a.c_str());
       if (!v) return std::nullopt;
-      (a == "--variant" ? o.variant : o.recipe) = *v;
+      (a == "--variant" ? o.variant : a == "--recipe" ? o.recipe : a == "--base" ? o.base : o.adapter) = *v;
     } else if (a == "--quiet" || a == "-q") {
       o.quiet = true;
     } else if (a == "--verbose" || a == "-v") {
@@ -143,6 +147,14 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
   }
   if (o.command == "check" && o.positional.size() != 1) {
     error = "check takes exactly one PATH";
+    return std::nullopt;
+  }
+  if (!o.base.empty() && !o.adapter.empty()) {
+    error = "give either --base (PATH is the adapter) or --adapter (PATH is the base), not both";
+    return std::nullopt;
+  }
+  if ((!o.base.empty() || !o.adapter.empty()) && o.command != "check") {
+    error = "--base and --adapter belong to check";
     return std::nullopt;
   }
   if (o.command == "layout" && o.positional.size() != 1) {

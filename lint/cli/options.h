@@ -25,6 +25,11 @@ struct Options {
   int jobs = 0;                        ///< 0 = all cores
   std::string variant = "mlx";         ///< layout: key layout (mlx, hf, text-only)
   std::string recipe;                  ///< layout: quantization recipe ("" = the model's default)
+  std::string base;                    ///< check: the base model of the adapter PATH
+  std::string adapter;                 ///< check: an adapter to check against the checkpoint PATH
+  /// check: the path linted (the adapter when --adapter is given) and its base, if any.
+  const std::string& target() const { return adapter.empty() ? positional[0] : adapter; }
+  std::string base_path() const { return adapter.empty() ? base : positional[0]; }
 };
 
 /// Parses argv; on a usage error returns nothing and sets `error`.

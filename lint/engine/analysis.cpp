@@ -41,8 +41,20 @@ const LayoutEntry* Analysis::entry_for_module(const std::string& module) const {
   return layout ? layout->find(module + ".weight") : nullptr;
 }
 
-Analysis analyze(const Checkpoint& ck, const RuleSet& rules) {
+VarList Analysis::rule_vars() const {
+  return {{"adapter", adapter ? adapter->vars() : nlohmann::json(nullptr)},
+          {"base", base && base->config ? *base->config : nlohmann::json(nullptr)}};
+}
+
+Analysis analyze(const Checkpoint& ck, const RuleSet& rules, const Checkpoint* base) {
   Analysis a;
+  if (ck.kind == "adapter") {
+    a.adapter = read_adapter(ck);
+    if (base != nullptr) {
+      a.base_checkpoint = base;
+      a.base = std::make_shared<const Analysis>(analyze(*base, rules));
+    }
+  }
   if (ck.config) {
     a.config = &ck.config->value;
     a.quant = QuantConfig::from(ck.config->value);

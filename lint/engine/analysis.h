@@ -3,11 +3,13 @@
 // applies), the MLX quantization settings, and the checkpoint's modules.
 #pragma once
 #include <map>
+#include <memory>
 #include <string_view>
 #include <unordered_map>
 #include <optional>
 #include <string>
 
+#include "adapter/adapter_model.h"
 #include "ckptlint/checkpoint.h"
 #include "ckptlint/rule.h"
 #include "layout/layout_model.h"
@@ -38,6 +40,10 @@ struct Analysis {
   std::map<std::string, std::size_t> variant_votes;  ///< key layout -> tensor names using its prefixes
   const nlohmann::json* config = nullptr;       ///< config.json, when parsed
   std::optional<ValueScan> values;              ///< the NaN/Inf scan, when values were scanned
+  std::optional<AdapterModel> adapter;          ///< the LoRA structure, when the target is an adapter
+  /// The base model an adapter is checked against (`--base`), analysed like a checkpoint.
+  const Checkpoint* base_checkpoint = nullptr;
+  std::shared_ptr<const Analysis> base;
 
   /// Config values and the layout's model-level variables, for expressions over the layout.
   Scope root_scope() const;
@@ -52,10 +58,15 @@ struct Analysis {
   bool part_present(const std::string& part) const;
   /// The layout entry of a module path (its ".weight" entry), or nullptr.
   const LayoutEntry* entry_for_module(const std::string& module) const;
+
+  /// Variables every rule sees besides the config: `adapter` (dialect, weights, pairs) and
+  /// `base` (the base's config.json), null when they do not apply.
+  VarList rule_vars() const;
 };
 
-/// Builds the analysis of `ck` with the layout models of `rules`.
-Analysis analyze(const Checkpoint& ck, const RuleSet& rules);
+/// Builds the analysis of `ck` with the layout models of `rules`; for an adapter with a
+/// `base`, the base is analysed too (it must outlive the analysis).
+Analysis analyze(const Checkpoint& ck, const RuleSet& rules, const Checkpoint* base = nullptr);
 
 /// A one-line description of the checkpoint's quantization: none, affine-8, mxfp4, mixed.
 std::string describe_quantization(const Analysis& analysis);

@@ -48,6 +48,20 @@ Finding to_finding(const CompiledRule& cr, Match&& m) {
   return f;
 }
 
+// For an adapter: every lora_b, to find untrained adapters (B is initialised to zero).
+std::vector<std::pair<std::size_t, std::size_t>> lora_b_tensors(const Checkpoint& ck, const Analysis& analysis) {
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  if (!analysis.adapter) return out;
+  for (std::size_t s = 0; s < ck.shards.size(); ++s) {
+    const std::vector<TensorInfo>& tensors = ck.shards[s].tensors;
+    if (ck.shards[s].file != analysis.adapter->weights_file || tensors.empty()) continue;
+    for (const LoraPair& p : analysis.adapter->pairs) {
+      if (p.b != nullptr) out.emplace_back(s, static_cast<std::size_t>(p.b - tensors.data()));
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 bool rule_matches(const Rule& rule, const std::vector<std::string>& patterns) {
@@ -57,7 +71,7 @@ bool rule_matches(const Rule& rule, const std::vector<std::string>& patterns) {
   return false;
 }
 
-Report run_rules(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options) {
+Report run_rules(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options, const Checkpoint* base) {
   Report report;
   report.fail_on = options.fail_on;
   report.target.path = ck.display_path;
@@ -67,8 +81,13 @@ Report run_rules(const Checkpoint& ck, const RuleSet& rules, const RunOptions& o
   for (const Shard& s : ck.shards) report.files_read += s.readable ? 1 : 0;
   const nlohmann::json* config = ck.config ? &ck.config->value : nullptr;
   const std::vector<std::string> types = (ck.config ? config_model_types(ck.config->value) : std::vector<std::string>{});
+  // Adapter rules answer to the base's model_type (an adapter config has none), so that a
+  // family pack's adapter rules apply; the family's checkpoint rules never see the adapter.
+  const std::vector<std::string> base_types =
+      (base != nullptr && base->config ? config_model_types(base->config->value) : std::vector<std::string>{});
   auto started = std::chrono::steady_clock::now();
-  Analysis analysis = analyze(ck, rules);
+  Analysis analysis = analyze(ck, rules, base);
+  const VarList rule_vars = analysis.rule_vars();
   auto analyzed = std::chrono::steady_clock::now();
   report.target.quantization = describe_quantization(analysis);
   if (analysis.layout) report.target.layout = analysis.layout->variant;
@@ -81,8 +100,9 @@ Report run_rules(const Checkpoint& ck, const RuleSet& rules, const RunOptions& o
   // Value rules need the data scanned; the scan runs once, only when such a rule is selected.
   bool values_wanted = false;
   for (const CompiledRule* cr : selected) values_wanted = values_wanted || cr->primitive->needs_values();
-  if (options.scan_values && values_wanted) {
-    analysis.values = scan_values(ck, ScanOptions{options.jobs, 16u << 20, options.progress});
+  // An adapter is small: its values are always scanned.
+  if ((options.scan_values || analysis.adapter) && values_wanted) {
+    analysis.values = scan_values(ck, ScanOptions{options.jobs, 16u << 20, options.progress, lora_b_tensors(ck, analysis)});
     spdlog::debug("scanned {} tensors, {:.2f} GB in {:.2f} s ({:.2f} GB/s)", analysis.values->tensors_scanned,
                   analysis.values->bytes / 1e9, analysis.values->seconds,
                   analysis.values->bytes / 1e9 / std::max(analysis.values->seconds, 1e-9));
@@ -96,8 +116,10 @@ Report run_rules(const Checkpoint& ck, const RuleSet& rules, const RunOptions& o
       const CompiledRule& cr = *selected[i];
       Scope scope;
       scope.config = config;
+      scope.bound = &rule_vars;
       for (const auto& [name, e] : cr.lets) scope.vars.emplace_back(name, e.eval(scope));
-      if (!applies(cr, ck, types, scope)) continue;
+      bool adapter_rule = std::find(cr.rule.kinds.begin(), cr.rule.kinds.end(), "adapter") != cr.rule.kinds.end();
+      if (!applies(cr, ck, adapter_rule && base != nullptr ? base_types : types, scope)) continue;
       if (cr.primitive->needs_values() && !analysis.values) continue;  // --no-values
       ran[i] = 1;
       std::vector<Match> matches;

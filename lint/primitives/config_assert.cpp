@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Fires once when an expression over config values is false: the generic config invariant
+// Fires once when an expression over config values (config.json, or an adapter's
+// adapter_config.json) is false: the generic config invariant
 // ("len(layer_types) == num_hidden_layers"). Facts are named expressions evaluated for the
 // message. When `assert` is undefined (a key it needs is missing) it stays silent, unless
 // `undefined-fires: true`.
@@ -10,8 +11,8 @@ namespace {
 
 class ConfigAssert final : public Primitive {
  public:
-  ConfigAssert(Expr check, std::vector<std::pair<std::string, Expr>> facts, bool undefined_fires, std::string file)
-      : check_(std::move(check)), facts_(std::move(facts)), undefined_fires_(undefined_fires), file_(std::move(file)) {}
+  ConfigAssert(Expr check, std::vector<std::pair<std::string, Expr>> facts, bool undefined_fires)
+      : check_(std::move(check)), facts_(std::move(facts)), undefined_fires_(undefined_fires) {}
 
   std::vector<std::string> fact_names() const override {
     std::vector<std::string> names = {"file"};
@@ -26,8 +27,8 @@ class ConfigAssert final : public Primitive {
     if (result.is_null() && !undefined_fires_) return;
     if (truthy(result)) return;
     Match m;
-    m.location.file = file_;
-    m.facts.emplace_back("file", file_);
+    m.location.file = context.checkpoint.config->file;
+    m.facts.emplace_back("file", m.location.file);
     for (const auto& [name, e] : facts_) m.facts.emplace_back(name, render_value(e.eval(context.scope)));
     out.push_back(std::move(m));
   }
@@ -36,7 +37,6 @@ class ConfigAssert final : public Primitive {
   Expr check_;
   std::vector<std::pair<std::string, Expr>> facts_;
   bool undefined_fires_;
-  std::string file_;
 };
 
 }  // namespace
@@ -47,7 +47,7 @@ std::unique_ptr<Primitive> make_config_assert(PrimitiveArgs& with) {
   auto facts = with.expressions("facts");
   bool undefined_fires = with.string("undefined-fires", false, "false") == "true";
   if (check.empty()) return nullptr;
-  return std::make_unique<ConfigAssert>(std::move(check), std::move(facts), undefined_fires, "config.json");
+  return std::make_unique<ConfigAssert>(std::move(check), std::move(facts), undefined_fires);
 }
 
 }  // namespace ckptlint

@@ -4,6 +4,11 @@
 
 namespace ckptlint {
 
+std::unique_ptr<Primitive> make_adapter_base(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_adapter_extra_tensors(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_adapter_pairs(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_adapter_summary(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_adapter_targets(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_config_assert(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_config_keys_required(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_files_not_in_index(PrimitiveArgs&);
@@ -33,6 +38,11 @@ std::unique_ptr<Primitive> make_tensor_name_glob(PrimitiveArgs&);
 
 const std::vector<std::pair<std::string, PrimitiveFactory>>& primitive_registry() {
   static const std::vector<std::pair<std::string, PrimitiveFactory>> registry = {
+      {"adapter-base", make_adapter_base},
+      {"adapter-extra-tensors", make_adapter_extra_tensors},
+      {"adapter-pairs", make_adapter_pairs},
+      {"adapter-summary", make_adapter_summary},
+      {"adapter-targets", make_adapter_targets},
       {"config-assert", make_config_assert},
       {"config-keys-required", make_config_keys_required},
       {"files-not-in-index", make_files_not_in_index},

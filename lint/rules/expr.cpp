@@ -205,7 +205,7 @@ class Parser {
     if (name == "false") return make(Op::literal, {}, {}, false);
     if (name == "null") return make(Op::literal, {}, {}, nullptr);
     if (eat("(")) {
-      static const char* kFunctions[] = {"len", "min", "max", "abs", "int", "str"};
+      static const char* kFunctions[] = {"len", "min", "max", "abs", "int", "str", "float", "sqrt", "fixed"};
       bool known = false;
       for (const char* f : kFunctions) known = known || name == f;
       if (!known) {
@@ -370,6 +370,16 @@ json call(const std::string& f, const std::vector<json>& args) {
     return nullptr;
   }
   if (f == "str" && args.size() == 1) return render_value(args[0]);
+  // Numbers for messages and scale formulas: float(8) / 3, sqrt(r), fixed(16, 1) -> "16.0".
+  if (f == "float" && args.size() == 1 && args[0].is_number()) return args[0].get<double>();
+  if (f == "sqrt" && args.size() == 1 && args[0].is_number() && args[0].get<double>() >= 0) {
+    return std::sqrt(args[0].get<double>());
+  }
+  if (f == "fixed" && args.size() == 2 && args[0].is_number() && args[1].is_number_integer()) {
+    std::int64_t digits = args[1].get<std::int64_t>();
+    if (digits < 0 || digits > 12) return nullptr;
+    return fmt::format("{:.{}f}", args[0].get<double>(), static_cast<int>(digits));
+  }
   return nullptr;
 }
 

@@ -24,14 +24,26 @@ struct Chunk {
   std::uint64_t file_offset;    // absolute, in the shard file
   std::uint64_t size;
   std::uint64_t first_element;  // flat index of the chunk's first element
+  bool zero_check = false;      // also test for all zeros
 };
 
 struct ChunkResult {
   NonFinite counts;
   bool short_read = false;
+  bool nonzero = false;
 };
 
-std::vector<Chunk> plan(const Checkpoint& ck, std::size_t chunk_bytes) {
+// True when some element has a bit set besides its sign (little-endian elements of `width` bytes).
+bool any_nonzero(const unsigned char* bytes, std::size_t size, std::size_t width) {
+  for (std::size_t i = 0; i < size; ++i) {
+    unsigned char mask = (i % width == width - 1) ? 0x7f : 0xff;
+    if ((bytes[i] & mask) != 0) return true;
+  }
+  return false;
+}
+
+std::vector<Chunk> plan(const Checkpoint& ck, std::size_t chunk_bytes,
+                        const std::vector<std::pair<std::size_t, std::size_t>>& zero_check) {
   std::vector<Chunk> chunks;
   for (std::size_t s = 0; s < ck.shards.size(); ++s) {
     const Shard& shard = ck.shards[s];
@@ -48,7 +60,8 @@ std::vector<Chunk> plan(const Checkpoint& ck, std::size_t chunk_bytes) {
       std::uint64_t usable = (end - begin) / element * element;
       for (std::uint64_t off = 0; off < usable; off += chunk_bytes) {
         std::uint64_t size = std::min<std::uint64_t>(chunk_bytes, usable - off);
-        chunks.push_back({s, t, begin + off, size, off / element});
+        bool zero = std::find(zero_check.begin(), zero_check.end(), std::make_pair(s, t)) != zero_check.end();
+        chunks.push_back({s, t, begin + off, size, off / element, zero});
       }
     }
   }
@@ -86,7 +99,7 @@ void draw_progress(std::uint64_t done, std::uint64_t total, double seconds, bool
 ValueScan scan_values(const Checkpoint& ck, const ScanOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const std::size_t chunk_bytes = std::max<std::size_t>(options.chunk_bytes / 8 * 8, 8);
-  std::vector<Chunk> chunks = plan(ck, chunk_bytes);
+  std::vector<Chunk> chunks = plan(ck, chunk_bytes, options.zero_check);
   std::vector<ChunkResult> results(chunks.size());
   std::uint64_t total = 0;
   for (const Chunk& c : chunks) total += c.size;
@@ -115,6 +128,9 @@ ValueScan scan_values(const Checkpoint& ck, const ScanOptions& options) {
       }
       DType dtype = ck.shards[c.shard].tensors[c.tensor].dtype;
       count_non_finite(dtype, buffer.get(), static_cast<std::size_t>(c.size), c.first_element, results[i].counts);
+      if (c.zero_check) {
+        results[i].nonzero = any_nonzero(buffer.get(), static_cast<std::size_t>(c.size), static_cast<std::size_t>(bit_width(dtype) / 8));
+      }
       done.fetch_add(c.size, std::memory_order_relaxed);
     }
   };
@@ -148,8 +164,9 @@ ValueScan scan_values(const Checkpoint& ck, const ScanOptions& options) {
   for (std::size_t i = 0; i < chunks.size(); ++i) {
     const Chunk& c = chunks[i];
     auto [it, inserted] = slot.try_emplace({c.shard, c.tensor}, scan.tensors.size());
-    if (inserted) scan.tensors.push_back({c.shard, c.tensor, {}, {}});
+    if (inserted) scan.tensors.push_back({c.shard, c.tensor, {}, {}, c.zero_check});
     TensorValues& tv = scan.tensors[it->second];
+    tv.all_zero = tv.all_zero && !results[i].nonzero && !results[i].short_read;
     tv.counts.merge(results[i].counts);
     if (results[i].short_read && tv.read_error.empty()) {
       tv.read_error = fmt::format("bytes {}..{} could not be read (the file shrank, or an I/O error)", c.file_offset,
@@ -157,7 +174,7 @@ ValueScan scan_values(const Checkpoint& ck, const ScanOptions& options) {
     }
   }
   scan.tensors_scanned = scan.tensors.size();
-  std::erase_if(scan.tensors, [](const TensorValues& t) { return t.counts.total() == 0 && t.read_error.empty(); });
+  std::erase_if(scan.tensors, [](const TensorValues& t) { return t.counts.total() == 0 && t.read_error.empty() && !t.all_zero; });
   scan.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return scan;
 }

@@ -18,6 +18,8 @@ struct ScanOptions {
   int jobs = 0;                            ///< worker threads; 0 = all cores
   std::size_t chunk_bytes = 16u << 20;     ///< bytes per work item (multiple of 8)
   bool progress = false;                   ///< draw a progress bar on stderr (when the scan takes > 1 s)
+  /// Tensors (shard, tensor index) to also test for being all zeros (an untrained lora_b).
+  std::vector<std::pair<std::size_t, std::size_t>> zero_check;
 };
 
 /// What the scan found for one tensor: non-finite counts, or that it could not be read.
@@ -26,10 +28,12 @@ struct TensorValues {
   std::size_t tensor = 0;       ///< index into that shard's tensors
   NonFinite counts;
   std::string read_error;       ///< set when part of the tensor could not be read
+  bool all_zero = false;        ///< a zero_check tensor whose elements are all +0 or -0
 };
 
 struct ValueScan {
-  std::vector<TensorValues> tensors;  ///< only tensors with non-finite values or read errors, in file order
+  /// Only tensors with non-finite values, read errors, or all zeros (zero_check), in file order.
+  std::vector<TensorValues> tensors;
   std::uint64_t bytes = 0;            ///< bytes scanned
   std::uint64_t tensors_scanned = 0;
   double seconds = 0;

@@ -42,7 +42,56 @@ const std::filesystem::path& scratch() {
   return dir;
 }
 
+// A valid adapter weights file with pairs of every naming (MLX, legacy, PEFT), written by
+// hand so the fuzz library needs no fixture generator.
+std::string adapter_weights() {
+  std::string header = "{";
+  std::uint64_t offset = 0;
+  auto add = [&](const std::string& name, int rows, int cols) {
+    std::uint64_t bytes = static_cast<std::uint64_t>(rows) * static_cast<std::uint64_t>(cols) * 2;
+    header += (header.size() > 1 ? "," : "") + ("\"" + name + "\":{\"dtype\":\"BF16\",\"shape\":[") + std::to_string(rows) + "," +
+              std::to_string(cols) + "],\"data_offsets\":[" + std::to_string(offset) + "," + std::to_string(offset + bytes) + "]}";
+    offset += bytes;
+  };
+  add("language_model.model.layers.0.self_attn.q_proj.lora_a", 8, 2);
+  add("language_model.model.layers.0.self_attn.q_proj.lora_b", 2, 8);
+  add("language_model.model.layers.1.mlp.up_proj.A", 8, 2);
+  add("language_model.model.layers.1.mlp.up_proj.B", 2, 16);
+  add("base_model.model.model.language_model.layers.2.self_attn.v_proj.lora_A.weight", 2, 8);
+  add("base_model.model.model.language_model.layers.2.self_attn.v_proj.lora_B.weight", 4, 2);
+  add("vision_tower.encoder.layers.0.mlp.fc1.weight", 4, 4);
+  header += "}";
+  while (header.size() % 8 != 0) header += ' ';
+  std::string file(8, '\0');
+  for (int i = 0; i < 8; ++i) file[static_cast<std::size_t>(i)] = static_cast<char>((header.size() >> (8 * i)) & 0xff);
+  file += header;
+  for (std::uint64_t i = 0; i < offset; ++i) file += static_cast<char>(i % 7 == 0 ? 0x3c : 0);
+  return file;
+}
+
 }  // namespace
+
+void adapter_config(const std::uint8_t* data, std::size_t size) {
+  static const std::filesystem::path dir = [] {
+    auto d = scratch() / "adapter";
+    std::filesystem::create_directories(d);
+    std::string weights = adapter_weights();
+    for (const char* name : {"adapters.safetensors", "adapter_model.safetensors"}) {
+      std::ofstream(d / name, std::ios::binary).write(weights.data(), static_cast<std::streamsize>(weights.size()));
+    }
+    return d;
+  }();
+  std::ofstream(dir / "adapter_config.json", std::ios::binary)
+      .write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
+  Checkpoint ck;
+  std::string error;
+  if (!load_checkpoint(dir.string(), ck, error)) return;
+  RunOptions options;
+  options.jobs = 1;
+  options.select = {"adapter-*", "adapter-scale", "adapter-mismatch", "non-finite"};
+  Report report = run_rules(ck, rules(), options);
+  (void)report;
+}
 
 void safetensors_header(const std::uint8_t* data, std::size_t size) {
   MemorySource source(text(data, size));
@@ -105,8 +154,8 @@ void expression(const std::uint8_t* data, std::size_t size) {
 
 const std::vector<Target>& targets() {
   static const std::vector<Target> t = {
-      {"config", config_file}, {"expr", expression}, {"header", safetensors_header},
-      {"index", index_file},   {"rules", rule_file},
+      {"adapter", adapter_config}, {"config", config_file}, {"expr", expression},
+      {"header", safetensors_header}, {"index", index_file},   {"rules", rule_file},
   };
   return t;
 }

@@ -17,6 +17,9 @@ void index_file(const std::uint8_t* data, std::size_t size);
 void config_file(const std::uint8_t* data, std::size_t size);
 /// Bytes as a YAML rule or layout file, loaded with full validation.
 void rule_file(const std::uint8_t* data, std::size_t size);
+/// Bytes as adapter_config.json beside a small fixed adapter weights file: dialect detection,
+/// target patterns (regular expressions from the file) and every adapter rule.
+void adapter_config(const std::uint8_t* data, std::size_t size);
 /// First line an expression, the rest a JSON config to evaluate it against.
 void expression(const std::uint8_t* data, std::size_t size);
 

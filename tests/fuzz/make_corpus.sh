@@ -3,11 +3,12 @@
 #   header: every small .safetensors a fixture recipe writes     index: every index file
 #   config: every config.json                                    rules: every rule/layout file
 #   expr:   every expression in the rule packs (with a Gemma 4 config after it)
+#   adapter: every adapter_config.json
 # Usage: tests/fuzz/make_corpus.sh BUILD_DIR OUT_DIR
 set -euo pipefail
 build="$1"; out="$2"
 here="$(cd "$(dirname "$0")/../.." && pwd)"
-mkdir -p "$out"/{header,index,config,rules,expr}
+mkdir -p "$out"/{header,index,config,rules,expr,adapter}
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 n=0
 for recipe in "$here"/fixtures/*/*.yaml; do
@@ -16,9 +17,10 @@ for recipe in "$here"/fixtures/*/*.yaml; do
 done
 find "$tmp" -name '*.safetensors' -type f -size -256k | while read -r f; do cp "$f" "$out/header/$(md5sum < "$f" | cut -c1-16)"; done
 find "$tmp" -name 'model.safetensors.index.json' -type f -size -256k | while read -r f; do cp "$f" "$out/index/$(md5sum < "$f" | cut -c1-16)"; done
+find "$tmp" -name 'adapter_config.json' -type f | while read -r f; do cp "$f" "$out/adapter/$(md5sum < "$f" | cut -c1-16)"; done
 find "$tmp" -name 'config.json' -type f | while read -r f; do cp "$f" "$out/config/$(md5sum < "$f" | cut -c1-16)"; done
 find "$here/rules" -name '*.yaml' | while read -r f; do cp "$f" "$out/rules/$(basename "$f")"; done
 config="$(find "$tmp" -name config.json -print -quit)"
 grep -rhoE '(when|assert|where|count|object): "[^"]+"' "$here/rules" | sed -E 's/^[a-z]+: "//; s/"$//' | sort -u |
   while read -r e; do { echo "$e"; cat "$config"; } > "$out/expr/$(echo "$e" | md5sum | cut -c1-16)"; done
-for d in header index config rules expr; do echo "$d: $(ls "$out/$d" | wc -l) seeds"; done
+for d in header index config rules expr adapter; do echo "$d: $(ls "$out/$d" | wc -l) seeds"; done

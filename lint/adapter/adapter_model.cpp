@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "adapter/adapter_model.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+namespace ckptlint {
+namespace {
+
+using json = nlohmann::json;
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() > suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+
+// "0000100_adapters.safetensors": a training checkpoint, not the final file.
+bool is_periodic(const std::string& file) {
+  std::size_t digits = 0;
+  while (digits < file.size() && std::isdigit(static_cast<unsigned char>(file[digits]))) ++digits;
+  return digits >= 1 && digits < file.size() && file[digits] == '_' && ends_with(file, ".safetensors");
+}
+
+enum class Role { a, b, magnitude };
+
+struct Suffix {
+  const char* text;
+  LoraNaming naming;
+  Role role;
+};
+
+// Longest first, so ".lora_A.weight" is not read as something ending in ".weight".
+constexpr Suffix kSuffixes[] = {
+    {".lora_magnitude_vector.weight", LoraNaming::peft, Role::magnitude},
+    {".lora_magnitude_vector", LoraNaming::peft, Role::magnitude},
+    {".lora_A.weight", LoraNaming::peft, Role::a},
+    {".lora_B.weight", LoraNaming::peft, Role::b},
+    {".lora_embedding_A", LoraNaming::peft, Role::a},
+    {".lora_embedding_B", LoraNaming::peft, Role::b},
+    {".lora_a", LoraNaming::mlx, Role::a},
+    {".lora_b", LoraNaming::mlx, Role::b},
+    {".A", LoraNaming::legacy, Role::a},
+    {".B", LoraNaming::legacy, Role::b},
+};
+
+constexpr const char* kPeftPrefix = "base_model.model.";
+
+std::string detect_dialect(const json* config, const std::vector<std::string>& files) {
+  if (config != nullptr && config->is_object()) {
+    const json& c = *config;
+    if (c.contains("lora_parameters")) {
+      // mlx-vlm writes full module paths as keys; mlx-lm's are relative to a decoder layer.
+      const json& params = c["lora_parameters"];
+      if (params.is_object() && params.contains("keys") && params["keys"].is_array()) {
+        for (const json& k : params["keys"]) {
+          if (k.is_string() && (starts_with(k.get<std::string>(), "language_model.") || k.get<std::string>().find(".layers.") != std::string::npos)) {
+            return "mlx-vlm";
+          }
+        }
+      }
+      return "mlx-lm";
+    }
+    if (c.contains("peft_type") || c.contains("lora_alpha") || c.contains("target_modules") || c.contains("r")) return "peft";
+    if (c.contains("rank") || c.contains("alpha")) return "mlx-vlm-legacy";
+  }
+  if (std::find(files.begin(), files.end(), "adapter_model.safetensors") != files.end()) return "peft";
+  if (std::find(files.begin(), files.end(), "adapters.safetensors") != files.end()) return "mlx-lm";
+  return "unknown";
+}
+
+std::string pick_weights(const std::string& dialect, const Checkpoint& ck) {
+  std::vector<std::string> candidates;
+  for (const Shard& s : ck.shards) {
+    if (!is_periodic(s.file)) candidates.push_back(s.file);
+  }
+  const char* preferred = dialect == "peft" ? "adapter_model.safetensors" : "adapters.safetensors";
+  for (const char* name : {preferred, "adapter_model.safetensors", "adapters.safetensors"}) {
+    if (std::find(candidates.begin(), candidates.end(), name) != candidates.end()) return name;
+  }
+  // mlx-vlm's --output-path may name the file anything.
+  return candidates.size() == 1 ? candidates.front() : "";
+}
+
+}  // namespace
+
+const char* to_string(LoraNaming naming) {
+  switch (naming) {
+    case LoraNaming::mlx: return "mlx";
+    case LoraNaming::legacy: return "legacy";
+    case LoraNaming::peft: return "peft";
+  }
+  return "mlx";
+}
+
+std::optional<long> layer_of(const std::string& path) {
+  std::size_t at = starts_with(path, "layers.") ? 0 : path.find(".layers.");
+  if (at == std::string::npos) return std::nullopt;
+  std::size_t i = path.find('.', at + (at == 0 ? 0 : 1)) + 1;
+  long n = 0;
+  std::size_t start = i;
+  while (i < path.size() && std::isdigit(static_cast<unsigned char>(path[i])) && n < 1000000) n = n * 10 + (path[i++] - '0');
+  if (i == start || (i < path.size() && path[i] != '.')) return std::nullopt;
+  return n;
+}
+
+std::optional<LoraPair::Dims> LoraPair::dims() const {
+  if (a == nullptr || b == nullptr || a->shape.size() != 2 || b->shape.size() != 2) return std::nullopt;
+  if (naming == LoraNaming::peft) return Dims{a->shape[1], a->shape[0], b->shape[1], b->shape[0]};
+  return Dims{a->shape[0], a->shape[1], b->shape[0], b->shape[1]};
+}
+
+std::optional<LoraPair::Dims> LoraPair::swapped_dims() const {
+  if (a == nullptr || b == nullptr || a->shape.size() != 2 || b->shape.size() != 2) return std::nullopt;
+  if (naming != LoraNaming::peft) return Dims{a->shape[1], a->shape[0], b->shape[1], b->shape[0]};
+  return Dims{a->shape[0], a->shape[1], b->shape[0], b->shape[1]};
+}
+
+LoraNaming AdapterModel::naming() const {
+  if (dialect == "peft") return LoraNaming::peft;
+  if (dialect == "mlx-vlm-legacy") return LoraNaming::legacy;
+  return LoraNaming::mlx;
+}
+
+json AdapterModel::vars() const {
+  return json{{"dialect", dialect}, {"weights", weights_file}, {"pairs", pairs.size()}, {"periodic", periodic_files.size()}};
+}
+
+AdapterModel read_adapter(const Checkpoint& ck) {
+  AdapterModel model;
+  model.dialect = detect_dialect(ck.config ? &ck.config->value : nullptr, ck.files);
+  model.weights_file = pick_weights(model.dialect, ck);
+  for (const Shard& s : ck.shards) {
+    if (is_periodic(s.file)) model.periodic_files.push_back(s.file);
+  }
+  const Shard* weights = nullptr;
+  for (const Shard& s : ck.shards) {
+    if (s.file == model.weights_file) weights = &s;
+  }
+  if (weights == nullptr) return model;
+  std::map<std::string, LoraPair> by_module;
+  for (const TensorInfo& t : weights->tensors) {
+    const Suffix* found = nullptr;
+    for (const Suffix& s : kSuffixes) {
+      if (ends_with(t.name, s.text)) {
+        found = &s;
+        break;
+      }
+    }
+    // ".A"/".B" are LoRA leaves only in the legacy dialect; elsewhere they could be anything.
+    if (found != nullptr && found->naming == LoraNaming::legacy && model.dialect != "mlx-vlm-legacy") found = nullptr;
+    if (found == nullptr) {
+      model.other.push_back(&t);
+      continue;
+    }
+    std::string module = t.name.substr(0, t.name.size() - std::string(found->text).size());
+    if (starts_with(module, kPeftPrefix)) module = module.substr(std::string(kPeftPrefix).size());
+    LoraPair& pair = by_module[module];
+    pair.module = module;
+    pair.file = weights->file;
+    pair.naming = found->naming;
+    (found->role == Role::a ? pair.a : found->role == Role::b ? pair.b : pair.magnitude) = &t;
+  }
+  // mlx-lm's DoRA magnitude is ".m": only a leaf when the module also has lora_a/lora_b.
+  std::vector<const TensorInfo*> others;
+  for (const TensorInfo* t : model.other) {
+    if (ends_with(t->name, ".m")) {
+      auto it = by_module.find(t->name.substr(0, t->name.size() - 2));
+      if (it != by_module.end() && it->second.naming == LoraNaming::mlx && it->second.magnitude == nullptr) {
+        it->second.magnitude = t;
+        continue;
+      }
+    }
+    others.push_back(t);
+  }
+  model.other = std::move(others);
+  for (auto& [module, pair] : by_module) {
+    pair.layer = layer_of(module);
+    std::size_t dot = module.rfind('.');
+    pair.leaf = dot == std::string::npos ? module : module.substr(dot + 1);
+    // A magnitude alone (no A or B) is a leaf of nothing.
+    if (pair.a == nullptr && pair.b == nullptr) {
+      model.other.push_back(pair.magnitude);
+      continue;
+    }
+    model.pairs.push_back(std::move(pair));
+  }
+  return model;
+}
+
+}  // namespace ckptlint

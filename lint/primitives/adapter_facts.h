@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: Apache-2.0
+// Facts shared by the adapter primitives: one LoRA pair, as rule messages see it.
+#pragma once
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "adapter/adapter_model.h"
+#include "primitives/primitive.h"
+
+namespace ckptlint {
+
+inline std::string shape_text(const TensorInfo* t) {
+  return t == nullptr ? "absent" : fmt::format("[{}]", fmt::join(t->shape, ", "));
+}
+
+inline std::vector<std::string> pair_fact_names() {
+  return {"module", "tensor", "file", "layer", "leaf", "naming", "shape_a", "shape_b"};
+}
+
+/// A match on one pair, located at its first tensor.
+inline Match pair_match(const LoraPair& p) {
+  Match m;
+  const TensorInfo* t = p.any();
+  m.location = {p.file, t != nullptr ? t->name : p.module, "", std::nullopt};
+  m.facts = {{"module", p.module},
+             {"tensor", m.location.tensor},
+             {"file", p.file},
+             {"layer", p.layer ? std::to_string(*p.layer) : "none"},
+             {"leaf", p.leaf},
+             {"naming", to_string(p.naming)},
+             {"shape_a", shape_text(p.a)},
+             {"shape_b", shape_text(p.b)}};
+  return m;
+}
+
+
+}  // namespace ckptlint
