@@ -13,10 +13,13 @@
 #include <iostream>
 #include <thread>
 
+#include "cli/baseline.h"
 #include "cli/builtin_rules.h"
 #include "cli/heap_setup.h"
 #include "cli/layout_command.h"
 #include "cli/options.h"
+#include "cli/project_config.h"
+#include "cli/rules_markdown.h"
 #include "ckptlint/lint.h"
 #include "ckptlint/load.h"
 #include "ckptlint/reporters.h"
@@ -26,7 +29,7 @@ namespace {
 
 constexpr int kToolError = 2;
 
-int write_report(const Options& o, const Report& report) {
+int write_report(const Options& o, const Report& report, const RuleSet& rules) {
   std::ofstream file;
   if (!o.output.empty()) {
     file.open(o.output);
@@ -37,6 +40,7 @@ int write_report(const Options& o, const Report& report) {
   }
   std::ostream& out = o.output.empty() ? std::cout : file;
   if (o.format == "json") write_json(out, report);
+  else if (o.format == "sarif") write_sarif(out, report, rules);
   else write_text(out, report, TextOptions{o.quiet});
   out.flush();
   return out ? 0 : kToolError;
@@ -79,6 +83,22 @@ int run(int argc, char** argv) {
   spdlog::set_default_logger(logger);
   spdlog::set_level(o.verbose ? spdlog::level::debug : spdlog::level::warn);
 
+  // The project config (.ckptlint.yaml): command-line options win over it.
+  std::optional<ProjectConfig> project;
+  if (!o.no_config && (o.command == "check" || !o.config.empty())) {
+    std::string path = !o.config.empty() ? o.config : find_project_config(o.target());
+    if (!path.empty()) {
+      project = read_project_config(path, error);
+      if (!project) {
+        fmt::print(stderr, "ckptlint: {}\n", error);
+        return kToolError;
+      }
+      spdlog::debug("project config {}", path);
+    }
+  }
+  std::vector<std::string> rule_dirs = o.rule_dirs;
+  if (project) rule_dirs.insert(rule_dirs.begin(), project->rule_dirs.begin(), project->rule_dirs.end());
+
   auto start = std::chrono::steady_clock::now();
   // The rule packs load on a second thread while the checkpoint's headers are read.
   std::vector<RuleError> rule_errors;
@@ -88,7 +108,7 @@ int run(int argc, char** argv) {
   double rules_ms = 0;
   std::thread rules_loader([&] {
     try {
-      rules = load_cli_rules(o.rule_dirs, rule_errors, rules_from);
+      rules = load_cli_rules(rule_dirs, rule_errors, rules_from);
       rules_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     } catch (...) {
       rules_failed = std::current_exception();
@@ -110,6 +130,10 @@ int run(int argc, char** argv) {
 
   if (o.command == "layout") return run_layout_command(o, rules);
   if (o.command == "rules") {
+    if (o.format == "markdown") {
+      write_rules_markdown(std::cout, rules);
+      return 0;
+    }
     if (o.positional.empty()) {
       for (const Rule* r : rules.rules()) {
         fmt::print("{:<34} {:<8} {:<18} {}{}\n", r->id, to_string(r->severity), to_string(r->failure_class), r->summary,
@@ -132,7 +156,11 @@ int run(int argc, char** argv) {
   }
   spdlog::debug("read {} safetensors file(s) in {:.1f} ms, {} load problem(s)", ck.shards.size(), checkpoint_ms,
                 ck.problems.size());
-  RunOptions run{o.select, o.ignore, o.fail_on};
+  RunOptions run;
+  run.select = !o.select.empty() || !project ? o.select : project->select;
+  run.ignore = o.ignore;
+  if (project) run.ignore.insert(run.ignore.end(), project->ignore.begin(), project->ignore.end());
+  run.fail_on = o.fail_on.value_or(project && project->fail_on ? *project->fail_on : Severity::error);
   run.scan_values = !o.no_values;
   run.jobs = o.jobs;
   run.progress = !o.no_progress && !o.quiet && ::isatty(STDERR_FILENO) == 1;
@@ -142,10 +170,28 @@ int run(int argc, char** argv) {
     return kToolError;
   }
   Report report = run_rules(ck, rules, run, with_base ? &base : nullptr);
+  if (project && !project->severity.empty()) {
+    for (Finding& f : report.findings) {
+      if (auto it = project->severity.find(f.rule_id); it != project->severity.end()) f.severity = it->second;
+    }
+  }
+  if (!o.write_baseline.empty() && !write_baseline(o.write_baseline, report, error)) {
+    fmt::print(stderr, "ckptlint: {}\n", error);
+    return kToolError;
+  }
+  std::string baseline_path = !o.baseline.empty() ? o.baseline : project ? project->baseline : "";
+  if (!baseline_path.empty() && o.write_baseline.empty()) {
+    auto entries = read_baseline(baseline_path, error);
+    if (!entries) {
+      fmt::print(stderr, "ckptlint: {}\n", error);
+      return kToolError;
+    }
+    apply_baseline(report, *entries);
+  }
   auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   spdlog::debug("{} rules run, {} findings, {:.1f} ms", report.rules_run, report.findings.size(), ms);
-  if (int rc = write_report(o, report); rc != 0) return rc;
-  int code = exit_code(report);
+  if (int rc = write_report(o, report, rules); rc != 0) return rc;
+  int code = o.exit_zero ? 0 : exit_code(report);
 #ifndef CKPTLINT_FREE_AT_EXIT
   // The process ends here: returning the memory of a large checkpoint piece by piece costs
   // milliseconds for nothing (compilers skip it the same way). Sanitizer builds define

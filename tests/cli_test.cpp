@@ -115,5 +115,112 @@ TEST(Cli, output_file_and_version_and_rules) {
   EXPECT_NE(one.out.find("primitive: load-problem"), std::string::npos) << one.out;
 }
 
+// The pipeline gate: SARIF results point at the line of the key in config.json, rules that
+// fired are described, fingerprints are stable across runs.
+TEST(Cli, sarif_points_at_the_config_line_and_describes_the_rules) {
+  ScratchDir dir("cli-sarif");
+  std::string ck = make(dir, "layer-types-length/trigger.yaml");
+  CliRun r = ckptlint("check " + ck + " --format sarif --select layer-types-length");
+  EXPECT_EQ(r.code, 1) << r.out;
+  nlohmann::json doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["version"], "2.1.0");
+  const nlohmann::json& run = doc["runs"][0];
+  EXPECT_EQ(run["tool"]["driver"]["rules"][0]["id"], "layer-types-length");
+  EXPECT_EQ(run["tool"]["driver"]["rules"][0]["properties"]["tags"][0], "stale-config");
+  const nlohmann::json& result = run["results"][0];
+  EXPECT_EQ(result["level"], "error");
+  const nlohmann::json& loc = result["locations"][0]["physicalLocation"];
+  std::string uri = loc["artifactLocation"]["uri"];
+  EXPECT_EQ(uri.substr(uri.size() - 11), "config.json");
+  // The line of "layer_types" in the generated config.json.
+  std::ifstream in(ck + "/config.json");
+  std::string line;
+  int n = 0, expected = 0;
+  while (std::getline(in, line) && expected == 0) {
+    ++n;
+    if (line.find("\"layer_types\"") != std::string::npos) expected = n;
+  }
+  ASSERT_GT(expected, 0);
+  EXPECT_EQ(loc["region"]["startLine"], expected);
+  CliRun again = ckptlint("check " + ck + " --format sarif --select layer-types-length");
+  EXPECT_EQ(nlohmann::json::parse(again.out)["runs"][0]["results"][0]["partialFingerprints"], result["partialFingerprints"]);
+}
+
+TEST(Cli, index_findings_point_at_the_weight_map_entry) {
+  ScratchDir dir("cli-index-line");
+  std::string ck = make(dir, "index-entry-missing-from-shard/trigger.yaml");
+  CliRun r = ckptlint("check " + ck + " --format json --select index-entry-missing-from-shard");
+  nlohmann::json doc = nlohmann::json::parse(r.out);
+  ASSERT_FALSE(doc["findings"].empty()) << r.out;
+  // The fixture's index is one line: the column is where "mtp.fc.weight" starts in it.
+  std::ifstream in(ck + "/model.safetensors.index.json");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(doc["findings"][0]["line"], 1) << doc["findings"][0].dump();
+  EXPECT_EQ(doc["findings"][0]["column"], text.find("\"mtp.fc.weight\"") + 1) << text;
+}
+
+TEST(Cli, baseline_suppresses_counts_and_reports_stale_entries) {
+  ScratchDir dir("cli-baseline");
+  std::string ck = make(dir, "kv-shared-redundant/trigger.yaml");
+  std::string baseline = dir.path() + "/../cli-baseline.json";
+  CliRun written = ckptlint("check " + ck + " --select kv-shared-redundant --write-baseline " + baseline);
+  CliRun first = ckptlint("check " + ck + " --select kv-shared-redundant --format json");
+  std::size_t total = nlohmann::json::parse(first.out)["findings"].size();
+  ASSERT_GT(total, 0u);
+  CliRun r = ckptlint("check " + ck + " --select kv-shared-redundant --format json --baseline " + baseline);
+  nlohmann::json doc = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(doc["findings"].empty());
+  EXPECT_EQ(doc["summary"]["suppressed"], total);
+  // An entry that matches nothing any more is reported.
+  std::ofstream(baseline) << R"({"schema": "ckptlint-baseline/1", "accepted": [{"rule": "kv-shared-redundant", "file": "*", "tensor": "gone.*", "reason": "x"}]})";
+  CliRun stale = ckptlint("check " + ck + " --select kv-shared-redundant --baseline " + baseline);
+  EXPECT_NE(stale.out.find("baseline entry no longer matches anything (remove it): kv-shared-redundant | * | gone.*"), std::string::npos)
+      << stale.out;
+  std::ofstream(baseline) << "not json";
+  EXPECT_EQ(ckptlint("check " + ck + " --baseline " + baseline).code, 2);
+}
+
+TEST(Cli, exit_zero_and_project_config_severity_and_fail_on) {
+  ScratchDir dir("cli-project");
+  std::string ck = make(dir, "layer-types-length/trigger.yaml");
+  EXPECT_EQ(ckptlint("check " + ck + " --select layer-types-length").code, 1);
+  EXPECT_EQ(ckptlint("check " + ck + " --select layer-types-length --exit-zero").code, 0);
+  // .ckptlint.yaml beside the checkpoint: the rule demoted to info, so the run passes...
+  std::ofstream(ck + "/.ckptlint.yaml") << "select: [layer-types-length]\nseverity:\n  layer-types-length: info\n";
+  CliRun r = ckptlint("check " + ck);
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("info[layer-types-length]"), std::string::npos) << r.out;
+  // ...unless it fails on info; --no-config ignores the file; a bad file is exit 2.
+  std::ofstream(ck + "/.ckptlint.yaml") << "select: [layer-types-length]\nseverity: {layer-types-length: info}\nfail-on: info\n";
+  EXPECT_EQ(ckptlint("check " + ck).code, 1);
+  EXPECT_EQ(ckptlint("check " + ck + " --no-config --select layer-types-length").code, 1);
+  std::ofstream(ck + "/.ckptlint.yaml") << "selekt: [x]\n";
+  CliRun bad = ckptlint("check " + ck);
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.out.find(".ckptlint.yaml:1:1: unknown key 'selekt'"), std::string::npos) << bad.out;
+}
+
+TEST(Cli, adapter_against_base_both_ways) {
+  ScratchDir dir("cli-adapter");
+  std::string root = make(dir, "adapter-target-missing-in-base/trigger.yaml");
+  CliRun a = ckptlint("check " + root + "/adapter --base " + root + "/base --select adapter-target-missing-in-base");
+  CliRun b = ckptlint("check " + root + "/base --adapter " + root + "/adapter --select adapter-target-missing-in-base");
+  EXPECT_EQ(a.code, 1) << a.out;
+  EXPECT_EQ(b.code, 1) << b.out;
+  EXPECT_NE(a.out.find("error[adapter-target-missing-in-base]"), std::string::npos) << a.out;
+  EXPECT_EQ(ckptlint("check " + root + "/base --base " + root + "/base").code, 2);
+}
+
+// docs/rules.md is generated from the YAML rules; regenerate with UPDATE_GOLDEN=1.
+TEST(Cli, docs_rules_md_is_generated_from_the_rules) {
+  CliRun r = ckptlint("rules --format markdown");
+  ASSERT_EQ(r.code, 0);
+  std::string path = testing::fixtures_dir() + "/../docs/rules.md";
+  if (std::getenv("UPDATE_GOLDEN") != nullptr) std::ofstream(path) << r.out;
+  std::ifstream in(path);
+  std::string committed((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(committed, r.out) << "docs/rules.md is stale: run UPDATE_GOLDEN=1 build/cli_test";
+}
+
 }  // namespace
 }  // namespace ckptlint

@@ -41,6 +41,8 @@ struct Location {
   std::string tensor;                        ///< tensor name, when the finding is about one
   std::string json_pointer;                  ///< RFC 6901 pointer into a JSON file, e.g. "/weight_map/x"
   std::optional<std::uint64_t> byte_offset;  ///< for header and data problems
+  std::optional<std::uint32_t> line;         ///< 1-based line of json_pointer in a JSON file, when found
+  std::optional<std::uint32_t> column;       ///< 1-based column of that key
 };
 
 /// Named values a primitive found, in the order it reported them ("tensor" -> "lm_head.weight").

@@ -23,6 +23,8 @@ struct Report {
   std::size_t rules_run = 0;      ///< rules that applied and ran
   std::size_t files_read = 0;     ///< safetensors files whose header was read
   Severity fail_on = Severity::error;  ///< the threshold the verdict uses
+  std::size_t suppressed = 0;          ///< findings a baseline accepted (not in `findings`)
+  std::vector<std::string> baseline_unmatched;  ///< baseline entries that matched nothing: "rule | file | tensor"
 };
 
 /// Sorts findings into report order (file, tensor, rule id, message).

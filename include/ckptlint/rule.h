@@ -15,6 +15,7 @@ struct Rule {
   Severity severity = Severity::error;   ///< default severity
   std::string summary;                   ///< one line; SARIF shortDescription, `ckptlint rules`
   std::string message;                   ///< template with {placeholders} filled from facts
+  std::string key;                       ///< template: dotted path of the JSON key (in the finding's file) at fault
   std::string help;                      ///< likely cause and remedy
   std::vector<std::string> references;   ///< where the facts behind the rule come from
   std::string primitive;                 ///< name of the C++ primitive it runs

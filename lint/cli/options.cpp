@@ -35,12 +35,17 @@ Usage:
 Options:
   --base DIR             check: the base model the adapter PATH is meant for
   --adapter DIR          check: lint this adapter against the checkpoint PATH
-  --format text|json     report format (default: text)
+  --format FORMAT        check: text, json or sarif; rules: text or markdown (default: text)
   --output FILE          write the report to FILE instead of standard output
   --rules DIR            load extra YAML rule packs from DIR (repeatable)
   --select RULES         run only these rules: ids, globs ('index-*') or classes (repeatable, comma-separated)
   --ignore RULES         leave these rules out (same forms as --select)
   --fail-on LEVEL        exit 1 when a finding is at or above LEVEL: error, warning, info (default: error)
+  --exit-zero            exit 0 even when findings reach --fail-on (report only)
+  --baseline FILE        accepted findings (ckptlint-baseline/1): counted, not shown; stale entries reported
+  --write-baseline FILE  write every finding of this run as an accepted entry
+  --config FILE          project config (default: the nearest .ckptlint.yaml at or above PATH)
+  --no-config            do not read a project config
   --no-values            header checks only (skip value scans)
   --no-progress          never draw a progress bar
   --jobs N               worker threads (default: all cores)
@@ -82,8 +87,8 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
     if (a == "--format") {
       auto v = value("--format");
       if (!v) return std::nullopt;
-      if (*v != "text" && *v != "json") {
-        error = fmt::format("unknown format '{}' (text or json)", *v);
+      if (*v != "text" && *v != "json" && *v != "sarif" && *v != "markdown") {
+        error = fmt::format("unknown format '{}' (text, json, sarif, or markdown for rules)", *v);
         return std::nullopt;
       }
       o.format = *v;
@@ -116,6 +121,14 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
         error = fmt::format("--jobs needs a positive integer, not '{}'", *v);
         return std::nullopt;
       }
+    } else if (a == "--baseline" || a == "--write-baseline" || a == "--config") {
+      auto v = value(a.c_str());
+      if (!v) return std::nullopt;
+      (a == "--baseline" ? o.baseline : a == "--config" ? o.config : o.write_baseline) = *v;
+    } else if (a == "--exit-zero") {
+      o.exit_zero = true;
+    } else if (a == "--no-config") {
+      o.no_config = true;
     } else if (a == "--variant" || a == "--recipe" || a == "--base" || a == "--adapter") {
       auto v = value(a.c_str());
       if (!v) return std::nullopt;
@@ -155,6 +168,15 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
   }
   if ((!o.base.empty() || !o.adapter.empty()) && o.command != "check") {
     error = "--base and --adapter belong to check";
+    return std::nullopt;
+  }
+  bool markdown = o.format == "markdown";
+  if (markdown != (o.command == "rules" && markdown)) {
+    error = "--format markdown belongs to rules";
+    return std::nullopt;
+  }
+  if (o.command == "rules" && o.format != "text" && !markdown) {
+    error = "rules prints text or markdown";
     return std::nullopt;
   }
   if (o.command == "layout" && o.positional.size() != 1) {

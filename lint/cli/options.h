@@ -12,12 +12,17 @@ namespace ckptlint {
 struct Options {
   std::string command;                 ///< check, rules, help, version
   std::vector<std::string> positional; ///< PATH for check, ID for rules
-  std::string format = "text";         ///< text | json
+  std::string format = "text";         ///< text | json | sarif (check); text | markdown (rules)
   std::string output;                  ///< file to write the report to ("" = stdout)
   std::vector<std::string> rule_dirs;  ///< --rules DIR (repeatable), added to the built-in packs
   std::vector<std::string> select;     ///< --select (repeatable, comma-separated)
   std::vector<std::string> ignore;     ///< --ignore (repeatable, comma-separated)
-  Severity fail_on = Severity::error;
+  std::optional<Severity> fail_on;     ///< --fail-on (default: the project config's, else error)
+  bool exit_zero = false;              ///< --exit-zero: exit 0 even with failing findings
+  std::string baseline;                ///< --baseline FILE
+  std::string write_baseline;          ///< --write-baseline FILE
+  std::string config;                  ///< --config FILE (default: .ckptlint.yaml found upward)
+  bool no_config = false;              ///< --no-config: ignore .ckptlint.yaml
   bool quiet = false;
   bool verbose = false;
   bool no_values = false;

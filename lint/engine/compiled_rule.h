@@ -2,6 +2,7 @@
 // A rule ready to run: its metadata, its primitive and its parsed templates.
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@ struct CompiledRule {
   Rule rule;
   std::unique_ptr<Primitive> primitive;
   MessageTemplate message;
+  std::optional<MessageTemplate> key;              ///< dotted path of the JSON key a finding is about
   Expr when;                                       ///< applies-to.when; empty: always
   std::vector<std::pair<std::string, Expr>> lets;  ///< `let:` variables, evaluated in order
 };

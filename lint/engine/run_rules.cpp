@@ -12,6 +12,7 @@
 #include "ckptlint/lint.h"
 #include "engine/analysis.h"
 #include "engine/compiled_rule.h"
+#include "report/json_locate.h"
 #include "util/glob.h"
 
 namespace ckptlint {
@@ -33,6 +34,28 @@ bool applies(const CompiledRule& cr, const Checkpoint& ck, const std::vector<std
     if (!any) return false;
   }
   return cr.when.empty() || cr.when.test(scope);
+}
+
+// The JSON file a finding is in (config, adapter config, index), if it is one.
+const JsonFile* json_file_of(const Checkpoint& ck, const std::string& file) {
+  if (ck.config && ck.config->file == file) return &*ck.config;
+  if (ck.index && ck.index->file == file) return &*ck.index;
+  return nullptr;
+}
+
+// Points a finding in a JSON file at its key: the rule's `key`, the primitive's pointer, or
+// for the index the tensor's weight_map entry.
+void locate(const CompiledRule& cr, const Checkpoint& ck, Finding& f) {
+  const JsonFile* json = json_file_of(ck, f.location.file);
+  if (json == nullptr) return;
+  if (cr.key) f.location.json_pointer = dotted_to_pointer(cr.key->render(f.facts));
+  if (f.location.json_pointer.empty() && json == &*ck.index && !f.location.tensor.empty()) {
+    f.location.json_pointer = dotted_to_pointer("/weight_map/" + escape_pointer_token(f.location.tensor));
+  }
+  if (auto at = locate_json_pointer(json->text, f.location.json_pointer)) {
+    f.location.line = at->line;
+    f.location.column = at->column;
+  }
 }
 
 Finding to_finding(const CompiledRule& cr, Match&& m) {
@@ -124,7 +147,10 @@ Report run_rules(const Checkpoint& ck, const RuleSet& rules, const RunOptions& o
       ran[i] = 1;
       std::vector<Match> matches;
       cr.primitive->run(RunContext{ck, scope, analysis}, matches);
-      for (Match& m : matches) found[i].push_back(to_finding(cr, std::move(m)));
+      for (Match& m : matches) {
+        found[i].push_back(to_finding(cr, std::move(m)));
+        locate(cr, ck, found[i].back());
+      }
     }
   };
   std::exception_ptr failed;

@@ -29,6 +29,8 @@ void write_json(std::ostream& out, const Report& report) {
     j["tensor"] = f.location.tensor.empty() ? json(nullptr) : json(f.location.tensor);
     if (!f.location.json_pointer.empty()) j["json_pointer"] = f.location.json_pointer;
     if (f.location.byte_offset) j["byte_offset"] = *f.location.byte_offset;
+    if (f.location.line) j["line"] = *f.location.line;
+    if (f.location.column) j["column"] = *f.location.column;
     j["help"] = f.help;
     json facts = json::object();
     for (const auto& [k, v] : f.facts) facts[k] = v;
@@ -50,7 +52,9 @@ void write_json(std::ostream& out, const Report& report) {
                     {"warning", count(report, Severity::warning)},
                     {"info", count(report, Severity::info)},
                     {"classes", json(std::vector<std::string>(classes.begin(), classes.end()))},
-                    {"verdict", fails(report) ? "fail" : "pass"}};
+                    {"verdict", fails(report) ? "fail" : "pass"},
+                    {"suppressed", report.suppressed},
+                    {"baseline_unmatched", report.baseline_unmatched}};
   out << doc.dump(2) << "\n";
 }
 

@@ -101,6 +101,10 @@ void write_text(std::ostream& out, const Report& report, const TextOptions& opti
   out << fmt::format("{} error{}, {} warning{}, {} info in {} file{} ({} rules run): {}\n", e, e == 1 ? "" : "s", w,
                      w == 1 ? "" : "s", i, report.files_read, report.files_read == 1 ? "" : "s", report.rules_run,
                      fails(report) ? "fail" : "pass");
+  if (report.suppressed > 0) out << fmt::format("{} finding{} accepted by the baseline\n", report.suppressed, report.suppressed == 1 ? "" : "s");
+  for (const std::string& entry : report.baseline_unmatched) {
+    out << fmt::format("baseline entry no longer matches anything (remove it): {}\n", entry);
+  }
 }
 
 }  // namespace ckptlint

@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::set<std::string> kRuleKeys = {"id",   "class",     "severity", "summary", "message", "help",
-                                         "references", "primitive", "with", "applies-to", "let", "enabled"};
+                                         "references", "primitive", "with", "applies-to", "let", "enabled", "key"};
 const std::set<std::string> kAppliesToKeys = {"model-type", "layout", "kind", "when"};
 
 // `with:` as compact flow text for `ckptlint rules ID`: {code: offsets-gap}.
@@ -91,7 +91,13 @@ class RuleFileReader : DocReader {
         error(root["primitive"], fmt::format("unknown primitive '{}'", r.primitive));
       }
     }
-    read_message(root["message"], *compiled);
+    if (auto message = read_template(root["message"], *compiled)) compiled->message = *message;
+    if (root["key"].defined()) {
+      if (auto key = read_template(root["key"], *compiled)) {
+        compiled->key = *key;
+        r.key = root["key"].scalar();
+      }
+    }
     if (errors().size() != before || !compiled->primitive) return nullptr;
     return compiled;
   }
@@ -143,17 +149,17 @@ class RuleFileReader : DocReader {
     }
   }
 
-  void read_message(const DocNode& node, CompiledRule& rule) {
-    if (!node.defined() || !node.is_scalar()) return;
+  // A template (message, key) whose placeholders must be facts of the rule's primitive.
+  std::optional<MessageTemplate> read_template(const DocNode& node, const CompiledRule& rule) {
+    if (!node.defined() || !node.is_scalar()) return std::nullopt;
     std::string message;
     int column = 0;
     auto t = MessageTemplate::parse(node.scalar(), message, column);
     if (!t) {
-      errors().push_back(expression_error(file(), node, column, "bad message template: " + message));
-      return;
+      errors().push_back(expression_error(file(), node, column, "bad template: " + message));
+      return std::nullopt;
     }
-    rule.message = *t;
-    if (!rule.primitive) return;
+    if (!rule.primitive) return t;
     std::vector<std::string> known = rule.primitive->fact_names();
     for (const auto& [name, col] : t->placeholders()) {
       if (std::find(known.begin(), known.end(), name) != known.end()) continue;
@@ -163,6 +169,7 @@ class RuleFileReader : DocReader {
           file(), node, col,
           fmt::format("placeholder '{{{}}}' is not a fact of primitive '{}' (facts: {})", name, rule.rule.primitive, list)));
     }
+    return t;
   }
 
 };

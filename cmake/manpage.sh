@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Generates the man page from `ckptlint --help`, so the two never disagree.
+# Usage: cmake/manpage.sh CKPTLINT_BINARY VERSION OUT.1
+set -euo pipefail
+bin="$1"; version="$2"; out="$3"
+help="$("$bin" --help)"
+{
+  echo ".TH CKPTLINT 1 \"\" \"ckptlint $version\" \"User Commands\""
+  echo ".SH NAME"
+  echo "$help" | head -1 | sed 's/ - / \\- /'
+  echo "$help" | tail -n +2 | awk '
+    /^[A-Z][A-Za-z ]*:$/ { sub(":$", ""); print ".SH " toupper($0); next }
+    /^$/ { next }
+    /^  [^ ]/ { sub(/^  /, ""); gsub(/\\/, "\\\\"); gsub(/-/, "\\-");
+                split($0, parts, /   +/); print ".TP"; print "\\fB" parts[1] "\\fR";
+                rest = substr($0, length(parts[1]) + 1); sub(/^ +/, "", rest); if (rest != "") print rest; next }
+    { sub(/^ +/, ""); gsub(/-/, "\\-"); print }'
+  echo ".SH SEE ALSO"
+  echo "The rule reference: \\fBckptlint rules\\fR, or docs/rules.md in the source tree."
+} > "$out"

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cli/baseline.h"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "util/glob.h"
+
+namespace ckptlint {
+namespace {
+
+constexpr const char* kSchema = "ckptlint-baseline/1";
+
+bool matches(const BaselineEntry& e, const Finding& f) {
+  if (e.rule != f.rule_id) return false;
+  if (!e.file.empty() && !glob_match(e.file, f.location.file)) return false;
+  return e.tensor.empty() ? f.location.tensor.empty() : glob_match(e.tensor, f.location.tensor);
+}
+
+}  // namespace
+
+std::optional<std::vector<BaselineEntry>> read_baseline(const std::string& path, std::string& error) {
+  std::ifstream in(path);
+  if (!in) {
+    error = "cannot read baseline '" + path + "'";
+    return std::nullopt;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  nlohmann::json doc = nlohmann::json::parse(text.str(), nullptr, false);
+  if (doc.is_discarded() || !doc.is_object() || doc.value("schema", "") != kSchema || !doc["accepted"].is_array()) {
+    error = "baseline '" + path + "' is not a " + kSchema + " document ({\"schema\": ..., \"accepted\": [...]})";
+    return std::nullopt;
+  }
+  std::vector<BaselineEntry> entries;
+  for (const nlohmann::json& a : doc["accepted"]) {
+    if (!a.is_object() || !a.contains("rule") || !a["rule"].is_string()) {
+      error = "baseline '" + path + "': every accepted entry needs a \"rule\"";
+      return std::nullopt;
+    }
+    auto str = [&](const char* key) { return a.contains(key) && a[key].is_string() ? a[key].get<std::string>() : std::string(); };
+    entries.push_back({str("rule"), str("file"), str("tensor"), str("reason")});
+  }
+  return entries;
+}
+
+void apply_baseline(Report& report, const std::vector<BaselineEntry>& entries) {
+  std::vector<bool> used(entries.size(), false);
+  std::vector<Finding> kept;
+  for (Finding& f : report.findings) {
+    bool accepted = false;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      if (matches(entries[i], f)) {
+        used[i] = true;
+        accepted = true;
+      }
+    }
+    if (accepted) ++report.suppressed;
+    else kept.push_back(std::move(f));
+  }
+  report.findings = std::move(kept);
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (used[i]) continue;
+    const BaselineEntry& e = entries[i];
+    report.baseline_unmatched.push_back(e.rule + " | " + (e.file.empty() ? "*" : e.file) + " | " + e.tensor);
+  }
+}
+
+bool write_baseline(const std::string& path, const Report& report, std::string& error) {
+  nlohmann::ordered_json accepted = nlohmann::ordered_json::array();
+  std::set<std::string> seen;
+  for (const Finding& f : report.findings) {
+    if (!seen.insert(f.rule_id + "\n" + f.location.file + "\n" + f.location.tensor).second) continue;
+    accepted.push_back({{"rule", f.rule_id}, {"file", f.location.file}, {"tensor", f.location.tensor},
+                        {"reason", "accepted: " + f.message}});
+  }
+  nlohmann::ordered_json doc = {{"schema", kSchema}, {"accepted", accepted}};
+  std::ofstream out(path);
+  out << doc.dump(2) << "\n";
+  if (!out) {
+    error = "cannot write baseline '" + path + "'";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace ckptlint
