@@ -163,5 +163,58 @@ TEST(Scenario, clean_adapters_against_their_base_have_no_problem) {
   }
 }
 
+// Every defect in every dialect: the same mutation, spelled in each dialect's tensor names
+// and orientation, yields the same rule.
+struct Dialect {
+  const char* name;
+  const char* a;         // A's suffix
+  const char* b;         // B's suffix
+  const char* b_rank6;   // B of down_proj (out 64) with an inner dimension of 6, in this orientation
+  const char* scale_key; // the config field the scale comes from
+};
+
+class AdapterDefects : public ::testing::TestWithParam<Dialect> {};
+
+TEST_P(AdapterDefects, each_defect_yields_its_rule) {
+  const Dialect& d = GetParam();
+  const std::string t = "*layers.1.mlp.down_proj";
+  const std::vector<std::pair<std::string, std::string>> defects = {
+      {"{drop: \"" + t + d.b + "\"}", "adapter-pair-incomplete"},
+      {"{zero: \"" + t + d.b + "\"}", "adapter-lora-b-zero"},
+      {"{plant: \"" + t + d.b + "\", index: 9, hex: \"807f\"}", "tensor-non-finite"},
+      {"{transpose: \"" + t + ".*\"}", "adapter-layout-transposed"},
+      {"{set-shape: \"" + t + d.b + "\", shape: " + d.b_rank6 + "}", "adapter-inner-dims-mismatch"},
+      {"{add: {name: \"vision_tower.encoder.layers.0.mlp.fc1.weight\", shape: [8, 8]}}", "adapter-non-lora-tensors"},
+      {"{config-remove: \"" + std::string(d.scale_key) + "\"}", "adapter-scale-missing"},
+      {"{no-config: true}", "adapter-config-missing"},
+  };
+  for (const auto& [mutation, rule] : defects) {
+    SCOPED_TRACE(mutation);
+    std::string recipe = std::string("adapter: {dialect: ") + d.name + ", mutate: [" + mutation + "]}\n";
+    Report r = lint_recipe(recipe, std::string("defect-") + d.name);
+    bool found = false;
+    for (const Finding& f : r.findings) found = found || f.rule_id == rule;
+    EXPECT_TRUE(found) << rule << " did not fire";
+    for (const Finding& f : r.findings) {
+      // Nothing else at warning or above, except what the same defect necessarily implies.
+      bool implied = (rule == "adapter-config-missing" && f.failure_class == FailureClass::adapter_scale) ||
+                     (rule == "adapter-layout-transposed" && f.rule_id == "adapter-rank-mismatch");
+      if (f.rule_id != rule && !implied) EXPECT_LT(f.severity, Severity::warning) << f.rule_id << ": " << f.message;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Dialects, AdapterDefects,
+    ::testing::Values(Dialect{"mlx-lm", ".lora_a", ".lora_b", "[6, 64]", "lora_parameters.scale"},
+                      Dialect{"mlx-vlm", ".lora_a", ".lora_b", "[6, 64]", "lora_parameters.scale"},
+                      Dialect{"mlx-vlm-legacy", ".A", ".B", "[6, 64]", "alpha"},
+                      Dialect{"peft", ".lora_A.weight", ".lora_B.weight", "[64, 6]", "lora_alpha"}),
+    [](const ::testing::TestParamInfo<Dialect>& info) {
+      std::string n = info.param.name;
+      for (char& c : n) c = c == '-' ? '_' : c;
+      return n;
+    });
+
 }  // namespace
 }  // namespace ckptlint

@@ -45,6 +45,15 @@ struct Location {
   std::optional<std::uint32_t> column;       ///< 1-based column of that key
 };
 
+/// A location naming a file, (or "") a tensor, and (or "") a JSON pointer into the file.
+inline Location location_at(std::string file, std::string tensor, std::string json_pointer = "") {
+  Location l;
+  l.file = std::move(file);
+  l.tensor = std::move(tensor);
+  l.json_pointer = std::move(json_pointer);
+  return l;
+}
+
 /// Named values a primitive found, in the order it reported them ("tensor" -> "lm_head.weight").
 using Facts = std::vector<std::pair<std::string, std::string>>;
 

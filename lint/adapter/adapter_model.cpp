@@ -127,10 +127,32 @@ json AdapterModel::vars() const {
   return json{{"dialect", dialect}, {"weights", weights_file}, {"pairs", pairs.size()}, {"periodic", periodic_files.size()}};
 }
 
+// Groups the weights file's tensors into pairs (dialect and weights file already known).
+static AdapterModel read_pairs(const Checkpoint& ck, AdapterModel model);
+
 AdapterModel read_adapter(const Checkpoint& ck) {
   AdapterModel model;
   model.dialect = detect_dialect(ck.config ? &ck.config->value : nullptr, ck.files);
   model.weights_file = pick_weights(model.dialect, ck);
+  if (!ck.config) {
+    // No config: the tensor names tell the dialect (legacy .A/.B, PEFT lora_A.weight).
+    for (const Shard& s : ck.shards) {
+      if (s.file != model.weights_file) continue;
+      for (const TensorInfo& t : s.tensors) {
+        if (ends_with(t.name, ".lora_a") || ends_with(t.name, ".lora_b")) return read_pairs(ck, std::move(model));
+      }
+      for (const TensorInfo& t : s.tensors) {
+        if (ends_with(t.name, ".A") || ends_with(t.name, ".B")) model.dialect = "mlx-vlm-legacy";
+        else if (ends_with(t.name, ".lora_A.weight") || ends_with(t.name, ".lora_B.weight")) model.dialect = "peft";
+        else continue;
+        break;
+      }
+    }
+  }
+  return read_pairs(ck, std::move(model));
+}
+
+static AdapterModel read_pairs(const Checkpoint& ck, AdapterModel model) {
   for (const Shard& s : ck.shards) {
     if (is_periodic(s.file)) model.periodic_files.push_back(s.file);
   }

@@ -59,7 +59,7 @@ class AdapterExtraTensors final : public Primitive {
     std::string summary;
     for (const auto& [part, n] : parts) summary += fmt::format("{}{} ({})", summary.empty() ? "" : ", ", part, n);
     Match m;
-    m.location = {a.adapter->weights_file, first->name, "", std::nullopt};
+    m.location = location_at(a.adapter->weights_file, first->name);
     m.facts = {{"file", a.adapter->weights_file},
                {"tensor", first->name},
                {"count", std::to_string(count)},

@@ -23,7 +23,7 @@ inline std::vector<std::string> pair_fact_names() {
 inline Match pair_match(const LoraPair& p) {
   Match m;
   const TensorInfo* t = p.any();
-  m.location = {p.file, t != nullptr ? t->name : p.module, "", std::nullopt};
+  m.location = location_at(p.file, t != nullptr ? t->name : p.module);
   m.facts = {{"module", p.module},
              {"tensor", m.location.tensor},
              {"file", p.file},

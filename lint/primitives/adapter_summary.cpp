@@ -48,7 +48,7 @@ class AdapterSummary final : public Primitive {
       if (result.is_null() || truthy(result)) return;
     }
     Match m;
-    m.location = {a.adapter->weights_file, "", "", std::nullopt};
+    m.location = location_at(a.adapter->weights_file, "");
     m.facts = {{"file", a.adapter->weights_file},
                {"dialect", a.adapter->dialect},
                {"pairs", std::to_string(a.adapter->pairs.size())},

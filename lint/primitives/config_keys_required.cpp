@@ -23,7 +23,7 @@ class ConfigKeysRequired final : public Primitive {
     for (const auto& [key, note] : keys_) {
       if (object.contains(key) && !object[key].is_null()) continue;
       Match m;
-      m.location = {"config.json", "", "", std::nullopt};
+      m.location = location_at("config.json", "");
       m.facts = {{"file", "config.json"}, {"key", key}, {"object", object_text_}, {"note", note}};
       out.push_back(std::move(m));
     }

@@ -20,7 +20,7 @@ class FilesNotInIndex final : public Primitive {
     for (const Shard& shard : ck.shards) {
       if (!glob_match(glob_, shard.file) || indexed.count(shard.file) != 0) continue;
       Match m;
-      m.location = {shard.file, "", "", std::nullopt};
+      m.location = location_at(shard.file, "");
       m.facts = {{"file", shard.file}, {"glob", glob_}, {"tensors", std::to_string(shard.tensors.size())}};
       out.push_back(std::move(m));
     }

@@ -29,8 +29,8 @@ class IndexEntryMissingFromShard final : public Primitive {
       if (shard == nullptr || !shard->readable) continue;
       if (names[shard->file].count(tensor) != 0) continue;
       Match m;
-      m.location = {ck.index->file, tensor, "/weight_map/" + tensor, std::nullopt};
-      m.related.push_back(Location{shard->file, "", "", std::nullopt});
+      m.location = location_at(ck.index->file, tensor, "/weight_map/" + tensor);
+      m.related.push_back(location_at(shard->file, ""));
       m.facts = {{"tensor", tensor}, {"shard", shard->file}, {"file", ck.index->file}};
       out.push_back(std::move(m));
     }

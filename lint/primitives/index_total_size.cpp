@@ -29,7 +29,7 @@ class IndexTotalSize final : public Primitive {
     }
     if (actual == declared) return;
     Match m;
-    m.location = {ck.index->file, "", "/metadata/total_size", std::nullopt};
+    m.location = location_at(ck.index->file, "", "/metadata/total_size");
     std::uint64_t diff = actual > declared ? actual - declared : declared - actual;
     m.facts = {{"file", ck.index->file}, {"declared", std::to_string(declared)}, {"actual", std::to_string(actual)},
                {"difference", (actual > declared ? "+" : "-") + std::to_string(diff)}};

@@ -17,7 +17,7 @@ inline Match entry_match(const Analysis& a, const LayoutEntry& e, const std::str
   auto f = a.file_of.find(tensor);
   std::string file = f == a.file_of.end() ? "." : std::string(f->second);
   Match m;
-  m.location = {file, tensor, "", std::nullopt};
+  m.location = location_at(file, tensor);
   m.facts = {{"tensor", tensor},
              {"file", file},
              {"kind", e.kind},

@@ -36,7 +36,7 @@ class LayoutLayerCount final : public Primitive {
     long highest = *layers.rbegin();
     if (static_cast<long>(layers.size()) == expected.get<long>() && highest + 1 == expected.get<long>()) return;
     Match m;
-    m.location = {"config.json", "", "", std::nullopt};
+    m.location = location_at("config.json", "");
     m.facts = {{"file", "config.json"}, {"found", std::to_string(layers.size())}, {"expected", expected.dump()},
                {"highest", std::to_string(highest)}};
     out.push_back(std::move(m));

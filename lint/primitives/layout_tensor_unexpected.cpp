@@ -35,7 +35,7 @@ class LayoutTensorUnexpected final : public Primitive {
       for (const std::string& g : except_) excepted = excepted || glob_match(g, name);
       if (excepted) continue;
       Match m;
-      m.location = {file, name, "", std::nullopt};
+      m.location = location_at(file, name);
       m.facts = {{"tensor", name}, {"file", file}, {"layout", a.layout->model}, {"variant", a.layout->variant}};
       out.push_back(std::move(m));
     }

@@ -22,7 +22,7 @@ class LayoutVariantsMixed final : public Primitive {
     std::string text;
     for (const auto& [variant, n] : a.variant_votes) text += (text.empty() ? "" : ", ") + fmt::format("{} {} keys", n, variant);
     Match m;
-    m.location = {".", "", "", std::nullopt};
+    m.location = location_at(".", "");
     m.facts = {{"file", "."}, {"counts", text}, {"variant", a.layout->variant}};
     out.push_back(std::move(m));
   }

@@ -80,7 +80,7 @@ class MixedQuantization final : public Primitive {
     }
     if (floats.empty() || quants.empty()) return;
     Match m;
-    m.location = {"config.json", "", "/" + a.quant.key, std::nullopt};
+    m.location = location_at("config.json", "", "/" + a.quant.key);
     m.facts = {{"file", "config.json"},
                {"float_count", std::to_string(total(floats))},
                {"quantized_count", std::to_string(total(quants))},

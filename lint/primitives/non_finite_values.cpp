@@ -28,7 +28,7 @@ class NonFiniteValues final : public Primitive {
       std::uint64_t elements = 1;
       for (std::uint64_t d : t.shape) elements *= d;  // validated by the reader: no overflow
       Match m;
-      m.location = {shard.file, t.name, "", std::nullopt};
+      m.location = location_at(shard.file, t.name);
       m.facts = {{"tensor", t.name},
                  {"file", shard.file},
                  {"dtype", std::string(to_string(t.dtype))},

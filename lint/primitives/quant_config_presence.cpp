@@ -26,7 +26,7 @@ class QuantConfigPresence final : public Primitive {
     }
     if (config_side_ ? !(a.quant.present && quantized == 0) : !(quantized > 0 && !a.quant.present)) return;
     Match match;
-    match.location = {"config.json", "", config_side_ ? "/" + a.quant.key : "", std::nullopt};
+    match.location = location_at("config.json", "", config_side_ ? "/" + a.quant.key : "");
     match.facts = {{"file", "config.json"}, {"key", a.quant.present ? a.quant.key : "quantization"},
                    {"settings", a.quant.global ? describe(*a.quant.global) + " group size " + std::to_string(a.quant.global->group_size) : "none"},
                    {"count", std::to_string(quantized)}, {"example", example}};

@@ -60,7 +60,7 @@ class QuantShapes final : public Primitive {
                     {"group_size", std::to_string(gs)}, {"mode", p->mode}};
       auto report = [&](const TensorInfo& t, Facts extra) {
         Match match;
-        match.location = {m.file, t.name, "", std::nullopt};
+        match.location = location_at(m.file, t.name);
         match.facts = {{"tensor", t.name}, {"shape", shape_text(t.shape)}};
         match.facts.insert(match.facts.end(), base.begin(), base.end());
         match.facts.insert(match.facts.end(), extra.begin(), extra.end());

@@ -32,7 +32,7 @@ class QuantTripleIncomplete final : public Primitive {
       std::string weight = m.weight == nullptr ? "missing" : std::string(to_string(m.weight->dtype));
       auto report = [&](const std::string& tensor) {
         Match match;
-        match.location = {m.file, tensor, "", std::nullopt};
+        match.location = location_at(m.file, tensor);
         match.facts = {{"tensor", tensor}, {"module", module}, {"file", m.file}, {"mode", mode}, {"weight", weight}};
         out.push_back(std::move(match));
       };

@@ -24,7 +24,7 @@ class ShardMetadata final : public Primitive {
       std::string value = it == shard.metadata->end() ? "" : it->second;
       if (it != shard.metadata->end() && std::find(allowed_.begin(), allowed_.end(), value) != allowed_.end()) continue;
       Match m;
-      m.location = {shard.file, "", "", std::nullopt};
+      m.location = location_at(shard.file, "");
       m.facts = {{"file", shard.file}, {"key", key_}, {"value", it == shard.metadata->end() ? "missing" : "'" + value + "'"},
                  {"allowed", allowed}};
       out.push_back(std::move(m));

@@ -45,7 +45,7 @@ class ShardNumbering final : public Primitive {
       std::string file = fmt::format("{}-*-of-*.safetensors", prefix);
       auto report = [&](const std::string& problem) {
         Match m;
-        m.location = {file, "", "", std::nullopt};
+        m.location = location_at(file, "");
         m.facts = {{"file", file}, {"problem", problem}};
         out.push_back(std::move(m));
       };

@@ -26,7 +26,7 @@ class ShardsWithoutIndex final : public Primitive {
     std::string list;
     for (const std::string& f : files) list += (list.empty() ? "" : ", ") + f;
     Match m;
-    m.location = {kIndexFileName, "", "", std::nullopt};
+    m.location = location_at(kIndexFileName, "");
     m.facts = {{"file", kIndexFileName}, {"count", std::to_string(files.size())}, {"files", list}};
     out.push_back(std::move(m));
   }

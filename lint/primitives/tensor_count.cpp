@@ -14,7 +14,7 @@ class TensorCount final : public Primitive {
     for (const Shard& shard : context.checkpoint.shards) {
       if (static_cast<std::int64_t>(shard.all_names.size()) <= max_) continue;
       Match m;
-      m.location = {shard.file, "", "", std::nullopt};
+      m.location = location_at(shard.file, "");
       m.facts = {{"file", shard.file}, {"count", std::to_string(shard.all_names.size())}, {"max", std::to_string(max_)}};
       out.push_back(std::move(m));
     }

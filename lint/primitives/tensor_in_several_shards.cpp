@@ -28,9 +28,9 @@ class TensorInSeveralShards final : public Primitive {
       Match m;
       for (const Shard* s : shards) {
         files += (files.empty() ? "" : ", ") + s->file;
-        if (s != shards.front()) m.related.push_back(Location{s->file, std::string(name), "", std::nullopt});
+        if (s != shards.front()) m.related.push_back(location_at(s->file, std::string(name)));
       }
-      m.location = {shards.front()->file, std::string(name), "", std::nullopt};
+      m.location = location_at(shards.front()->file, std::string(name));
       m.facts = {{"tensor", std::string(name)}, {"file", shards.front()->file}, {"files", files},
                  {"count", std::to_string(shards.size())}};
       out.push_back(std::move(m));

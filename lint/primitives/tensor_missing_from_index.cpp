@@ -27,8 +27,8 @@ class TensorMissingFromIndex final : public Primitive {
         std::string listed = it != listed_in.end() ? std::string(it->second) : "";
         if (listed == shard.file) continue;
         Match m;
-        m.location = {shard.file, t.name, "", std::nullopt};
-        m.related.push_back(Location{ck.index->file, "", "/weight_map", std::nullopt});
+        m.location = location_at(shard.file, t.name);
+        m.related.push_back(location_at(ck.index->file, "", "/weight_map"));
         m.facts = {{"tensor", t.name}, {"file", shard.file}, {"indexed_shard", listed.empty() ? "none" : listed}};
         out.push_back(std::move(m));
       }

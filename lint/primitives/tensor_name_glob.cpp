@@ -24,7 +24,7 @@ class TensorNameGlob final : public Primitive {
     }
     for (const auto& [file, hit] : per_file) {
       Match m;
-      m.location = {file, hit.first, "", std::nullopt};
+      m.location = location_at(file, hit.first);
       m.facts = {{"file", file}, {"tensor", hit.first}, {"count", std::to_string(hit.second)}, {"glob", glob_}};
       out.push_back(std::move(m));
     }
