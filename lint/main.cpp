@@ -85,7 +85,7 @@ int run(int argc, char** argv) {
 
   // The project config (.ckptlint.yaml): command-line options win over it.
   std::optional<ProjectConfig> project;
-  if (!o.no_config && (o.command == "check" || !o.config.empty())) {
+  if (!o.no_config && (o.command == "check" || o.command == "diff" || !o.config.empty())) {
     std::string path = !o.config.empty() ? o.config : find_project_config(o.target());
     if (!path.empty()) {
       project = read_project_config(path, error);
@@ -114,10 +114,13 @@ int run(int argc, char** argv) {
       rules_failed = std::current_exception();
     }
   });
-  Checkpoint ck, base;
-  bool loaded = o.command != "check" || load_checkpoint(o.target(), ck, error);
-  bool with_base = o.command == "check" && !o.base_path().empty();
+  Checkpoint ck, base, adapter;
+  const bool lints = o.command == "check" || o.command == "diff";
+  bool loaded = !lints || load_checkpoint(o.target(), ck, error);
+  bool with_base = lints && !o.base_path().empty();
   if (loaded && with_base) loaded = load_checkpoint(o.base_path(), base, error);
+  const bool diff_adapter = o.command == "diff" && !o.adapter.empty();
+  if (loaded && diff_adapter) loaded = load_checkpoint(o.adapter, adapter, error);
   double checkpoint_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   rules_loader.join();
   if (rules_failed) std::rethrow_exception(rules_failed);
@@ -164,12 +167,14 @@ int run(int argc, char** argv) {
   run.scan_values = !o.no_values;
   run.jobs = o.jobs;
   run.progress = !o.no_progress && !o.quiet && ::isatty(STDERR_FILENO) == 1;
-  if (with_base && ck.kind != "adapter") {
+  if (o.command == "check" && with_base && ck.kind != "adapter") {
     fmt::print(stderr, "ckptlint: '{}' is not an adapter (no adapter_config.json, adapters.safetensors or adapter_model.safetensors)\n",
                o.target());
     return kToolError;
   }
-  Report report = run_rules(ck, rules, run, with_base ? &base : nullptr);
+  Report report = o.command == "diff"
+                      ? run_diff(ck, rules, run, DiffRequest{&base, diff_adapter ? &adapter : nullptr, o.full})
+                      : run_rules(ck, rules, run, with_base ? &base : nullptr);
   if (project && !project->severity.empty()) {
     for (Finding& f : report.findings) {
       if (auto it = project->severity.find(f.rule_id); it != project->severity.end()) f.severity = it->second;

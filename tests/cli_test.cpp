@@ -222,5 +222,23 @@ TEST(Cli, docs_rules_md_is_generated_from_the_rules) {
   EXPECT_EQ(committed, r.out) << "docs/rules.md is stale: run UPDATE_GOLDEN=1 build/cli_test";
 }
 
+TEST(Cli, diff_base_fused_and_adapter) {
+  ScratchDir dir("cli-diff");
+  std::string root = make(dir, "fuse-scale-mismatch/trigger.yaml");
+  std::string args = root + "/base " + root + "/fused";
+  CliRun same = ckptlint("diff " + root + "/base " + root + "/base");
+  EXPECT_EQ(same.code, 0) << same.out;
+  EXPECT_NE(same.out.find("changed values: 0 of"), std::string::npos) << same.out;
+  CliRun fused = ckptlint("diff " + args + " --adapter " + root + "/adapter");
+  EXPECT_EQ(fused.code, 1) << fused.out;
+  EXPECT_NE(fused.out.find("error[fuse-scale-mismatch]"), std::string::npos) << fused.out;
+  CliRun json = ckptlint("diff " + args + " --adapter " + root + "/adapter --format json --full");
+  EXPECT_EQ(nlohmann::json::parse(json.out)["target"]["kind"], "diff");
+  CliRun headers = ckptlint("diff " + args + " --no-values");
+  EXPECT_NE(headers.out.find("not compared (--no-values)"), std::string::npos) << headers.out;
+  EXPECT_EQ(ckptlint("diff " + root + "/base").code, 2);
+  EXPECT_EQ(ckptlint("diff " + args + " --base " + root + "/base").code, 2);
+}
+
 }  // namespace
 }  // namespace ckptlint

@@ -68,6 +68,13 @@ Report run_recipe(const fixtures::Recipe& recipe, const std::string& id) {
   RunOptions options;
   options.scan_values = true;
   if (!recipe.all_rules) options.select = {id};
+  if (recipe.is_diff()) {
+    Checkpoint adapter;
+    bool with_adapter = std::filesystem::exists(fixtures::adapter_dir(dir.path()));
+    if (with_adapter) EXPECT_TRUE(load_checkpoint(fixtures::adapter_dir(dir.path()), adapter, error)) << error;
+    EXPECT_TRUE(load_checkpoint(fixtures::base_dir(dir.path()), base, error)) << error;
+    return run_diff(ck, all_rules(), options, DiffRequest{&base, with_adapter ? &adapter : nullptr, false});
+  }
   return run_rules(ck, all_rules(), options, recipe.base ? &base : nullptr);
 }
 

@@ -27,6 +27,15 @@ bool rule_matches(const Rule& rule, const std::vector<std::string>& patterns);
 Report run_rules(const Checkpoint& checkpoint, const RuleSet& rules, const RunOptions& options,
                  const Checkpoint* base = nullptr);
 
+/// `ckptlint diff`: what changed from `base` to `fused` and, with an adapter, whether the fuse
+/// applied it as its config says. The fused side also gets every checkpoint rule.
+struct DiffRequest {
+  const Checkpoint* base = nullptr;
+  const Checkpoint* adapter = nullptr;  ///< optional
+  bool full = false;                    ///< every row instead of a sample
+};
+Report run_diff(const Checkpoint& fused, const RuleSet& rules, const RunOptions& options, const DiffRequest& diff);
+
 /// The directory of built-in rule packs: $CKPTLINT_RULES_DIR, the installed share dir next
 /// to the executable, or the source tree's rules/ (a build that was not installed).
 std::string default_rules_dir(const char* argv0);

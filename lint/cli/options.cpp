@@ -28,13 +28,16 @@ Usage:
   ckptlint check PATH [options]       lint a checkpoint directory, a .safetensors file or an adapter
   ckptlint check ADAPTER --base DIR   lint an adapter and check it against its base model
   ckptlint check DIR --adapter DIR    the same, the other way round
+  ckptlint diff BASE FUSED [options]  what a fuse changed (--adapter DIR: verify it merged that adapter)
   ckptlint rules [ID] [options]       list the rules, or explain one
   ckptlint layout CONFIG.json         the tensors (name, dtype, shape) a config implies
   ckptlint --version | --help
 
 Options:
   --base DIR             check: the base model the adapter PATH is meant for
-  --adapter DIR          check: lint this adapter against the checkpoint PATH
+  --adapter DIR          check: lint this adapter against the checkpoint PATH;
+                         diff: the adapter that was fused (fits each target's change to s * B.A)
+  --full                 diff: compare every row of each target (default: a sample of 32 rows)
   --format FORMAT        check: text, json or sarif; rules: text or markdown (default: text)
   --output FILE          write the report to FILE instead of standard output
   --rules DIR            load extra YAML rule packs from DIR (repeatable)
@@ -125,6 +128,8 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
       auto v = value(a.c_str());
       if (!v) return std::nullopt;
       (a == "--baseline" ? o.baseline : a == "--config" ? o.config : o.write_baseline) = *v;
+    } else if (a == "--full") {
+      o.full = true;
     } else if (a == "--exit-zero") {
       o.exit_zero = true;
     } else if (a == "--no-config") {
@@ -154,7 +159,7 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
     error = "no command given";
     return std::nullopt;
   }
-  if (o.command != "check" && o.command != "rules" && o.command != "layout") {
+  if (o.command != "check" && o.command != "diff" && o.command != "rules" && o.command != "layout") {
     error = fmt::format("unknown command '{}'", o.command);
     return std::nullopt;
   }
@@ -166,8 +171,16 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
     error = "give either --base (PATH is the adapter) or --adapter (PATH is the base), not both";
     return std::nullopt;
   }
-  if ((!o.base.empty() || !o.adapter.empty()) && o.command != "check") {
-    error = "--base and --adapter belong to check";
+  if (o.command == "diff" && o.positional.size() != 2) {
+    error = "diff takes BASE and FUSED";
+    return std::nullopt;
+  }
+  if (o.command == "diff" && !o.base.empty()) {
+    error = "diff takes the base as its first argument, not --base";
+    return std::nullopt;
+  }
+  if ((!o.base.empty() || !o.adapter.empty()) && o.command != "check" && o.command != "diff") {
+    error = "--base and --adapter belong to check and diff";
     return std::nullopt;
   }
   bool markdown = o.format == "markdown";

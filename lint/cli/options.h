@@ -23,6 +23,7 @@ struct Options {
   std::string write_baseline;          ///< --write-baseline FILE
   std::string config;                  ///< --config FILE (default: .ckptlint.yaml found upward)
   bool no_config = false;              ///< --no-config: ignore .ckptlint.yaml
+  bool full = false;                   ///< diff: fit every row instead of a sample
   bool quiet = false;
   bool verbose = false;
   bool no_values = false;
@@ -33,8 +34,16 @@ struct Options {
   std::string base;                    ///< check: the base model of the adapter PATH
   std::string adapter;                 ///< check: an adapter to check against the checkpoint PATH
   /// check: the path linted (the adapter when --adapter is given) and its base, if any.
-  const std::string& target() const { return adapter.empty() ? positional[0] : adapter; }
-  std::string base_path() const { return adapter.empty() ? base : positional[0]; }
+  /// check: the path linted (the adapter with --adapter); diff: the fused checkpoint.
+  const std::string& target() const {
+    if (command == "diff") return positional[1];
+    return adapter.empty() ? positional[0] : adapter;
+  }
+  /// The adapter's base for check, the base checkpoint for diff.
+  std::string base_path() const {
+    if (command == "diff") return positional[0];
+    return adapter.empty() ? base : positional[0];
+  }
 };
 
 /// Parses argv; on a usage error returns nothing and sets `error`.

@@ -42,8 +42,10 @@ const LayoutEntry* Analysis::entry_for_module(const std::string& module) const {
 }
 
 VarList Analysis::rule_vars() const {
-  return {{"adapter", adapter ? adapter->vars() : nlohmann::json(nullptr)},
-          {"base", base && base->config ? *base->config : nlohmann::json(nullptr)}};
+  const Checkpoint* diff_adapter = diff ? diff->adapter_checkpoint : nullptr;
+  return {{"adapter", adapter ? adapter->vars() : diff && diff->adapter ? diff->adapter->vars() : nlohmann::json(nullptr)},
+          {"base", base && base->config ? *base->config : nlohmann::json(nullptr)},
+          {"adapter_config", diff_adapter && diff_adapter->config ? diff_adapter->config->value : nlohmann::json(nullptr)}};
 }
 
 Analysis analyze(const Checkpoint& ck, const RuleSet& rules, const Checkpoint* base) {

@@ -11,6 +11,7 @@
 
 #include "adapter/adapter_model.h"
 #include "ckptlint/checkpoint.h"
+#include "diff/diff_model.h"
 #include "ckptlint/rule.h"
 #include "layout/layout_model.h"
 #include "mlx/quant_config.h"
@@ -44,6 +45,7 @@ struct Analysis {
   /// The base model an adapter is checked against (`--base`), analysed like a checkpoint.
   const Checkpoint* base_checkpoint = nullptr;
   std::shared_ptr<const Analysis> base;
+  std::shared_ptr<const DiffModel> diff;        ///< `ckptlint diff`: base vs this (fused) checkpoint
 
   /// Config values and the layout's model-level variables, for expressions over the layout.
   Scope root_scope() const;

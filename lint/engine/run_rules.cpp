@@ -94,7 +94,20 @@ bool rule_matches(const Rule& rule, const std::vector<std::string>& patterns) {
   return false;
 }
 
+namespace {
+Report run(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options, const Checkpoint* base, const DiffRequest* diff);
+}  // namespace
+
 Report run_rules(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options, const Checkpoint* base) {
+  return run(ck, rules, options, base, nullptr);
+}
+
+Report run_diff(const Checkpoint& fused, const RuleSet& rules, const RunOptions& options, const DiffRequest& diff) {
+  return run(fused, rules, options, nullptr, &diff);
+}
+
+namespace {
+Report run(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options, const Checkpoint* base, const DiffRequest* diff) {
   Report report;
   report.fail_on = options.fail_on;
   report.target.path = ck.display_path;
@@ -110,6 +123,12 @@ Report run_rules(const Checkpoint& ck, const RuleSet& rules, const RunOptions& o
       (base != nullptr && base->config ? config_model_types(base->config->value) : std::vector<std::string>{});
   auto started = std::chrono::steady_clock::now();
   Analysis analysis = analyze(ck, rules, base);
+  if (diff != nullptr) {
+    report.target.kind = "diff";
+    auto base_analysis = std::make_shared<const Analysis>(analyze(*diff->base, rules));
+    analysis.diff = build_diff(*diff->base, base_analysis, ck, analysis, diff->adapter,
+                               DiffOptions{options.scan_values, diff->full, 32});
+  }
   const VarList rule_vars = analysis.rule_vars();
   auto analyzed = std::chrono::steady_clock::now();
   report.target.quantization = describe_quantization(analysis);
@@ -142,7 +161,13 @@ Report run_rules(const Checkpoint& ck, const RuleSet& rules, const RunOptions& o
       scope.bound = &rule_vars;
       for (const auto& [name, e] : cr.lets) scope.vars.emplace_back(name, e.eval(scope));
       bool adapter_rule = std::find(cr.rule.kinds.begin(), cr.rule.kinds.end(), "adapter") != cr.rule.kinds.end();
-      if (!applies(cr, ck, adapter_rule && base != nullptr ? base_types : types, scope)) continue;
+      bool diff_rule = std::find(cr.rule.kinds.begin(), cr.rule.kinds.end(), "diff") != cr.rule.kinds.end();
+      if (diff_rule != (analysis.diff != nullptr) && diff_rule) continue;  // diff rules only run in a diff
+      if (diff_rule) {
+        if (!cr.when.empty() && !cr.when.test(scope)) continue;
+      } else if (!applies(cr, ck, adapter_rule && base != nullptr ? base_types : types, scope)) {
+        continue;
+      }
       if (cr.primitive->needs_values() && !analysis.values) continue;  // --no-values
       ran[i] = 1;
       std::vector<Match> matches;
@@ -174,6 +199,8 @@ Report run_rules(const Checkpoint& ck, const RuleSet& rules, const RunOptions& o
                 report.rules_run, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - analyzed).count());
   return report;
 }
+
+}  // namespace
 
 std::string default_rules_dir(const char* argv0) {
   namespace fs = std::filesystem;

@@ -11,7 +11,10 @@ std::unique_ptr<Primitive> make_adapter_summary(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_adapter_targets(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_config_assert(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_config_keys_required(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_diff_changes(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_diff_summary(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_files_not_in_index(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_fuse_fit(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_index_entry_missing_from_shard(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_index_total_size(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_layout_group_partial(PrimitiveArgs&);
@@ -45,7 +48,10 @@ const std::vector<std::pair<std::string, PrimitiveFactory>>& primitive_registry(
       {"adapter-targets", make_adapter_targets},
       {"config-assert", make_config_assert},
       {"config-keys-required", make_config_keys_required},
+      {"diff-changes", make_diff_changes},
+      {"diff-summary", make_diff_summary},
       {"files-not-in-index", make_files_not_in_index},
+      {"fuse-fit", make_fuse_fit},
       {"index-entry-missing-from-shard", make_index_entry_missing_from_shard},
       {"index-total-size", make_index_total_size},
       {"layout-group-partial", make_layout_group_partial},

@@ -134,7 +134,7 @@ class RuleFileReader : DocReader {
     rule.rule.layouts = list(applies, "layout");
     rule.rule.kinds = list(applies, "kind");
     for (const std::string& k : rule.rule.kinds) {
-      if (k != "checkpoint" && k != "adapter") error(applies["kind"], fmt::format("unknown kind '{}' (checkpoint or adapter)", k));
+      if (k != "checkpoint" && k != "adapter" && k != "diff") error(applies["kind"], fmt::format("unknown kind '{}' (checkpoint, adapter or diff)", k));
     }
     for (const std::string& l : rule.rule.layouts) {
       if (l != "mlx" && l != "hf" && l != "text-only" && l != "unknown") {

@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "diff/diff_model.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <set>
+
+#include "diff/tensor_rows.h"
+#include "engine/analysis.h"
+
+namespace ckptlint {
+namespace {
+
+std::string shape_text(const TensorInfo& t) { return fmt::format("[{}]", fmt::join(t.shape, ", ")); }
+
+std::string module_of(const std::string& name) {
+  for (const char* suffix : {".weight", ".scales", ".biases"}) {
+    std::size_t n = std::string(suffix).size();
+    if (name.size() > n && name.compare(name.size() - n, n, suffix) == 0) return name.substr(0, name.size() - n);
+  }
+  return name;
+}
+
+WeightSource source(const Checkpoint& ck, const Analysis& a, const std::string& module) {
+  WeightSource w;
+  w.checkpoint = &ck;
+  auto it = a.modules.find(module);
+  if (it == a.modules.end()) return w;
+  w.weight = it->second.weight;
+  if (it->second.quantized()) {
+    w.scales = it->second.scales;
+    w.biases = it->second.biases;
+    w.quant = a.quant.params_for(module);
+    if (!w.quant) w.weight = nullptr;  // quantized without settings: cannot be decoded
+  }
+  return w;
+}
+
+// A matrix read whole as floats (LoRA factors are small).
+std::optional<std::vector<std::vector<float>>> matrix(const Checkpoint& ck, const TensorInfo* t) {
+  // LoRA factors are [in or out, r]: a few million elements at most; refuse anything larger.
+  if (t == nullptr || t->shape.size() != 2 || t->shape[0] > (1u << 20) || t->shape[1] > (1u << 20) ||
+      t->shape[0] * t->shape[1] > (1u << 26)) {
+    return std::nullopt;
+  }
+  WeightSource w{&ck, t, nullptr, nullptr, std::nullopt};
+  std::vector<std::vector<float>> out;
+  for (std::uint64_t r = 0; r < t->shape[0]; ++r) {
+    auto row = read_row(w, r);
+    if (!row) return std::nullopt;
+    out.push_back(std::move(*row));
+  }
+  return out;
+}
+
+// The low-rank update as U [out, r] and V [r, in], whatever the naming: ΔW = s · U V.
+struct Factors {
+  std::vector<std::vector<float>> u, v;
+  std::size_t out() const { return u.size(); }
+  std::size_t in() const { return v.empty() ? 0 : v[0].size(); }
+  // Row o of U V.
+  std::vector<float> row(std::size_t o) const {
+    std::vector<float> d(in(), 0.0f);
+    for (std::size_t r = 0; r < v.size(); ++r) {
+      float c = u[o][r];
+      for (std::size_t i = 0; i < d.size(); ++i) d[i] += c * v[r][i];
+    }
+    return d;
+  }
+  // Row o of (U V)ᵀ, for square modules.
+  std::vector<float> row_transposed(std::size_t o) const {
+    std::vector<float> d(out(), 0.0f);
+    for (std::size_t i = 0; i < d.size(); ++i) {
+      for (std::size_t r = 0; r < v.size(); ++r) d[i] += u[i][r] * v[r][o];
+    }
+    return d;
+  }
+};
+
+std::optional<Factors> factors(const Checkpoint& adapter, const LoraPair& p) {
+  auto a = matrix(adapter, p.a);
+  auto b = matrix(adapter, p.b);
+  if (!a || !b || a->empty() || b->empty()) return std::nullopt;
+  Factors f;
+  if (p.naming == LoraNaming::peft) {  // A [r, in], B [out, r]
+    f.u = std::move(*b);
+    f.v = std::move(*a);
+  } else {  // lora_a [in, r], lora_b [r, out]
+    std::size_t in = a->size(), r = (*a)[0].size(), out = (*b)[0].size();
+    if (b->size() != r) return std::nullopt;
+    f.u.assign(out, std::vector<float>(r));
+    f.v.assign(r, std::vector<float>(in));
+    for (std::size_t i = 0; i < in; ++i) {
+      for (std::size_t k = 0; k < r; ++k) f.v[k][i] = (*a)[i][k];
+    }
+    for (std::size_t k = 0; k < r; ++k) {
+      for (std::size_t o = 0; o < out; ++o) f.u[o][k] = (*b)[k][o];
+    }
+  }
+  for (const auto& row : f.u) {
+    if (row.size() != f.v.size()) return std::nullopt;
+  }
+  return f;
+}
+
+std::vector<std::uint64_t> sample(std::uint64_t rows, const DiffOptions& o) {
+  std::vector<std::uint64_t> out;
+  std::uint64_t n = o.full ? rows : std::min(rows, o.sample_rows);
+  for (std::uint64_t k = 0; k < n; ++k) out.push_back(n == rows ? k : k * rows / n);
+  return out;
+}
+
+// Least-squares fit of ΔW ≈ s·D over the sampled rows.
+struct Fit {
+  double xx = 0, xd = 0, dd = 0;
+  void add(const std::vector<float>& delta, const std::vector<float>& d) {
+    for (std::size_t i = 0; i < delta.size(); ++i) {
+      xx += double(delta[i]) * delta[i];
+      xd += double(delta[i]) * d[i];
+      dd += double(d[i]) * d[i];
+    }
+    n += delta.size();
+  }
+  std::uint64_t n = 0;
+  double scale() const { return dd > 0 ? xd / dd : 0; }
+  // Standard error of the scale: the residual's spread over ‖D‖.
+  double scale_error() const {
+    if (dd <= 0 || n < 2) return 0;
+    double s = scale();
+    return std::sqrt(std::max(0.0, xx - 2 * s * xd + s * s * dd) / static_cast<double>(n - 1)) / std::sqrt(dd);
+  }
+  double residual() const {
+    if (xx <= 0) return dd > 0 ? 1 : 0;
+    double s = scale();
+    return std::sqrt(std::max(0.0, xx - 2 * s * xd + s * s * dd) / xx);
+  }
+};
+
+bool rows_delta(const WeightSource& base, const WeightSource& fused, std::uint64_t row, std::vector<float>& delta) {
+  auto b = read_row(base, row);
+  auto f = read_row(fused, row);
+  if (!b || !f || b->size() != f->size()) return false;
+  delta.resize(b->size());
+  for (std::size_t i = 0; i < delta.size(); ++i) delta[i] = (*f)[i] - (*b)[i];
+  return true;
+}
+
+FuseFit fit_pair(const DiffModel& diff, const Analysis& base_a, const Checkpoint& fused, const Analysis& fused_a,
+                 const LoraPair& p, const std::set<std::string>& changed_modules, const DiffOptions& o) {
+  FuseFit fit;
+  fit.pair = &p;
+  fit.module = p.module;
+  WeightSource base = source(*diff.base, base_a, p.module), after = source(fused, fused_a, p.module);
+  if (base.weight == nullptr || after.weight == nullptr) {
+    fit.present = base_a.modules.count(p.module) && fused_a.modules.count(p.module);
+    fit.readable = false;
+    if (auto it = fused_a.modules.find(p.module); it != fused_a.modules.end()) fit.file = it->second.file;
+    return fit;
+  }
+  fit.file = fused_a.modules.at(p.module).file;
+  auto same = [&](const TensorInfo* x, const TensorInfo* y) {
+    if ((x == nullptr) != (y == nullptr)) return false;
+    return x == nullptr || (x->dtype == y->dtype && x->shape == y->shape && same_bytes(*diff.base, *x, fused, *y).value_or(false));
+  };
+  fit.identical = same(base.weight, after.weight) && same(base.scales, after.scales) && same(base.biases, after.biases);
+  auto f = factors(*diff.adapter_checkpoint, p);
+  if (!f || f->out() != base.rows() || f->in() != base.cols() || after.rows() != base.rows() || after.cols() != base.cols()) {
+    fit.readable = false;
+    return fit;
+  }
+  Fit direct, transposed;
+  bool square = f->out() == f->in();
+  double worst = 0;
+  std::vector<float> delta;
+  for (std::uint64_t row : sample(base.rows(), o)) {
+    if (!rows_delta(base, after, row, delta)) {
+      fit.readable = false;
+      return fit;
+    }
+    std::vector<float> d = f->row(static_cast<std::size_t>(row));
+    direct.add(delta, d);
+    if (square) transposed.add(delta, f->row_transposed(static_cast<std::size_t>(row)));
+    if (auto half = half_steps(after, row)) {
+      std::size_t group = static_cast<std::size_t>(after.quant->group_size);
+      for (std::size_t i = 0; i < d.size(); ++i) {
+        float h = (*half)[i / group];
+        if (h > 0) worst = std::max(worst, std::fabs(double(d[i])) / h);
+      }
+    }
+    ++fit.rows;
+  }
+  fit.scale = direct.scale();
+  fit.residual = direct.residual();
+  fit.delta_norm = std::sqrt(direct.xx);
+  fit.scale_error = direct.scale_error();
+  fit.fused_quantized = after.quant.has_value();
+  if (square) {
+    fit.transposed_scale = transposed.scale();
+    fit.transposed_residual = transposed.residual();
+    fit.transposed_error = transposed.scale_error();
+  }
+  if (after.quant && after.quant->mode == "affine") fit.d_over_half_step = worst;
+  // Nothing landed here: did the update land in another module of the same layer?
+  if (fit.identical || fit.delta_norm == 0 || fit.residual > 0.5) {
+    std::size_t at = p.module.find(".layers.");
+    std::string prefix = p.layer && at != std::string::npos ? p.module.substr(0, at + 8) + std::to_string(*p.layer) + "." : "";
+    for (const std::string& other : changed_modules) {
+      if (other == p.module || prefix.empty() || other.rfind(prefix, 0) != 0) continue;
+      WeightSource ob = source(*diff.base, base_a, other), of = source(fused, fused_a, other);
+      if (ob.weight == nullptr || of.weight == nullptr || ob.rows() != base.rows() || ob.cols() != base.cols()) continue;
+      Fit alt;
+      bool ok = true;
+      for (std::uint64_t row : sample(ob.rows(), o)) {
+        if (!(ok = rows_delta(ob, of, row, delta))) break;
+        alt.add(delta, f->row(static_cast<std::size_t>(row)));
+      }
+      // A close fit, or for re-quantized weights a scale far outside its noise.
+      bool fits = alt.residual() < 0.2 || (of.quant && std::fabs(alt.scale()) > 10 * alt.scale_error());
+      if (ok && alt.xx > 0 && fits && (fit.other_module.empty() || alt.residual() < fit.other_residual)) {
+        fit.other_module = other;
+        fit.other_scale = alt.scale();
+        fit.other_residual = alt.residual();
+      }
+    }
+  }
+  return fit;
+}
+
+// ‖W_fused − W_base‖ / ‖W_base‖ of a module on sampled rows, decoded (float or quantized).
+std::optional<double> relative_change(const Checkpoint& base, const Analysis& ba, const Checkpoint& fused,
+                                      const Analysis& fa, const std::string& module, const DiffOptions& o) {
+  WeightSource b = source(base, ba, module), f = source(fused, fa, module);
+  if (b.weight == nullptr || f.weight == nullptr || b.rows() != f.rows() || b.cols() != f.cols()) return std::nullopt;
+  double diff = 0, norm = 0;
+  std::vector<float> delta;
+  for (std::uint64_t row : sample(b.rows(), o)) {
+    auto w = read_row(b, row);
+    if (!w || !rows_delta(b, f, row, delta)) return std::nullopt;
+    for (std::size_t i = 0; i < delta.size(); ++i) {
+      diff += double(delta[i]) * delta[i];
+      norm += double((*w)[i]) * (*w)[i];
+    }
+  }
+  return norm > 0 ? std::optional<double>(std::sqrt(diff / norm)) : std::nullopt;
+}
+
+}  // namespace
+
+std::string kind_of(const std::string& name, std::optional<long>& layer) {
+  layer = layer_of(name);
+  if (!layer) return name;
+  std::size_t at = name.rfind(".layers." + std::to_string(*layer) + ".");
+  if (at == std::string::npos) return name;
+  return name.substr(0, at) + ".layers.N." + name.substr(at + 9 + std::to_string(*layer).size());
+}
+
+std::shared_ptr<const DiffModel> build_diff(const Checkpoint& base, std::shared_ptr<const Analysis> base_analysis,
+                                            const Checkpoint& fused, const Analysis& fused_analysis,
+                                            const Checkpoint* adapter, const DiffOptions& options) {
+  auto diff = std::make_shared<DiffModel>();
+  diff->base = &base;
+  diff->base_analysis = base_analysis;
+  const Analysis& ba = *base_analysis;
+  std::set<std::string> names;
+  for (const auto& [name, ref] : base.by_name) names.insert(name);
+  for (const auto& [name, ref] : fused.by_name) names.insert(name);
+  std::set<std::string> changed_modules;
+  for (const std::string& name : names) {
+    const TensorInfo* b = base.find(name);
+    const TensorInfo* f = fused.find(name);
+    auto file = [&](const Analysis& a) {
+      auto it = a.file_of.find(name);
+      return it == a.file_of.end() ? std::string() : std::string(it->second);
+    };
+    if (f == nullptr) {
+      diff->only_base.push_back({name, file(ba), shape_text(*b), ""});
+    } else if (b == nullptr) {
+      diff->only_fused.push_back({name, file(fused_analysis), "", shape_text(*f)});
+    } else if (b->dtype != f->dtype) {
+      diff->dtype_changed.push_back({name, file(fused_analysis), std::string(to_string(b->dtype)), std::string(to_string(f->dtype))});
+    } else if (b->shape != f->shape) {
+      diff->shape_changed.push_back({name, file(fused_analysis), shape_text(*b), shape_text(*f)});
+    } else if (options.values) {
+      ++diff->compared;
+      auto same = same_bytes(base, *b, fused, *f);
+      if (same && !*same) {
+        diff->changed.push_back({name, file(fused_analysis), "", ""});
+        changed_modules.insert(module_of(name));
+      }
+    }
+  }
+  diff->values_compared = options.values;
+  for (TensorDelta& t : diff->changed) {
+    std::string module = module_of(t.name);
+    if (module != t.name) t.relative = relative_change(base, ba, fused, fused_analysis, module, options);
+  }
+  for (const auto& [path, m] : ba.modules) {
+    if (m.quantized()) ++diff->base_triples;
+    auto it = fused_analysis.modules.find(path);
+    if (it == fused_analysis.modules.end() || it->second.weight == nullptr || m.weight == nullptr) continue;
+    if (m.quantized() && !it->second.quantized()) diff->dequantized.push_back(path);
+    if (!m.quantized() && it->second.quantized()) diff->requantized.push_back(path);
+  }
+  for (const auto& [path, m] : fused_analysis.modules) diff->fused_triples += m.quantized() ? 1 : 0;
+  diff->base_quantization = describe_quantization(ba);
+  diff->fused_quantization = describe_quantization(fused_analysis);
+  diff->base_files = base.shards.size();
+  diff->fused_files = fused.shards.size();
+  diff->base_index = base.index.has_value();
+  diff->fused_index = fused.index.has_value();
+  if (adapter != nullptr) {
+    diff->adapter = read_adapter(*adapter);
+    diff->adapter_checkpoint = adapter;
+    std::set<std::string> targets;
+    for (const LoraPair& p : diff->adapter->pairs) targets.insert(p.module);
+    if (options.values) {
+      for (const LoraPair& p : diff->adapter->pairs) {
+        diff->fits.push_back(fit_pair(*diff, ba, fused, fused_analysis, p, changed_modules, options));
+      }
+      for (const std::string& m : changed_modules) {
+        if (targets.count(m) == 0) diff->untargeted.push_back(m);
+      }
+    }
+  }
+  return diff;
+}
+
+}  // namespace ckptlint
