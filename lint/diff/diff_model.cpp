@@ -274,18 +274,18 @@ std::shared_ptr<const DiffModel> build_diff(const Checkpoint& base, std::shared_
       return it == a.file_of.end() ? std::string() : std::string(it->second);
     };
     if (f == nullptr) {
-      diff->only_base.push_back({name, file(ba), shape_text(*b), ""});
+      diff->only_base.push_back({name, file(ba), shape_text(*b), "", std::nullopt});
     } else if (b == nullptr) {
-      diff->only_fused.push_back({name, file(fused_analysis), "", shape_text(*f)});
+      diff->only_fused.push_back({name, file(fused_analysis), "", shape_text(*f), std::nullopt});
     } else if (b->dtype != f->dtype) {
-      diff->dtype_changed.push_back({name, file(fused_analysis), std::string(to_string(b->dtype)), std::string(to_string(f->dtype))});
+      diff->dtype_changed.push_back({name, file(fused_analysis), std::string(to_string(b->dtype)), std::string(to_string(f->dtype)), std::nullopt});
     } else if (b->shape != f->shape) {
-      diff->shape_changed.push_back({name, file(fused_analysis), shape_text(*b), shape_text(*f)});
+      diff->shape_changed.push_back({name, file(fused_analysis), shape_text(*b), shape_text(*f), std::nullopt});
     } else if (options.values) {
       ++diff->compared;
       auto same = same_bytes(base, *b, fused, *f);
       if (same && !*same) {
-        diff->changed.push_back({name, file(fused_analysis), "", ""});
+        diff->changed.push_back({name, file(fused_analysis), "", "", std::nullopt});
         changed_modules.insert(module_of(name));
       }
     }

@@ -41,7 +41,7 @@ class DiffChanges final : public Primitive {
       case Set::untargeted:
         for (const std::string& m : set_ == Set::dequantized ? d->dequantized : set_ == Set::requantized ? d->requantized : d->untargeted) {
           auto it = context.analysis.modules.find(m);
-          modules.push_back({m, it == context.analysis.modules.end() ? "" : it->second.file, "", ""});
+          modules.push_back({m, it == context.analysis.modules.end() ? "" : it->second.file, "", "", std::nullopt});
         }
         list = &modules;
         break;
