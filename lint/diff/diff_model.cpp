@@ -299,7 +299,13 @@ std::shared_ptr<const DiffModel> build_diff(const Checkpoint& base, std::shared_
     if (m.quantized()) ++diff->base_triples;
     auto it = fused_analysis.modules.find(path);
     if (it == fused_analysis.modules.end() || it->second.weight == nullptr || m.weight == nullptr) continue;
-    if (m.quantized() && !it->second.quantized()) diff->dequantized.push_back(path);
+    if (m.quantized() && !it->second.quantized()) {
+      diff->dequantized.push_back(path);
+      // The config followed when it no longer quantizes the module (a per-module false, or no
+      // quantization section left).
+      const std::optional<QuantParams>* entry = fused_analysis.quant.explicit_entry(path);
+      if (!fused_analysis.quant.present || (entry != nullptr && !entry->has_value())) ++diff->dequantized_config_followed;
+    }
     if (!m.quantized() && it->second.quantized()) diff->requantized.push_back(path);
   }
   for (const auto& [path, m] : fused_analysis.modules) diff->fused_triples += m.quantized() ? 1 : 0;

@@ -52,6 +52,7 @@ struct DiffModel {
   std::shared_ptr<const Analysis> base_analysis;
   std::vector<TensorDelta> only_base, only_fused, dtype_changed, shape_changed;
   std::vector<std::string> dequantized;   ///< modules quantized in the base, float in the fused
+  std::size_t dequantized_config_followed = 0;  ///< of those, how many the fused config marks float
   std::vector<std::string> requantized;   ///< float in the base, quantized in the fused
   std::size_t base_triples = 0, fused_triples = 0;
   std::string base_quantization, fused_quantization;

@@ -18,11 +18,19 @@ namespace {
 
 enum class Set { only_base, only_fused, dtype, shape, changed, dequantized, requantized, untargeted };
 
+// Whether the fused config.json followed the dequantized modules.
+std::string config_note(const DiffModel& d) {
+  if (d.dequantized.empty()) return "";
+  if (d.dequantized_config_followed == d.dequantized.size()) return "the fused config.json marks them float";
+  if (d.dequantized_config_followed == 0) return "the fused config.json still declares them quantized";
+  return fmt::format("the fused config.json marks {} of {} float", d.dequantized_config_followed, d.dequantized.size());
+}
+
 class DiffChanges final : public Primitive {
  public:
   explicit DiffChanges(Set set) : set_(set) {}
   std::vector<std::string> fact_names() const override {
-    return {"kind", "layers", "count", "tensor", "file", "base", "fused", "total", "change"};
+    return {"kind", "layers", "count", "tensor", "file", "base", "fused", "total", "change", "config"};
   }
 
   void run(const RunContext& context, std::vector<Match>& out) const override {
@@ -75,7 +83,8 @@ class DiffChanges final : public Primitive {
                  {"base", fmt::format("{}", fmt::join(g.base, ", "))},
                  {"fused", fmt::format("{}", fmt::join(g.fused, ", "))},
                  {"total", std::to_string(list->size())},
-                 {"change", g.largest ? fmt::format(" (largest relative change {:.3g}%)", 100 * *g.largest) : ""}};
+                 {"change", g.largest ? fmt::format(" (largest relative change {:.3g}%)", 100 * *g.largest) : ""},
+                 {"config", config_note(*d)}};
       out.push_back(std::move(m));
     }
   }

@@ -49,7 +49,7 @@ class FuseFitPrimitive final : public Primitive {
     if (d == nullptr || !d->adapter || d->fits.empty()) return;
     nlohmann::json e = expected_.eval(context.scope), a = alpha_.empty() ? nlohmann::json(nullptr) : alpha_.eval(context.scope);
     std::optional<double> expected = e.is_number() ? std::optional<double>(e.get<double>()) : std::nullopt;
-    std::optional<double> alpha = a.is_number() ? std::optional<double>(a.get<double>()) : std::nullopt;
+    const double alpha = a.is_number() ? a.get<double>() : 0.0;  // 0: not recorded
     if (outcome_ == Outcome::summary) {
       summary(*d, expected, out);
       return;
@@ -62,7 +62,7 @@ class FuseFitPrimitive final : public Primitive {
       double measured = outcome_ == Outcome::transposed ? f.transposed_scale.value_or(0)
                         : outcome_ == Outcome::wrong_module ? f.other_scale : f.scale;
       double ratio = expected && *expected != 0 && measured != 0 ? measured / *expected : 0;
-      bool raw_alpha = alpha && *alpha != 0 && std::fabs(measured - *alpha) <= tolerance_ * std::fabs(*alpha);
+      bool raw_alpha = alpha != 0 && std::fabs(measured - alpha) <= tolerance_ * std::fabs(alpha);
       m.facts = {{"module", f.module},
                  {"tensor", f.module + ".weight"},
                  {"file", f.file},
@@ -70,7 +70,7 @@ class FuseFitPrimitive final : public Primitive {
                  {"expected", expected ? number(*expected) : "unknown"},
                  {"ratio", ratio == 0 ? "?" : times(ratio >= 1 ? ratio : 1 / ratio)},
                  {"direction", ratio >= 1 ? "strong" : "weak"},
-                 {"alpha", alpha ? number(*alpha) : "unknown"},
+                 {"alpha", alpha != 0 ? number(alpha) : "unknown"},
                  {"residual", fmt::format("{:.3f}", outcome_ == Outcome::transposed ? f.transposed_residual.value_or(1) : f.residual)},
                  {"rows", std::to_string(f.rows)},
                  {"other_module", f.other_module},
