@@ -132,6 +132,8 @@ struct Checkpoint {
 
   const TensorInfo& tensor(TensorRef ref) const { return shards[ref.shard].tensors[ref.index]; }
   const TensorInfo* find(const std::string& name) const;
+  /// The shard whose tensor list holds `t` (by address), or nullptr.
+  const Shard* shard_of(const TensorInfo& t) const;
 };
 
 /// The model_type values a config answers to: the top-level one, then text_config's.

@@ -121,6 +121,13 @@ const TensorInfo* Checkpoint::find(const std::string& name) const {
   return it == by_name.end() ? nullptr : &tensor(it->second);
 }
 
+const Shard* Checkpoint::shard_of(const TensorInfo& t) const {
+  for (const Shard& s : shards) {
+    if (!s.tensors.empty() && &t >= s.tensors.data() && &t < s.tensors.data() + s.tensors.size()) return &s;
+  }
+  return nullptr;
+}
+
 bool load_checkpoint(const std::string& path, Checkpoint& ck, std::string& error) {
   std::error_code ec;
   fs::path p(path);

@@ -14,14 +14,6 @@ namespace {
 
 std::string shape_text(const TensorInfo& t) { return fmt::format("[{}]", fmt::join(t.shape, ", ")); }
 
-std::string module_of(const std::string& name) {
-  for (const char* suffix : {".weight", ".scales", ".biases"}) {
-    std::size_t n = std::string(suffix).size();
-    if (name.size() > n && name.compare(name.size() - n, n, suffix) == 0) return name.substr(0, name.size() - n);
-  }
-  return name;
-}
-
 WeightSource source(const Checkpoint& ck, const Analysis& a, const std::string& module) {
   WeightSource w;
   w.checkpoint = &ck;

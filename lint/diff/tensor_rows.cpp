@@ -10,16 +10,8 @@
 namespace ckptlint {
 namespace {
 
-// The shard file a tensor belongs to (by address: tensors live in their shard's vector).
-const Shard* shard_of(const Checkpoint& ck, const TensorInfo& t) {
-  for (const Shard& s : ck.shards) {
-    if (!s.tensors.empty() && &t >= s.tensors.data() && &t < s.tensors.data() + s.tensors.size()) return &s;
-  }
-  return nullptr;
-}
-
 bool read_at(const Checkpoint& ck, const TensorInfo& t, std::uint64_t offset, std::size_t size, unsigned char* out) {
-  const Shard* s = shard_of(ck, t);
+  const Shard* s = ck.shard_of(t);
   if (s == nullptr || offset + size > t.nbytes()) return false;
   int fd = ::open((ck.root / s->file).c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;

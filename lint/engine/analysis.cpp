@@ -41,6 +41,13 @@ const LayoutEntry* Analysis::entry_for_module(const std::string& module) const {
   return layout ? layout->find(module + ".weight") : nullptr;
 }
 
+std::string module_of(const std::string& tensor) {
+  for (const std::string suffix : {".weight", ".scales", ".biases"}) {
+    if (ends_with(tensor, suffix)) return tensor.substr(0, tensor.size() - suffix.size());
+  }
+  return tensor;
+}
+
 VarList Analysis::rule_vars() const {
   const Checkpoint* diff_adapter = diff ? diff->adapter_checkpoint : nullptr;
   return {{"adapter", adapter ? adapter->vars() : diff && diff->adapter ? diff->adapter->vars() : nlohmann::json(nullptr)},

@@ -66,6 +66,10 @@ struct Analysis {
   VarList rule_vars() const;
 };
 
+/// The module path of a tensor: its name without ".weight", ".scales" or ".biases" (the name
+/// itself for other tensors).
+std::string module_of(const std::string& tensor);
+
 /// Builds the analysis of `ck` with the layout models of `rules`; for an adapter with a
 /// `base`, the base is analysed too (it must outlive the analysis).
 Analysis analyze(const Checkpoint& ck, const RuleSet& rules, const Checkpoint* base = nullptr);

@@ -22,11 +22,12 @@ bool contains(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
-// The model_type values a checkpoint answers to: the top-level one and text_config's.
-
-bool applies(const CompiledRule& cr, const Checkpoint& ck, const std::vector<std::string>& types, const Scope& scope) {
+// A run answers to its target's kind, and a diff also to "diff" (the fused side is checked
+// as a checkpoint besides).
+bool applies(const CompiledRule& cr, const Checkpoint& ck, bool in_diff, const std::vector<std::string>& types,
+             const Scope& scope) {
   const Rule& r = cr.rule;
-  if (!r.kinds.empty() && !contains(r.kinds, ck.kind)) return false;
+  if (!r.kinds.empty() && !contains(r.kinds, ck.kind) && !(in_diff && contains(r.kinds, "diff"))) return false;
   if (!r.layouts.empty() && !contains(r.layouts, ck.layout)) return false;
   if (!r.model_types.empty()) {
     bool any = false;
@@ -75,12 +76,9 @@ Finding to_finding(const CompiledRule& cr, Match&& m) {
 std::vector<std::pair<std::size_t, std::size_t>> lora_b_tensors(const Checkpoint& ck, const Analysis& analysis) {
   std::vector<std::pair<std::size_t, std::size_t>> out;
   if (!analysis.adapter) return out;
-  for (std::size_t s = 0; s < ck.shards.size(); ++s) {
-    const std::vector<TensorInfo>& tensors = ck.shards[s].tensors;
-    if (ck.shards[s].file != analysis.adapter->weights_file || tensors.empty()) continue;
-    for (const LoraPair& p : analysis.adapter->pairs) {
-      if (p.b != nullptr) out.emplace_back(s, static_cast<std::size_t>(p.b - tensors.data()));
-    }
+  for (const LoraPair& p : analysis.adapter->pairs) {
+    const Shard* s = p.b != nullptr ? ck.shard_of(*p.b) : nullptr;
+    if (s != nullptr) out.emplace_back(static_cast<std::size_t>(s - ck.shards.data()), static_cast<std::size_t>(p.b - s->tensors.data()));
   }
   return out;
 }
@@ -160,14 +158,8 @@ Report run(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options
       scope.config = config;
       scope.bound = &rule_vars;
       for (const auto& [name, e] : cr.lets) scope.vars.emplace_back(name, e.eval(scope));
-      bool adapter_rule = std::find(cr.rule.kinds.begin(), cr.rule.kinds.end(), "adapter") != cr.rule.kinds.end();
-      bool diff_rule = std::find(cr.rule.kinds.begin(), cr.rule.kinds.end(), "diff") != cr.rule.kinds.end();
-      if (diff_rule != (analysis.diff != nullptr) && diff_rule) continue;  // diff rules only run in a diff
-      if (diff_rule) {
-        if (!cr.when.empty() && !cr.when.test(scope)) continue;
-      } else if (!applies(cr, ck, adapter_rule && base != nullptr ? base_types : types, scope)) {
-        continue;
-      }
+      bool adapter_rule = contains(cr.rule.kinds, "adapter");
+      if (!applies(cr, ck, analysis.diff != nullptr, adapter_rule && base != nullptr ? base_types : types, scope)) continue;
       if (cr.primitive->needs_values() && !analysis.values) continue;  // --no-values
       ran[i] = 1;
       std::vector<Match> matches;
