@@ -10,6 +10,7 @@
 #include "ckptlint/lint.h"
 #include "ckptlint/load.h"
 #include "recipe.h"
+#include "support/recipe_run.h"
 #include "support/test_paths.h"
 
 namespace ckptlint {
@@ -36,14 +37,14 @@ TEST_P(Baseline, no_finding_at_warning_or_above) {
   auto recipe = fixtures::read_recipe(testing::fixtures_dir() + "/baseline/" + GetParam() + ".yaml", error);
   ASSERT_TRUE(recipe) << error;
   testing::ScratchDir dir(GetParam());
-  ASSERT_TRUE(fixtures::materialize(*recipe, dir.path(), error)) << error;
-  Checkpoint ck, base;
-  ASSERT_TRUE(load_checkpoint(fixtures::target_dir(*recipe, dir.path()), ck, error)) << error;
-  if (recipe->base) ASSERT_TRUE(load_checkpoint(fixtures::base_dir(dir.path()), base, error)) << error;
+  testing::LoadedRecipe loaded;
+  testing::load_recipe(*recipe, dir.path(), loaded);
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  const Checkpoint& ck = loaded.target;
   RunOptions options;
   // Scanning a full-size checkpoint's holes takes seconds: values are scanned on the small ones.
   options.scan_values = GetParam().rfind("tiny-", 0) == 0;
-  Report report = run_rules(ck, rules, options, recipe->base ? &base : nullptr);
+  Report report = loaded.run(rules, options);
   if (recipe->adapter) {
     // Clean adapters: the adapter pack applies, and against a base its base checks too.
     EXPECT_EQ(ck.kind, "adapter");

@@ -10,6 +10,7 @@
 #include "ckptlint/lint.h"
 #include "ckptlint/load.h"
 #include "recipe.h"
+#include "support/recipe_run.h"
 #include "support/test_paths.h"
 
 namespace ckptlint {
@@ -28,20 +29,13 @@ Report diff(const std::string& text, const std::string& tag) {
   std::vector<RuleError> errors;
   static const RuleSet rules = load_rules({testing::rules_dir()}, errors);
   testing::ScratchDir dir(tag);
-  std::string path = dir.path() + "/recipe.yaml", error;
-  std::ofstream(path) << text;
-  auto recipe = fixtures::read_recipe(path, error);
-  EXPECT_TRUE(recipe) << error;
-  std::string root = dir.path() + "/triple";
-  EXPECT_TRUE(fixtures::materialize(*recipe, root, error)) << error;
-  Checkpoint base, fused, adapter;
-  EXPECT_TRUE(load_checkpoint(fixtures::base_dir(root), base, error));
-  EXPECT_TRUE(load_checkpoint(fixtures::target_dir(*recipe, root), fused, error));
-  EXPECT_TRUE(load_checkpoint(fixtures::adapter_dir(root), adapter, error));
+  testing::LoadedRecipe loaded;
+  testing::load_recipe(testing::recipe_from_text(text, dir.path()), dir.path() + "/triple", loaded);
+  EXPECT_TRUE(loaded.is_diff && loaded.has_adapter);
   RunOptions options;
   options.scan_values = true;
   options.select = {"fuse-drift"};
-  return run_diff(fused, rules, options, DiffRequest{&base, &adapter, false});
+  return loaded.run(rules, options);
 }
 
 std::vector<const Finding*> of(const Report& r, const std::string& rule) {

@@ -12,6 +12,7 @@
 #include "ckptlint/load.h"
 #include "recipe.h"
 #include "rules/message_template.h"
+#include "support/recipe_run.h"
 #include "support/test_paths.h"
 
 namespace ckptlint {
@@ -53,11 +54,8 @@ std::string key(const std::string& rule, const std::string& file, const std::str
 
 Report run_recipe(const fixtures::Recipe& recipe, const std::string& id) {
   ScratchDir dir(id);
-  std::string error;
-  EXPECT_TRUE(fixtures::materialize(recipe, dir.path(), error)) << error;
-  Checkpoint ck, base;
-  EXPECT_TRUE(load_checkpoint(fixtures::target_dir(recipe, dir.path()), ck, error)) << error;
-  if (recipe.base) EXPECT_TRUE(load_checkpoint(fixtures::base_dir(dir.path()), base, error)) << error;
+  testing::LoadedRecipe loaded;
+  testing::load_recipe(recipe, dir.path(), loaded);
   // `after-load: {truncate: {file: size}}`: the file changes between reading the headers
   // and scanning the data, as when a download is still running.
   if (recipe.after_load && recipe.after_load["truncate"]) {
@@ -68,14 +66,7 @@ Report run_recipe(const fixtures::Recipe& recipe, const std::string& id) {
   RunOptions options;
   options.scan_values = true;
   if (!recipe.all_rules) options.select = {id};
-  if (recipe.is_diff()) {
-    Checkpoint adapter;
-    bool with_adapter = std::filesystem::exists(fixtures::adapter_dir(dir.path()));
-    if (with_adapter) EXPECT_TRUE(load_checkpoint(fixtures::adapter_dir(dir.path()), adapter, error)) << error;
-    EXPECT_TRUE(load_checkpoint(fixtures::base_dir(dir.path()), base, error)) << error;
-    return run_diff(ck, all_rules(), options, DiffRequest{&base, with_adapter ? &adapter : nullptr, false});
-  }
-  return run_rules(ck, all_rules(), options, recipe.base ? &base : nullptr);
+  return loaded.run(all_rules(), options);
 }
 
 // Every placeholder of the rule's message must be among the finding's facts.

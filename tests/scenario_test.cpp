@@ -8,6 +8,7 @@
 #include "ckptlint/lint.h"
 #include "ckptlint/load.h"
 #include "recipe.h"
+#include "support/recipe_run.h"
 #include "support/test_paths.h"
 
 namespace ckptlint {
@@ -17,16 +18,9 @@ Report lint_recipe(const std::string& text, const std::string& tag) {
   std::vector<RuleError> errors;
   static const RuleSet rules = load_rules({testing::rules_dir()}, errors);
   testing::ScratchDir dir(tag);
-  std::string path = dir.path() + "/recipe.yaml", error;
-  std::ofstream(path) << text;
-  auto recipe = fixtures::read_recipe(path, error);
-  EXPECT_TRUE(recipe) << error;
-  std::string ckdir = dir.path() + "/ckpt";
-  EXPECT_TRUE(fixtures::materialize(*recipe, ckdir, error)) << error;
-  Checkpoint ck, base;
-  EXPECT_TRUE(load_checkpoint(fixtures::target_dir(*recipe, ckdir), ck, error)) << error;
-  if (recipe->base) EXPECT_TRUE(load_checkpoint(fixtures::base_dir(ckdir), base, error)) << error;
-  return run_rules(ck, rules, {}, recipe->base ? &base : nullptr);
+  testing::LoadedRecipe loaded;
+  testing::load_recipe(testing::recipe_from_text(text, dir.path()), dir.path() + "/ckpt", loaded);
+  return loaded.run(rules, {});
 }
 
 // The findings of a report besides the adapter summary (always there, info).
