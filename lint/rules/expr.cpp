@@ -435,6 +435,8 @@ const json* eval_ref(const ExprNode& n, const Scope& scope, json& tmp) {
   }
 }
 
+bool is_null_literal(const ExprNode& n) { return n.op == Op::literal && n.value.is_null(); }
+
 json eval_node(const ExprNode& n, const Scope& scope) {
   auto kid = [&](std::size_t i) { return eval_node(*n.kids[i], scope); };
   switch (n.op) {
@@ -460,9 +462,26 @@ json eval_node(const ExprNode& n, const Scope& scope) {
       if (auto i = as_int(v)) return *i == INT64_MIN ? json(nullptr) : json(-*i);
       return v.is_number() ? json(-v.get<double>()) : json(nullptr);
     }
-    case Op::not_: return !truthy(kid(0));
-    case Op::and_: return truthy(kid(0)) && truthy(kid(1));
-    case Op::or_: return truthy(kid(0)) || truthy(kid(1));
+    // Three-valued logic: a missing value (null) is unknown, so `not`, `and` and `or` keep it
+    // unknown unless the other side decides ("absent is not a violation").
+    case Op::not_: {
+      json v = kid(0);
+      return v.is_null() ? json(nullptr) : json(!truthy(v));
+    }
+    case Op::and_: {
+      json a = kid(0);
+      if (!a.is_null() && !truthy(a)) return false;
+      json b = kid(1);
+      if (!b.is_null() && !truthy(b)) return false;
+      return a.is_null() || b.is_null() ? json(nullptr) : json(true);
+    }
+    case Op::or_: {
+      json a = kid(0);
+      if (truthy(a)) return true;
+      json b = kid(1);
+      if (truthy(b)) return true;
+      return a.is_null() || b.is_null() ? json(nullptr) : json(false);
+    }
     case Op::cond: return truthy(kid(0)) ? kid(1) : kid(2);
     case Op::coalesce: {
       json v = kid(0);
@@ -471,7 +490,15 @@ json eval_node(const ExprNode& n, const Scope& scope) {
     case Op::add: case Op::sub: case Op::mul: case Op::div: case Op::mod: return arith(n.op, kid(0), kid(1));
     case Op::eq: case Op::ne: case Op::lt: case Op::le: case Op::gt: case Op::ge: case Op::in: {
       json ta, tb;
-      return compare(n.op, *eval_ref(*n.kids[0], scope, ta), *eval_ref(*n.kids[1], scope, tb));
+      const json& a = *eval_ref(*n.kids[0], scope, ta);
+      const json& b = *eval_ref(*n.kids[1], scope, tb);
+      // `x == 9` with x missing is unknown, not false; `x == null` asks about absence itself.
+      if ((n.op == Op::eq || n.op == Op::ne) && (a.is_null() || b.is_null()) && !is_null_literal(*n.kids[0]) &&
+          !is_null_literal(*n.kids[1])) {
+        return nullptr;
+      }
+      if (n.op == Op::in && a.is_null() && !is_null_literal(*n.kids[0])) return nullptr;
+      return compare(n.op, a, b);
     }
   }
   return nullptr;

@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""Runs ckptlint over the real published files in ../shared/reference, by hand.
+
+Not a test (tests never read ../shared): a developer's check that real files draw no false
+finding. It prints two markdown tables:
+
+1. Layout reproduction: for every published config + index pair, `ckptlint layout CONFIG
+   --recipe ple-safe` against the index's key set and metadata.total_size.
+2. Verdicts: every real config, index, adapter config and .safetensors file, checked the way a
+   user would check it, with each finding at warning or above.
+
+A config + index pair is checked as a directory of sparse shards written from the index: each
+tensor gets the dtype and shape `ckptlint layout` gives it (the index's total_size then checks
+those shapes: a wrong shape shows as index-total-size-mismatch). A tensor the layout does not
+know gets F32 [1], so it shows as unexpected. A config without an index is checked as the
+checkpoint `ckptlint layout` implies for it. An adapter config is checked alone
+(adapter-weights-missing is left out: the weights were not published beside it).
+
+Usage: python3 tests/real_world/run.py [--shared ../shared] [--ckptlint build/ckptlint] [--only SUBSTR]
+"""
+import argparse
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def run(cmd):
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    return p.returncode, p.stdout, p.stderr
+
+
+def layout_of(ckptlint, config, recipe="ple-safe"):
+    code, out, err = run([ckptlint, "layout", config, "--recipe", recipe, "--format", "json"])
+    if code != 0:
+        return None, err.strip()
+    return json.loads(out), ""
+
+
+def write_shard(path, tensors):
+    """A sparse safetensors file: header, then holes of the right size."""
+    header, offset = {"__metadata__": {"format": "mlx"}}, 0
+    sizes = []
+    for name, dtype, shape in tensors:
+        n = {"BF16": 2, "F16": 2, "F32": 4, "U32": 4, "U8": 1, "I32": 4, "I64": 8}[dtype]
+        for d in shape:
+            n *= d
+        header[name] = {"dtype": dtype, "shape": shape, "data_offsets": [offset, offset + n]}
+        offset += n
+    blob = json.dumps(header, separators=(",", ":")).encode()
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(blob)) + blob)
+        f.truncate(8 + len(blob) + offset)
+
+
+def materialise_index(ckptlint, config, index, out):
+    shutil.copy(config, os.path.join(out, "config.json"))
+    shutil.copy(index, os.path.join(out, "model.safetensors.index.json"))
+    known = {}
+    lay, _ = layout_of(ckptlint, config)
+    if lay:
+        known = {t["name"]: (t["dtype"], t["shape"]) for t in lay["tensors"]}
+    weight_map = json.load(open(index))["weight_map"]
+    files = {}
+    for name, file in weight_map.items():
+        dtype, shape = known.get(name, ("F32", [1]))
+        files.setdefault(file, []).append((name, dtype, shape))
+    for file, tensors in files.items():
+        if "/" in file or file.startswith("."):
+            continue
+        write_shard(os.path.join(out, file), tensors)
+    return bool(lay)
+
+
+def materialise_config(ckptlint, config, out):
+    """The checkpoint a config implies (its own quantization, ple-safe recipe)."""
+    lay, err = layout_of(ckptlint, config)
+    shutil.copy(config, os.path.join(out, "config.json"))
+    if not lay:
+        return False
+    write_shard(os.path.join(out, "model.safetensors"), [(t["name"], t["dtype"], t["shape"]) for t in lay["tensors"]])
+    return True
+
+
+def check(ckptlint, path, extra=()):
+    code, out, err = run([ckptlint, "check", path, "--no-values", "--format", "json", "--no-config", *extra])
+    try:
+        report = json.loads(out)
+    except json.JSONDecodeError:
+        return code, [("(exit %d)" % code, err.strip().splitlines()[-1] if err.strip() else "no report")], []
+    loud = [(f["rule"], f["message"]) for f in report["findings"] if f["severity"] in ("error", "warning")]
+    quiet = sorted({f["rule"] for f in report["findings"] if f["severity"] not in ("error", "warning")})
+    return code, loud, quiet
+
+
+def verdict(code):
+    return {0: "pass", 1: "fail", 2: "error"}.get(code, str(code))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--shared", default=os.path.join(os.path.dirname(REPO), "shared"))
+    ap.add_argument("--ckptlint", default=os.path.join(REPO, "build", "ckptlint"))
+    ap.add_argument("--only", default="")
+    ap.add_argument("--max-messages", type=int, default=3)
+    a = ap.parse_args()
+    ref = os.path.join(a.shared, "reference")
+    rw = os.path.join(ref, "real-world")
+    ck = a.ckptlint
+
+    # ---- pairs of config + index ----
+    pairs = []
+    for d in sorted(os.listdir(ref)):
+        p = os.path.join(ref, d)
+        if os.path.isfile(os.path.join(p, "model.safetensors.index.json")):
+            pairs.append((d, os.path.join(p, "config.json"), os.path.join(p, "model.safetensors.index.json")))
+    for sub in ("gemma4", "gemma3n", "indexes"):
+        folder = os.path.join(rw, sub)
+        for f in sorted(os.listdir(folder)):
+            if f.endswith("__model.safetensors.index.json"):
+                stem = f[: -len("model.safetensors.index.json")]
+                cfg = os.path.join(folder, stem + "config.json")
+                if os.path.isfile(cfg):
+                    pairs.append((sub + "/" + stem.rstrip("_"), cfg, os.path.join(folder, f)))
+    pairs = [p for p in pairs if a.only in p[0]]
+
+    print("## Layout reproduction (`ckptlint layout CONFIG --recipe ple-safe`)\n")
+    print("| checkpoint | index tensors | layout tensors | missing | extra | total_size | reproduced |")
+    print("|---|---|---|---|---|---|---|")
+    for label, cfg, idx in pairs:
+        lay, err = layout_of(ck, cfg)
+        if lay is None:
+            continue
+        index = json.load(open(idx))
+        want = set(index["weight_map"])
+        got = {t["name"] for t in lay["tensors"]}
+        total = index.get("metadata", {}).get("total_size")
+        same_total = total == lay["total_size"]
+        ok = want == got and same_total
+        size = "=" if same_total else "%s vs %s" % (lay["total_size"], total)
+        print(f"| {label} | {len(want)} | {len(got)} | {len(want - got)} | {len(got - want)} | "
+              f"{size} | {'yes' if ok else 'NO'} |")
+
+    rows = []
+    tmp = tempfile.mkdtemp(prefix="ckptlint-real-")
+    try:
+        for label, cfg, idx in pairs:
+            out = os.path.join(tmp, str(len(rows)))
+            os.makedirs(out)
+            modelled = materialise_index(ck, cfg, idx, out)
+            extra = () if modelled else ("--ignore", "index-total-size-mismatch")
+            rows.append((label + " (config + index)", *check(ck, out, extra)))
+        # configs without an index beside them
+        indexed = {p[1] for p in pairs}
+        for sub in ("gemma4", "gemma3n", "indexes"):
+            folder = os.path.join(rw, sub)
+            for f in sorted(os.listdir(folder)):
+                path = os.path.join(folder, f)
+                if not f.endswith(".json") or path in indexed or f.endswith("index.json") or a.only not in f:
+                    continue
+                try:
+                    doc = json.load(open(path))
+                except json.JSONDecodeError:
+                    continue
+                if not isinstance(doc, dict) or "model_type" not in doc:
+                    continue
+                out = os.path.join(tmp, str(len(rows)))
+                os.makedirs(out)
+                if materialise_config(ck, path, out):
+                    rows.append((sub + "/" + f + " (as the checkpoint it implies)", *check(ck, out)))
+                else:
+                    rows.append((sub + "/" + f + " (config alone)", *check(ck, out)))
+        for dialect in ("mlx-lm", "peft"):
+            folder = os.path.join(rw, "adapters", dialect)
+            for f in sorted(os.listdir(folder)):
+                if a.only not in f:
+                    continue
+                out = os.path.join(tmp, str(len(rows)))
+                os.makedirs(out)
+                shutil.copy(os.path.join(folder, f), os.path.join(out, "adapter_config.json"))
+                rows.append((f"adapters/{dialect}/{f}", *check(ck, out, ("--ignore", "adapter-weights-missing"))))
+        folder = os.path.join(rw, "safetensors")
+        for f in sorted(os.listdir(folder)):
+            if a.only not in f or not f.endswith(".safetensors") or "__sharded__" in f:
+                continue
+            rows.append((f"safetensors/{f}", *check(ck, os.path.join(folder, f))))
+        shards = [f for f in sorted(os.listdir(folder)) if "__sharded__" in f]
+        if shards and a.only in "sharded":
+            out = os.path.join(tmp, "sharded")
+            os.makedirs(out)
+            for f in shards:
+                shutil.copy(os.path.join(folder, f), os.path.join(out, f.split("__sharded__")[1]))
+            rows.append(("safetensors/FluxML sharded set (6 shards + index)", *check(ck, out)))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    print("\n## Verdicts (`ckptlint check --no-values`)\n")
+    print("| file | verdict | findings at warning or above | info rules |")
+    print("|---|---|---|---|")
+    counts = {}
+    for label, code, loud, quiet in rows:
+        v = verdict(code)
+        counts[v] = counts.get(v, 0) + 1
+        by_rule = {}
+        for rule, msg in loud:
+            by_rule.setdefault(rule, []).append(msg)
+        shown = "; ".join(f"{r} ×{len(m)}: {m[0][:160]}" for r, m in sorted(by_rule.items())[: a.max_messages]) or "—"
+        shown = shown.replace("|", "\\|")
+        print(f"| {label} | {v} | {shown} | {', '.join(quiet) or '—'} |")
+    print("\n" + ", ".join(f"{n} {v}" for v, n in sorted(counts.items())) + f" ({len(rows)} inputs)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
