@@ -173,7 +173,10 @@ applies-to:
   EXPECT_EQ(run(R"({"model_type":"gemma4","text_config":{"num_hidden_layers":42}})"), 1u);
   EXPECT_EQ(run(R"({"model_type":"gemma4","text_config":{"num_hidden_layers":20}})"), 0u);
   EXPECT_EQ(run(R"({"model_type":"llama","text_config":{"num_hidden_layers":42}})"), 0u);
-  EXPECT_EQ(run(R"({"model_type":"x","text_config":{"model_type":"gemma4_text","num_hidden_layers":42}})"), 1u);
+  // The top-level model_type names the architecture (a gemma4_assistant drafter nests a
+  // gemma4_text config); text_config's counts only when the top level has none.
+  EXPECT_EQ(run(R"({"model_type":"x","text_config":{"model_type":"gemma4_text","num_hidden_layers":42}})"), 0u);
+  EXPECT_EQ(run(R"({"text_config":{"model_type":"gemma4_text","num_hidden_layers":42}})"), 1u);
 }
 
 }  // namespace

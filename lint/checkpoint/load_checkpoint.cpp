@@ -106,14 +106,16 @@ std::string detect_layout(const Checkpoint& ck) {
 
 }  // namespace
 
+// The top-level model_type names the architecture; text_config's counts only when the top
+// level has none. A drafter (gemma4_assistant) nests a gemma4_text config for its few
+// layers and must not be taken for the model it drafts for.
 std::vector<std::string> config_model_types(const nlohmann::json& config) {
-  std::vector<std::string> out;
   for (const nlohmann::json* c : {&config, config.is_object() && config.contains("text_config") ? &config["text_config"] : nullptr}) {
     if (c == nullptr || !c->is_object()) continue;
     auto mt = c->find("model_type");
-    if (mt != c->end() && mt->is_string()) out.push_back(mt->get<std::string>());
+    if (mt != c->end() && mt->is_string()) return {mt->get<std::string>()};
   }
-  return out;
+  return {};
 }
 
 const TensorInfo* Checkpoint::find(const std::string& name) const {

@@ -67,15 +67,20 @@ QuantConfig QuantConfig::from(const nlohmann::json& config) {
   return q;
 }
 
-const std::optional<QuantParams>* QuantConfig::explicit_entry(const std::string& module) const {
+const std::string* QuantConfig::entry_key(const std::string& module) const {
   auto it = modules.find(module);
-  if (it != modules.end()) return &it->second;
+  if (it != modules.end()) return &it->first;
   const std::string alias_prefix = "language_model.";
   if (module.rfind(alias_prefix, 0) == 0) {
     it = modules.find(module.substr(alias_prefix.size()));
-    if (it != modules.end()) return &it->second;
+    if (it != modules.end()) return &it->first;
   }
   return nullptr;
+}
+
+const std::optional<QuantParams>* QuantConfig::explicit_entry(const std::string& module) const {
+  const std::string* key = entry_key(module);
+  return key == nullptr ? nullptr : &modules.at(*key);
 }
 
 std::optional<QuantParams> QuantConfig::params_for(const std::string& module) const {

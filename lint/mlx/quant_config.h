@@ -37,6 +37,8 @@ struct QuantConfig {
   /// The explicit per-module entry for `module` (also under mlx-vlm's alias without the
   /// leading "language_model."); nothing when the config has none.
   const std::optional<QuantParams>* explicit_entry(const std::string& module) const;
+  /// The key of that entry in `modules`, or nullptr.
+  const std::string* entry_key(const std::string& module) const;
 
   /// The settings a quantized `module` was written with: its explicit entry, else the global.
   std::optional<QuantParams> params_for(const std::string& module) const;

@@ -27,6 +27,7 @@ std::unique_ptr<Primitive> make_layout_variants_mixed(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_load_problem(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_mixed_quantization(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_non_finite_values(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_quant_config_entries_unmatched(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_quant_config_presence(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_quant_shapes(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_quant_triple_incomplete(PrimitiveArgs&);
@@ -64,6 +65,7 @@ const std::vector<std::pair<std::string, PrimitiveFactory>>& primitive_registry(
       {"load-problem", make_load_problem},
       {"mixed-quantization", make_mixed_quantization},
       {"non-finite-values", make_non_finite_values},
+      {"quant-config-entries-unmatched", make_quant_config_entries_unmatched},
       {"quant-config-presence", make_quant_config_presence},
       {"quant-shapes", make_quant_shapes},
       {"quant-triple-incomplete", make_quant_triple_incomplete},
