@@ -168,8 +168,18 @@ TEST(SafetensorsHeader, tensor_unknown_field) {
 TEST(SafetensorsHeader, tensor_name_suspicious) {
   EXPECT_TRUE(parse(file_with_header(R"({"":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}})", "x"))
                   .has(LoadProblemCode::tensor_name_suspicious));
-  EXPECT_TRUE(parse(file_with_header(R"({"A":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"a":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}})", "xy"))
-                  .has(LoadProblemCode::tensor_name_suspicious));
+}
+
+TEST(SafetensorsHeader, tensor_name_case_collision) {
+  auto parsed = parse(file_with_header(R"({"A":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"a":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}})", "xy"));
+  EXPECT_TRUE(parsed.has(LoadProblemCode::tensor_name_case_collision));
+  EXPECT_FALSE(parsed.has(LoadProblemCode::tensor_name_suspicious));
+}
+
+TEST(SafetensorsHeader, metadata_null_is_no_metadata) {
+  auto parsed = parse(file_with_header(R"({"__metadata__":null,"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}})", "x"));
+  EXPECT_TRUE(parsed.has(LoadProblemCode::metadata_null));
+  EXPECT_FALSE(parsed.has(LoadProblemCode::metadata_not_string_map));
 }
 
 TEST(SafetensorsHeader, dtype_unknown_suggests_the_nearest_name) {

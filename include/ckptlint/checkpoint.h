@@ -40,12 +40,14 @@ enum class LoadProblemCode : std::uint8_t {
   header_root_not_object,   ///< header JSON is valid but not an object
   header_trailing_bytes,    ///< non-whitespace bytes (NUL padding, payload) after the JSON object
   header_leading_whitespace,///< whitespace before the opening brace
-  metadata_not_string_map,  ///< __metadata__ is not an object of string values
+  metadata_not_string_map,  ///< __metadata__ is not an object of string values (nor null)
+  metadata_null,            ///< "__metadata__": null, which readers take as no metadata
   tensor_duplicate,         ///< the same tensor name appears twice in one header
   tensor_field_duplicate,   ///< a field repeated inside one tensor entry
   tensor_entry_malformed,   ///< entry not an object, or dtype/shape/data_offsets missing or mistyped
   tensor_unknown_field,     ///< an entry field other than dtype, shape, data_offsets
-  tensor_name_suspicious,   ///< empty name, control characters, or names differing only in case
+  tensor_name_suspicious,   ///< empty name or control characters
+  tensor_name_case_collision, ///< names differing only in case
   dtype_unknown,            ///< dtype not among the 22 names of the format
   shape_malformed,          ///< a dimension that is negative, fractional, a string or above 2^64
   offsets_malformed,        ///< data_offsets not a pair of unsigned integers
@@ -71,7 +73,7 @@ enum class LoadProblemCode : std::uint8_t {
 };
 
 /// Number of LoadProblemCode values.
-inline constexpr int load_problem_code_count = 41;
+inline constexpr int load_problem_code_count = 43;
 
 /// Kebab-case name of a code, as written in rule files ("header-too-large").
 const char* to_string(LoadProblemCode code);

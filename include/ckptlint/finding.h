@@ -13,7 +13,7 @@ enum class Severity : std::uint8_t { info, warning, error };
 
 /// The diagnosis vocabulary of PRODUCT.md §5. Independent of severity.
 enum class FailureClass : std::uint8_t {
-  corrupt_file,        ///< a safetensors file is not a valid container
+  corrupt_file,        ///< a container the reference reader rejects, or an ambiguous one (duplicate keys)
   shard_index,         ///< the index and the shards disagree
   quant_metadata,      ///< a quantized module is incomplete or inconsistent
   mixed_quantization,  ///< a checkpoint partly dequantized by hand
@@ -25,6 +25,7 @@ enum class FailureClass : std::uint8_t {
   adapter_mismatch,    ///< adapter does not fit its base or itself
   non_finite,          ///< NaN or Inf in a float tensor
   fuse_drift,          ///< fused vs base disagree with the adapter
+  loader_compat,       ///< a valid file that a named loader refuses or reads differently
 };
 
 /// Kebab-case names, as written in rule files and reports.

@@ -17,7 +17,8 @@ inline LoadProblem& add_problem(std::vector<LoadProblem>& problems, LoadProblemC
   p.location.file = file;
   p.location.tensor = tensor;
   p.facts.emplace_back("file", file);
-  if (!tensor.empty() || code == LoadProblemCode::tensor_name_suspicious) {
+  if (!tensor.empty() || code == LoadProblemCode::tensor_name_suspicious ||
+      code == LoadProblemCode::tensor_name_case_collision) {
     p.facts.emplace_back("tensor", tensor);
   }
   for (auto& f : facts) p.facts.push_back(std::move(f));

@@ -46,6 +46,11 @@ std::string lower(std::string_view s) {
 }  // namespace
 
 void EntryCollector::add_metadata(JValue&& value) {
+  // The reference reader (an Option) and MLX both read null as "no metadata".
+  if (value.kind == JValue::Kind::null) {
+    add_problem(problems_, LoadProblemCode::metadata_null, shard_.file, "", {});
+    return;
+  }
   bool ok = value.kind == JValue::Kind::object && !value.truncated;
   for (const auto& [k, v] : value.members) ok = ok && v.kind == JValue::Kind::string;
   if (!ok) {
@@ -224,8 +229,8 @@ void EntryCollector::check_names() {
     auto [it, inserted] = lowered.try_emplace(low, &name);
     if (!inserted && *it->second != name) other = it->second;
     if (other != nullptr) {
-      suspicious(fmt::format("differs only in case from '{}' (collides on case-insensitive file systems and tools)",
-                             printable(*other)));
+      add_problem(problems_, LoadProblemCode::tensor_name_case_collision, shard_.file, printable(name),
+                  {{"other", printable(*other)}});
     }
   }
 }

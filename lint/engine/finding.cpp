@@ -12,9 +12,10 @@ namespace ckptlint {
 namespace {
 
 constexpr std::array<const char*, 3> kSeverities = {"info", "warning", "error"};
-constexpr std::array<const char*, 12> kClasses = {
+constexpr std::array<const char*, 13> kClasses = {
     "corrupt-file",   "shard-index",   "quant-metadata", "mixed-quantization", "stale-config",   "key-naming",
     "kv-sharing",     "ple-quantized", "adapter-scale",  "adapter-mismatch",   "non-finite",     "fuse-drift",
+    "loader-compat",
 };
 
 }  // namespace
