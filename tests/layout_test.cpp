@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// The Gemma 4 layout model against the published MLX conversions (gemma4-layout.md §8):
-// tensor counts and metadata.total_size, byte-exact, for E2B and E4B at bf16, 8 and 4 bits
+// The Gemma 4 layout model against the published MLX conversions (gemma4-layout.md §8, §11):
+// tensor counts and metadata.total_size, byte-exact, for E2B, E4B, 26B-A4B and 31B at bf16, 8
+// and 4 bits
 // ("PLE-safe" recipe: attention and MLP linears quantized, group size 64). The configs are
 // the project's own (fixtures/gen/gemma4_config.cpp), built from the published values.
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include "gemma4_config.h"
 #include "gemma4_writer.h"
@@ -44,7 +47,57 @@ INSTANTIATE_TEST_SUITE_P(Gemma4, PublishedFigures,
                                            Published{"e2b", 4, 2501, 7'580'648'390},
                                            Published{"e4b", 0, 2130, 15'992'314'836},
                                            Published{"e4b", 8, 2718, 12'293'626'836},
-                                           Published{"e4b", 4, 2718, 10'320'993'236}));
+                                           Published{"e4b", 4, 2718, 10'320'993'236},
+                                           // gemma4-layout.md §11: the published 31B and 26B-A4B.
+                                           Published{"31b", 0, 1188, 62'546'177'752},
+                                           Published{"31b", 8, 2008, 35'089'870'552},
+                                           Published{"31b", 4, 2008, 20'446'506'712},
+                                           Published{"26b-a4b", 0, 1043, 51'611'872'412},
+                                           Published{"26b-a4b", 8, 1693, 28'648'518'812},
+                                           Published{"26b-a4b", 4, 1693, 16'401'396'892}));
+
+TEST(Layout, k_eq_v_layers_moe_and_standardized_vision_follow_the_config) {
+  const LayoutModel* model = fixtures::builtin_rules().layout_for({"gemma4"});
+  Layout dense = expand_layout(*model, *fixtures::gemma4_config("31b"), "mlx");
+  ASSERT_TRUE(dense.problems.empty()) << dense.problems.front();
+  // Layer 5 is full attention: keys serve as values (no v_proj), 4 global KV heads of 512.
+  EXPECT_EQ(dense.find("language_model.model.layers.5.self_attn.v_proj.weight"), nullptr);
+  EXPECT_EQ(dense.find("language_model.model.layers.5.self_attn.k_proj.weight")->shape,
+            (std::vector<std::uint64_t>{2048, 5376}));
+  EXPECT_EQ(dense.find("language_model.model.layers.4.self_attn.v_proj.weight")->shape,
+            (std::vector<std::uint64_t>{4096, 5376}));
+  // No per-layer embeddings, no audio, no clip scalars; a standardized vision tower.
+  EXPECT_EQ(dense.find("language_model.model.embed_tokens_per_layer.weight"), nullptr);
+  EXPECT_EQ(dense.find("language_model.model.layers.0.post_per_layer_input_norm.weight"), nullptr);
+  EXPECT_EQ(dense.find("vision_tower.encoder.layers.0.self_attn.q_proj.input_min"), nullptr);
+  EXPECT_EQ(dense.find("vision_tower.std_scale")->shape, (std::vector<std::uint64_t>{1152}));
+  EXPECT_EQ(dense.find("audio_tower.output_proj.weight"), nullptr);
+  Layout moe = expand_layout(*model, *fixtures::gemma4_config("26b-a4b"), "mlx");
+  ASSERT_TRUE(moe.problems.empty()) << moe.problems.front();
+  EXPECT_EQ(moe.find("language_model.model.layers.0.experts.switch_glu.gate_proj.weight")->shape,
+            (std::vector<std::uint64_t>{128, 704, 2816}));
+  EXPECT_EQ(moe.find("language_model.model.layers.0.experts.switch_glu.down_proj.weight")->shape,
+            (std::vector<std::uint64_t>{128, 2816, 704}));
+  EXPECT_EQ(moe.find("language_model.model.layers.29.router.proj.weight")->shape, (std::vector<std::uint64_t>{128, 2816}));
+  EXPECT_NE(moe.find("language_model.model.layers.29.pre_feedforward_layernorm_2.weight"), nullptr);
+  // The dense MLP beside the experts keeps intermediate_size.
+  EXPECT_EQ(moe.find("language_model.model.layers.0.mlp.up_proj.weight")->shape, (std::vector<std::uint64_t>{2112, 2816}));
+}
+
+TEST(Layout, quantized_experts_pack_their_last_axis) {
+  nlohmann::json config = *fixtures::gemma4_config("26b-a4b");
+  config["quantization"] = {{"group_size", 64}, {"bits", 4}, {"mode", "affine"}};
+  const LayoutModel* model = fixtures::builtin_rules().layout_for({"gemma4"});
+  Layout layout = expand_layout(*model, config, "mlx");
+  std::string error;
+  std::vector<ExpectedTensor> tensors = expected_tensors(*model, layout, config, "ple-safe", error);
+  auto find = [&](const std::string& name) {
+    auto it = std::find_if(tensors.begin(), tensors.end(), [&](const ExpectedTensor& t) { return t.name == name; });
+    return it == tensors.end() ? std::vector<std::uint64_t>{} : it->shape;
+  };
+  EXPECT_EQ(find("language_model.model.layers.0.experts.switch_glu.down_proj.weight"), (std::vector<std::uint64_t>{128, 2816, 88}));
+  EXPECT_EQ(find("language_model.model.layers.0.experts.switch_glu.down_proj.scales"), (std::vector<std::uint64_t>{128, 2816, 11}));
+}
 
 TEST(Layout, kv_shared_layers_and_double_wide_mlp_follow_the_config) {
   nlohmann::json config = *fixtures::gemma4_config("e2b");

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: Apache-2.0
+// Defects planted in the rest of the Gemma 4 family (26B-A4B with its experts, 31B with
+// attention_k_eq_v and a standardized vision tower) are found, with the right class, and
+// nothing else at warning or above. The clean variants are in fixtures/baseline.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "ckptlint/lint.h"
+#include "ckptlint/load.h"
+#include "recipe.h"
+#include "support/recipe_run.h"
+#include "support/test_paths.h"
+
+namespace ckptlint {
+namespace {
+
+struct Planted {
+  const char* name;
+  const char* recipe;
+  const char* rule;
+  FailureClass failure_class;
+  const char* message;            // a piece of the first finding's message
+  std::set<std::string> implied;  // other rules the same defect necessarily brings
+};
+
+class FamilyDefects : public ::testing::TestWithParam<Planted> {};
+
+TEST_P(FamilyDefects, found_with_its_class_and_nothing_else) {
+  const Planted& p = GetParam();
+  std::vector<RuleError> errors;
+  static const RuleSet rules = load_rules({testing::rules_dir()}, errors);
+  ASSERT_TRUE(errors.empty());
+  testing::ScratchDir dir(std::string("family-") + p.name);
+  testing::LoadedRecipe loaded;
+  testing::load_recipe(testing::recipe_from_text(p.recipe, dir.path()), dir.path() + "/ckpt", loaded);
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  RunOptions options;
+  options.scan_values = true;  // as `ckptlint check` does without --no-values
+  Report r = loaded.run(rules, options);
+  auto it = std::find_if(r.findings.begin(), r.findings.end(), [&](const Finding& f) { return f.rule_id == p.rule; });
+  ASSERT_NE(it, r.findings.end()) << p.rule << " did not fire";
+  EXPECT_EQ(it->failure_class, p.failure_class);
+  EXPECT_GE(it->severity, Severity::warning);
+  EXPECT_NE(it->message.find(p.message), std::string::npos) << it->message;
+  for (const Finding& f : r.findings) {
+    if (f.rule_id != p.rule && !p.implied.count(f.rule_id)) {
+      EXPECT_LT(f.severity, Severity::warning) << f.rule_id << ": " << f.message;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Gemma4, FamilyDefects,
+    ::testing::Values(
+        // A hand-written fuse over a 4-bit 26B-A4B: the experts of layers 0-9 dequantized.
+        Planted{"moe_hand_fused",
+                "gemma4: {preset: 26b-a4b, quant: affine-4, recipe: ple-safe, mutate: "
+                "[{dequantize: 'language_model.model.layers.*.experts.switch_glu.*', layers: [0, 9]}]}\n",
+                "mixed-quantization", FailureClass::mixed_quantization, "30 modules are float",
+                {"quantization-config-stale"}},
+        // k_eq_v: a full-attention layer (2 of 0-5, every 3rd) carries a v_proj it never uses.
+        Planted{"k_eq_v_full_layer_with_v_proj",
+                "gemma4: {preset: tiny-31b, mutate: [{add: {name: "
+                "'language_model.model.layers.2.self_attn.v_proj.weight', dtype: BF16, shape: [64, 64]}}]}\n",
+                "tensor-unexpected", FailureClass::key_naming, "language_model.model.layers.2.self_attn.v_proj.weight", {}},
+        Planted{"k_eq_v_full_layer_without_keys",
+                "gemma4: {preset: tiny-31b, mutate: [{drop: 'language_model.model.layers.5.self_attn.k_proj.weight'}]}\n",
+                "kv-owner-missing", FailureClass::kv_sharing, "layer 5 owns its keys and values", {}},
+        // REAP expert pruning that forgot the config: 4 experts stored, 8 declared.
+        Planted{"pruned_experts_stale_config",
+                "gemma4: {preset: tiny-26b-a4b, mutate: [{config-set: {text_config.num_experts: 8}}]}\n",
+                "tensor-shape-mismatch", FailureClass::stale_config, "experts.switch_glu", {}},
+        // The router's quantization triple lost its scales.
+        Planted{"router_scales_lost",
+                "gemma4: {preset: tiny-26b-a4b, quant: affine-4, recipe: ple-safe, mutate: "
+                "[{drop: 'language_model.model.layers.1.router.proj.scales'}]}\n",
+                "quant-scales-missing", FailureClass::quant_metadata, "router.proj",
+                // without .scales loaders take the module for float: the same defect, told as such
+                {"quant-orphan-scales", "mixed-quantization", "quantization-config-stale", "tensor-shape-mismatch"}},
+        // Mixed precision keyed in the Hugging Face layout over MLX weights (mlx-vlm 1079).
+        Planted{"mixed_entries_keyed_hf",
+                "gemma4: {preset: tiny-26b-a4b, quant: affine-4, recipe: ple-safe, module-bits: {'*.layers.0.mlp.up_proj': 8}, mutate: "
+                "[{config-remove: '/quantization/language_model.model.layers.0.mlp.up_proj'},"
+                " {config-remove: '/quantization_config/language_model.model.layers.0.mlp.up_proj'},"
+                " {config-set: {'/quantization/model.language_model.layers.0.mlp.up_proj': {group_size: 64, bits: 8},"
+                " '/quantization_config/model.language_model.layers.0.mlp.up_proj': {group_size: 64, bits: 8}}}]}\n",
+                "quant-config-entry-unmatched", FailureClass::stale_config,
+                "meant for 'language_model.model.layers.0.mlp.up_proj'", {"quant-bits-mismatch"}},
+        // The standardized vision tower lost a tensor.
+        Planted{"vision_std_scale_missing",
+                "gemma4: {preset: tiny-31b, mutate: [{drop: 'vision_tower.std_scale'}]}\n",
+                "tensor-missing", FailureClass::key_naming, "vision_tower.std_scale", {}},
+        // A NaN in an expert of a bf16 26B-A4B.
+        Planted{"nan_in_an_expert",
+                "gemma4: {preset: tiny-26b-a4b, mutate: "
+                "[{plant: 'language_model.model.layers.3.experts.switch_glu.down_proj.weight', index: 7, hex: 'c07f'}]}\n",
+                "tensor-non-finite", FailureClass::non_finite, "1 NaN", {}}),
+    [](const ::testing::TestParamInfo<Planted>& info) { return std::string(info.param.name); });
+
+}  // namespace
+}  // namespace ckptlint
