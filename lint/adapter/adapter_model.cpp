@@ -62,7 +62,9 @@ std::string detect_dialect(const json* config, const std::vector<std::string>& f
       }
       return "mlx-lm";
     }
-    if (c.contains("peft_type") || c.contains("lora_alpha") || c.contains("target_modules") || c.contains("r")) return "peft";
+    // PEFT needs peft_type to load a config at all; r with lora_alpha is PEFT's spelling too.
+    // lora_alpha or target_modules alone are not enough (JAX/tunix writes both).
+    if (c.contains("peft_type") || (c.contains("r") && c.contains("lora_alpha"))) return "peft";
     if (c.contains("rank") || c.contains("alpha")) return "mlx-vlm-legacy";
   }
   if (std::find(files.begin(), files.end(), "adapter_model.safetensors") != files.end()) return "peft";

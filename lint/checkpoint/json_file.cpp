@@ -45,8 +45,15 @@ std::optional<ParsedJson> parse_json_object(std::string text, JsonFileError& err
   JsonStreamResult r = stream_object_members(parsed.text, [&](std::string&& key, JValue&& value) {
     parsed.members.emplace_back(std::move(key), std::move(value));
   });
+  // A repository cloned without git-lfs holds pointer texts instead of its JSON files too.
+  if (parsed.text.starts_with("version https://git-lfs.github.com/spec/")) {
+    error.error = "it is a Git LFS pointer, not the file (clone with git-lfs, or run git lfs pull)";
+    return std::nullopt;
+  }
   if (r.status == JsonStreamResult::Status::root_not_object) {
-    error.error = fmt::format("the document is a {}, not an object", r.root_type);
+    const std::string& type = r.root_type;
+    bool vowel = !type.empty() && std::string_view("aeiou").find(type[0]) != std::string_view::npos;
+    error.error = fmt::format("the document is {} {}, not an object", vowel ? "an" : "a", type);
     return std::nullopt;
   }
   if (r.status != JsonStreamResult::Status::ok) {

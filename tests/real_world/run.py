@@ -59,6 +59,20 @@ def write_shard(path, tensors):
         f.truncate(8 + len(blob) + offset)
 
 
+def stand_in(name, weight_map, config):
+    """A dtype and shape for a tensor no layout model knows: a consistent MLX quantized triple
+    (one row of 64 inputs at the config's bits for the module, group size 64) or F32 [1]."""
+    module = name.rsplit(".", 1)[0]
+    if module + ".scales" not in weight_map:
+        return "F32", [1]
+    q = json.load(open(config)).get("quantization") or {}
+    entry = q.get(module) if isinstance(q.get(module), dict) else q
+    bits = entry.get("bits", 4)
+    if name.endswith(".weight"):
+        return "U32", [1, 64 * bits // 32]
+    return "BF16", [1, 1]
+
+
 def materialise_index(ckptlint, config, index, out):
     shutil.copy(config, os.path.join(out, "config.json"))
     shutil.copy(index, os.path.join(out, "model.safetensors.index.json"))
@@ -69,7 +83,7 @@ def materialise_index(ckptlint, config, index, out):
     weight_map = json.load(open(index))["weight_map"]
     files = {}
     for name, file in weight_map.items():
-        dtype, shape = known.get(name, ("F32", [1]))
+        dtype, shape = known.get(name) or stand_in(name, weight_map, config)
         files.setdefault(file, []).append((name, dtype, shape))
     for file, tensors in files.items():
         if "/" in file or file.startswith("."):
