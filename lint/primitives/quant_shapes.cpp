@@ -10,6 +10,8 @@
 //          scales-width         scales/biases width fits no valid group size
 //          group-size-mismatch  scales width fits another group size than the config says
 //          scales-dtype         scales/biases of the wrong dtype
+//          disabled             packed, although the module's per-module entry is false
+//          entry-but-float      float, although the module's per-module entry gives bits
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -19,7 +21,7 @@
 namespace ckptlint {
 namespace {
 
-enum class Check { packed_width, bits_mismatch, scales_width, group_size_mismatch, scales_dtype };
+enum class Check { packed_width, bits_mismatch, scales_width, group_size_mismatch, scales_dtype, disabled, entry_but_float };
 
 bool valid_bits(const std::string& mode, std::uint64_t bits) {
   if (mode == "affine") return bits == 2 || bits == 3 || bits == 4 || bits == 5 || bits == 6 || bits == 8;
@@ -47,6 +49,26 @@ class QuantShapes final : public Primitive {
       // Named references, not a structured binding: the lambdas below capture them.
       const std::string& module = entry.first;
       const StoredModule& m = entry.second;
+      if (check_ == Check::disabled || check_ == Check::entry_but_float) {
+        // An explicit entry wins over the .scales on disk: `false` (or {}) builds a float
+        // layer, a dict a quantized one, and the stored weight must fit what was built.
+        const std::optional<QuantParams>* explicit_entry = a.quant.explicit_entry(module);
+        if (explicit_entry == nullptr || m.weight == nullptr) continue;
+        bool packed = m.quantized() && m.weight->dtype == DType::U32;
+        bool mismatch = check_ == Check::disabled ? packed && !explicit_entry->has_value()
+                                                  : !m.quantized() && explicit_entry->has_value() && is_float(m.weight->dtype);
+        if (!mismatch) continue;
+        Match match;
+        match.location = location_at(m.file, m.weight->name);
+        match.facts = {{"tensor", m.weight->name}, {"module", module}, {"file", m.file}, {"shape", shape_text(m.weight->shape)},
+                       {"dtype", std::string(to_string(m.weight->dtype))}};
+        if (explicit_entry->has_value()) {
+          match.facts.emplace_back("bits", std::to_string((*explicit_entry)->bits));
+          match.facts.emplace_back("mode", (*explicit_entry)->mode);
+        }
+        out.push_back(std::move(match));
+        continue;
+      }
       // Incomplete triples have their own rules; shapes need the weight and the scales.
       if (m.weight == nullptr || m.scales == nullptr || m.weight->dtype != DType::U32) continue;
       if (m.weight->shape.empty() || m.scales->shape.empty()) continue;
@@ -88,6 +110,9 @@ class QuantShapes final : public Primitive {
           }
           break;
         }
+        case Check::disabled:
+        case Check::entry_but_float:
+          break;
         case Check::scales_dtype: {
           // Affine scales carry the model's float dtype (without a layout, the scales' own
           // dtype, so that biases must match it); the fp modes store U8 scale exponents.
@@ -117,8 +142,10 @@ std::unique_ptr<Primitive> make_quant_shapes(PrimitiveArgs& with) {
   if (check == "scales-width") return std::make_unique<QuantShapes>(Check::scales_width);
   if (check == "group-size-mismatch") return std::make_unique<QuantShapes>(Check::group_size_mismatch);
   if (check == "scales-dtype") return std::make_unique<QuantShapes>(Check::scales_dtype);
+  if (check == "disabled") return std::make_unique<QuantShapes>(Check::disabled);
+  if (check == "entry-but-float") return std::make_unique<QuantShapes>(Check::entry_but_float);
   if (!check.empty()) {
-    with.error(with.node()["check"], "check must be packed-width, bits-mismatch, scales-width, group-size-mismatch or scales-dtype");
+    with.error(with.node()["check"], "check must be packed-width, bits-mismatch, scales-width, group-size-mismatch, scales-dtype, disabled or entry-but-float");
   }
   return nullptr;
 }
