@@ -52,7 +52,8 @@ VarList Analysis::rule_vars() const {
   const Checkpoint* diff_adapter = diff ? diff->adapter_checkpoint : nullptr;
   return {{"adapter", adapter ? adapter->vars() : diff && diff->adapter ? diff->adapter->vars() : nlohmann::json(nullptr)},
           {"base", base && base->config ? *base->config : nlohmann::json(nullptr)},
-          {"adapter_config", diff_adapter && diff_adapter->config ? diff_adapter->config->value : nlohmann::json(nullptr)}};
+          {"adapter_config", diff_adapter && diff_adapter->config ? diff_adapter->config->value : nlohmann::json(nullptr)},
+          {"layout_model", layout_model != nullptr ? nlohmann::json(layout_model->name) : nlohmann::json(nullptr)}};
 }
 
 Analysis analyze(const Checkpoint& ck, const RuleSet& rules, const Checkpoint* base) {

@@ -61,8 +61,9 @@ struct Analysis {
   /// The layout entry of a module path (its ".weight" entry), or nullptr.
   const LayoutEntry* entry_for_module(const std::string& module) const;
 
-  /// Variables every rule sees besides the config: `adapter` (dialect, weights, pairs) and
-  /// `base` (the base's config.json), null when they do not apply.
+  /// Variables every rule sees besides the config: `adapter` (dialect, weights, pairs),
+  /// `base` (the base's config.json) and `layout_model` (the name of the layout model that
+  /// applies), null when they do not apply.
   VarList rule_vars() const;
 };
 

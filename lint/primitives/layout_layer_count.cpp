@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The number of decoder layers stored against the count the config gives: the direct
 // statement behind a wall of missing or unexpected layer tensors.
-//   part: the layout part whose keys hold the layers ("text")
+//   part: the layout part whose keys hold the layers ("text"): its prefix + "layers.N."
+//   prefixes: without a layout model, the key prefixes before N ("model.layers.")
 //   count: expression for the expected count ("L")
-#include <regex>
 #include <set>
 
 #include "engine/analysis.h"
@@ -14,21 +14,28 @@ namespace {
 
 class LayoutLayerCount final : public Primitive {
  public:
-  LayoutLayerCount(std::string part, Expr count) : part_(std::move(part)), count_(std::move(count)) {}
+  LayoutLayerCount(std::string part, std::vector<std::string> prefixes, Expr count)
+      : part_(std::move(part)), prefixes_(std::move(prefixes)), count_(std::move(count)) {}
   std::vector<std::string> fact_names() const override { return {"file", "found", "expected", "highest"}; }
   void run(const RunContext& context, std::vector<Match>& out) const override {
     const Analysis& a = context.analysis;
-    if (!a.layout || !a.layout_model) return;
-    auto prefixes = a.layout_model->prefixes.find(a.layout->variant);
-    if (prefixes == a.layout_model->prefixes.end() || prefixes->second.count(part_) == 0) return;
-    const std::string& prefix = prefixes->second.at(part_);
+    std::vector<std::string> prefixes = prefixes_;
+    if (!part_.empty()) {
+      if (!a.layout || !a.layout_model) return;
+      auto layout_prefixes = a.layout_model->prefixes.find(a.layout->variant);
+      if (layout_prefixes == a.layout_model->prefixes.end() || layout_prefixes->second.count(part_) == 0) return;
+      prefixes = {layout_prefixes->second.at(part_) + "layers."};
+    }
     std::set<long> layers;
     for (const auto& [name, file] : a.file_of) {
-      if (name.compare(0, prefix.size(), prefix) != 0 || name.compare(prefix.size(), 7, "layers.") != 0) continue;
-      std::size_t start = prefix.size() + 7, end = name.find('.', start);
-      std::string digits(name.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
-      if (!digits.empty() && digits.size() < 7 && digits.find_first_not_of("0123456789") == std::string::npos) {
-        layers.insert(std::stol(digits));
+      for (const std::string& prefix : prefixes) {
+        if (!name.starts_with(prefix)) continue;
+        std::size_t start = prefix.size(), end = name.find('.', start);
+        if (end == std::string_view::npos) continue;
+        std::string_view digits = name.substr(start, end - start);
+        if (!digits.empty() && digits.size() < 7 && digits.find_first_not_of("0123456789") == std::string_view::npos) {
+          layers.insert(std::stol(std::string(digits)));
+        }
       }
     }
     nlohmann::json expected = count_.eval(a.root_scope());
@@ -44,17 +51,23 @@ class LayoutLayerCount final : public Primitive {
 
  private:
   std::string part_;
+  std::vector<std::string> prefixes_;
   Expr count_;
 };
 
 }  // namespace
 
 std::unique_ptr<Primitive> make_layout_layer_count(PrimitiveArgs& with) {
-  with.allow_only({"part", "count"});
-  std::string part = with.string("part", true);
+  with.allow_only({"part", "prefixes", "count"});
+  std::string part = with.string("part", false);
+  std::vector<std::string> prefixes = with.strings("prefixes", false);
   Expr count = with.expression("count", true);
+  if (part.empty() == prefixes.empty()) {
+    with.error(with.node(), "give either part (a layout part) or prefixes (key prefixes before the layer number)");
+    return nullptr;
+  }
   if (count.empty()) return nullptr;
-  return std::make_unique<LayoutLayerCount>(std::move(part), std::move(count));
+  return std::make_unique<LayoutLayerCount>(std::move(part), std::move(prefixes), std::move(count));
 }
 
 }  // namespace ckptlint
