@@ -3,7 +3,8 @@
 // checkpoint. MLX loaders look each module up by its path and, when no entry matches, fall
 // back to the global settings without a word (mlx-vlm issue 1079: entries keyed
 // "model.language_model.*" over an MLX-layout file). Entries that say what the global
-// settings say change nothing and are left alone. When the layout model knows another key
+// settings say change nothing and are left alone, and so are `false` entries: mlx-lm's AWQ
+// lists every leaf module, weightless ones too, and leaving those float changes nothing. When the layout model knows another key
 // layout, the entry is translated into this checkpoint's layout to say what it was meant for.
 #include <fmt/format.h>
 
@@ -30,8 +31,8 @@ class QuantConfigEntriesUnmatched final : public Primitive {
     }
     std::vector<std::string> unmatched;
     for (const auto& [key, params] : a.quant.modules) {
-      bool same_as_global = params && a.quant.global && *params == *a.quant.global;
-      if (!matched.count(key) && !same_as_global) unmatched.push_back(key);
+      bool changes_something = params && !(a.quant.global && *params == *a.quant.global);
+      if (!matched.count(key) && changes_something) unmatched.push_back(key);
     }
     if (unmatched.empty()) return;
     const std::string& first = unmatched.front();
@@ -42,7 +43,7 @@ class QuantConfigEntriesUnmatched final : public Primitive {
                {"key", a.quant.key},
                {"count", std::to_string(unmatched.size())},
                {"entry", first},
-               {"settings", params ? fmt::format("{} group size {}", describe(*params), params->group_size) : "false"},
+               {"settings", fmt::format("{} group size {}", describe(*params), params->group_size)},
                {"meant", meant_for(a, first)},
                {"global", a.quant.global ? fmt::format("{} group size {}", describe(*a.quant.global), a.quant.global->group_size)
                                          : "settings (none are given)"}};
