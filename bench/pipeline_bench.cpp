@@ -40,7 +40,7 @@ BENCHMARK(BM_LoadCheckpoint)->Unit(benchmark::kMillisecond);
 void BM_LoadRulesFromYaml(benchmark::State& state) {
   for (auto _ : state) {
     std::vector<RuleError> errors;
-    RuleSet rules = load_rules({default_rules_dir(nullptr)}, errors);
+    RuleSet rules = load_rules({CKPTLINT_SOURCE_TREE_RULES}, errors);
     benchmark::DoNotOptimize(rules.size());
   }
 }

@@ -29,6 +29,8 @@ TEST(FuzzRegressions, every_saved_input_is_handled) {
     }
   }
   RecordProperty("replayed", static_cast<int>(replayed));
+  // A moved or misnamed regressions folder must not pass by replaying nothing.
+  EXPECT_GT(replayed, 0u) << "no saved input found under " << CKPTLINT_FUZZ_DIR << "/regressions";
 }
 
 TEST(FuzzRegressions, empty_and_tiny_inputs) {

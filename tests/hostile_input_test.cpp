@@ -79,6 +79,80 @@ TEST(HostileInput, one_point_three_million_tensors_in_one_header) {
   EXPECT_LT(o.seconds, 60.0);
 }
 
+// Under AddressSanitizer the CLI runs several times slower and keeps shadow memory: the
+// bounds below are hang and blow-up guards there, figures in bench/hostile_headers.sh.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+#else
+constexpr bool kSanitized = false;
+#endif
+constexpr double kSeconds = kSanitized ? 120.0 : 10.0;
+constexpr long kMaxRssKb = kSanitized ? 4L * 1024 * 1024 : 512L * 1024;
+
+// Attacks on the per-entry and per-name checks (10x the sizes that once took seconds and
+// hundreds of MB): each yields one finding with a count, in linear time and bounded memory.
+std::size_t count_rule(const std::string& json_report, const std::string& rule) {
+  std::size_t n = 0;
+  for (std::size_t at = json_report.find("\"rule\": \"" + rule + "\""); at != std::string::npos;
+       at = json_report.find("\"rule\": \"" + rule + "\"", at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+std::string entry(const std::string& name, std::uint64_t begin, const std::string& extra = "") {
+  return "\"" + name + "\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[" + std::to_string(begin) + "," +
+         std::to_string(begin + 1) + "]" + extra + "}";
+}
+
+TEST(HostileInput, four_hundred_thousand_unknown_fields_in_one_entry) {
+  ScratchDir dir("fields");
+  std::string extra;
+  for (int i = 0; i < 400'000; ++i) extra += ",\"f" + std::to_string(i) + "\":0";
+  write_file(dir.path() + "/model.safetensors", "{" + entry("a", 0, extra) + "}", std::string(1, '\0'));
+  Outcome o = lint(dir.path(), "--no-values --format json");
+  EXPECT_EQ(o.code, 0) << o.out.substr(0, 2000);
+  EXPECT_EQ(count_rule(o.out, "tensor-unknown-field"), 1u);
+  EXPECT_NE(o.out.find("has 400,000 field(s) the format does not define, first 'f0'"), std::string::npos);
+  EXPECT_LT(o.seconds, kSeconds);
+  EXPECT_LT(o.max_rss_kb, kMaxRssKb);
+}
+
+TEST(HostileInput, a_field_repeated_four_hundred_thousand_times) {
+  ScratchDir dir("repeated");
+  std::string extra;
+  for (int i = 0; i < 400'000; ++i) extra += ",\"dtype\":\"U8\"";
+  write_file(dir.path() + "/model.safetensors", "{" + entry("a", 0, extra) + "}", std::string(1, '\0'));
+  Outcome o = lint(dir.path(), "--no-values --format json");
+  EXPECT_EQ(o.code, 1) << o.out.substr(0, 2000);
+  EXPECT_EQ(count_rule(o.out, "tensor-field-duplicate"), 1u);
+  EXPECT_NE(o.out.find("repeats 1 field name(s), first 'dtype'"), std::string::npos);
+  EXPECT_LT(o.seconds, kSeconds);
+  EXPECT_LT(o.max_rss_kb, kMaxRssKb);
+}
+
+TEST(HostileInput, four_hundred_thousand_names_in_case_only_pairs) {
+  ScratchDir dir("case");
+  std::string header = "{";
+  for (int i = 0; i < 200'000; ++i) {
+    header += (i ? "," : "") + entry("w" + std::to_string(i), 2ull * i) + "," + entry("W" + std::to_string(i), 2ull * i + 1);
+  }
+  header += "}";
+  write_file(dir.path() + "/model.safetensors", header, std::string(400'000, '\0'));
+  Outcome o = lint(dir.path(), "--no-values --format json");
+  EXPECT_EQ(o.code, 0) << o.out.substr(0, 2000);
+  EXPECT_EQ(count_rule(o.out, "tensor-name-case-collision"), 1u);
+  EXPECT_NE(o.out.find("differs only in case from 'w0' (200,000 such name classes in the file)"), std::string::npos);
+  EXPECT_LT(o.seconds, kSeconds);
+  EXPECT_LT(o.max_rss_kb, kMaxRssKb);
+}
+
 TEST(HostileInput, index_naming_a_fifo_a_device_and_the_parent_directory) {
   ScratchDir dir("index");
   ASSERT_EQ(::mkfifo((dir.path() + "/pipe.safetensors").c_str(), 0644), 0);

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // Build-time facts about the rule catalog: every rule loads, has a summary, help, a trigger
 // and a near-miss fixture; every failure class is from PRODUCT.md §5; every fixture
-// directory belongs to a rule.
+// directory belongs to a rule; every load-problem code is reported by exactly one rule.
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
+#include <regex>
 #include <set>
+
+#include "ckptlint/checkpoint.h"
 
 #include "ckptlint/load.h"
 #include "support/test_paths.h"
@@ -40,6 +44,23 @@ TEST(RuleCatalog, every_rule_has_wording_and_both_fixtures) {
     }
     EXPECT_TRUE(trigger) << "missing " << dir.string() << "/trigger.yaml";
     EXPECT_TRUE(pass) << "missing " << dir.string() << "/pass.yaml";
+  }
+}
+
+TEST(RuleCatalog, every_load_problem_code_is_reported_by_exactly_one_rule) {
+  std::vector<RuleError> errors;
+  RuleSet rules = load_rules({testing::rules_dir()}, errors);
+  std::map<std::string, std::vector<std::string>> users;
+  static const std::regex kCode(R"(code:\s*([a-z0-9-]+))");
+  for (const Rule* r : rules.rules()) {
+    std::smatch m;
+    if (r->primitive == "load-problem" && std::regex_search(r->with, m, kCode)) users[m[1].str()].push_back(r->id);
+  }
+  for (int i = 0; i < load_problem_code_count; ++i) {
+    const std::string code = to_string(static_cast<LoadProblemCode>(i));
+    auto it = users.find(code);
+    EXPECT_TRUE(it != users.end() && it->second.size() == 1u)
+        << code << " is reported by " << (it == users.end() ? 0u : it->second.size()) << " rules";
   }
 }
 

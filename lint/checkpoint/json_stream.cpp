@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace ckptlint {
@@ -275,17 +276,32 @@ class Parser {
     ++pos_;
     skip_space();
     if (eat(close)) return true;
+    // Past the member cap, a key the caller names is still kept, twice at most (enough to
+    // see that it repeats), so that a million copies of it cost nothing either.
+    std::vector<std::uint32_t> kept_counts(kind == JValue::Kind::object ? limits_.keep_past_cap.size() : 0);
     while (true) {
       if (kind == JValue::Kind::object) {
         std::string key;
         JValue item;
         if (!string(key) || !colon() || !parse_value(item, depth + 1)) return false;
-        v.members.emplace_back(std::move(key), std::move(item));
+        auto named = std::find(limits_.keep_past_cap.begin(), limits_.keep_past_cap.end(), key);
+        std::uint32_t* seen = named == limits_.keep_past_cap.end() ? nullptr : &kept_counts[named - limits_.keep_past_cap.begin()];
+        if (seen != nullptr && *seen < UINT32_MAX) ++*seen;
+        if (v.members.size() < limits_.max_object_members || (seen != nullptr && *seen <= 2)) {
+          v.members.emplace_back(std::move(key), std::move(item));
+        } else {
+          v.truncated = true;
+          ++v.dropped;
+        }
       } else {
         JValue item;
         if (!parse_value(item, depth + 1)) return false;
-        if (v.items.size() < limits_.max_array_items) v.items.push_back(std::move(item));
-        else v.truncated = true;
+        if (v.items.size() < limits_.max_array_items) {
+          v.items.push_back(std::move(item));
+        } else {
+          v.truncated = true;
+          ++v.dropped;
+        }
       }
       skip_space();
       if (eat(',')) continue;

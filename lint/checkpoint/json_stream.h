@@ -5,7 +5,7 @@
 // files where two loaders disagree. This reader (a hand-written RFC 8259 parser, see
 // json_stream.cpp) hands each top-level member to a callback as soon as it is complete
 // (memory stays proportional to one member, however many members the file has), keeps
-// duplicates, and bounds depth and array lengths.
+// duplicates, and bounds depth, array lengths and (where the caller asks) object sizes.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -29,7 +29,8 @@ struct JValue {
   std::string text;                  ///< string value, or the literal of a number that is no 64-bit integer
   std::vector<JValue> items;         ///< array items, up to the cap
   std::vector<JMember> members;      ///< object members in order, duplicates kept
-  bool truncated = false;            ///< array had more items than the cap; the rest were dropped
+  bool truncated = false;            ///< more items or members than the cap; the rest were dropped
+  std::uint64_t dropped = 0;         ///< how many items or members were dropped
 
   /// Short rendering for messages: `-1`, `1.5`, `"x"`, `[...]`, `{...}`.
   std::string brief() const;
@@ -56,6 +57,10 @@ struct JsonStreamResult {
 struct JsonStreamLimits {
   int max_depth = 64;               ///< nesting deeper than this aborts the parse
   std::size_t max_array_items = 4096;  ///< items kept per array below the top level
+  /// Members kept per object below the top level; past it only members named in
+  /// `keep_past_cap` are kept (the rest are parsed, counted in `dropped`, and let go).
+  std::size_t max_object_members = SIZE_MAX;
+  std::vector<std::string> keep_past_cap;
 };
 
 /// Parses `text` as one JSON object; calls `on_member(key, value)` for each top-level member.

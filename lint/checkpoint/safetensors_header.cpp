@@ -163,8 +163,13 @@ Shard read_safetensors_header(const std::string& file, const ByteSource& source,
   }
 
   EntryCollector collector(shard, source, problems);
+  // A tensor entry has three fields: past a few thousand, only those three are kept (the rest
+  // are counted), so a hostile entry with millions of fields costs no memory.
+  JsonStreamLimits limits;
+  limits.max_object_members = 4096;
+  limits.keep_past_cap = {"dtype", "shape", "data_offsets"};
   JsonStreamResult parsed = stream_object_members(
-      header, [&](std::string&& key, JValue&& value) { collector.add(std::move(key), std::move(value)); });
+      header, [&](std::string&& key, JValue&& value) { collector.add(std::move(key), std::move(value)); }, limits);
   switch (parsed.status) {
     case JsonStreamResult::Status::ok:
       break;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "checkpoint/problem_builder.h"
@@ -86,20 +87,7 @@ void EntryCollector::add(std::string&& key, JValue&& value) {
     malformed(fmt::format("the entry is a {}, not an object", value.type_name()));
     return;
   }
-  // Repeated fields: serde rejects them, nlohmann (MLX) keeps the last.
-  for (std::size_t i = 0; i < value.members.size(); ++i) {
-    for (std::size_t j = 0; j < i; ++j) {
-      if (value.members[i].first == value.members[j].first) {
-        add_problem(problems_, LoadProblemCode::tensor_field_duplicate, shard_.file, printable(key),
-                    {{"field", printable(value.members[i].first)},
-                     {"consumers", "the reference reader rejects it; MLX silently keeps the last value"}});
-      }
-    }
-    const std::string& f = value.members[i].first;
-    if (f != "dtype" && f != "shape" && f != "data_offsets") {
-      add_problem(problems_, LoadProblemCode::tensor_unknown_field, shard_.file, printable(key), {{"field", printable(f)}});
-    }
-  }
+  check_fields(key, value);
   const JValue* dtype = field(value, "dtype");
   const JValue* shape = field(value, "shape");
   const JValue* offsets = field(value, "data_offsets");
@@ -182,6 +170,38 @@ void EntryCollector::add(std::string&& key, JValue&& value) {
   shard_.tensors.push_back(std::move(t));
 }
 
+// One finding per entry for repeated fields (serde rejects them, nlohmann, and so MLX, keeps
+// the last) and one for unknown fields, each with a count: linear in the entry's size.
+void EntryCollector::check_fields(const std::string& key, const JValue& value) {
+  std::unordered_map<std::string_view, std::size_t> seen;
+  seen.reserve(value.members.size());
+  const std::string* first_repeated = nullptr;
+  const std::string* first_unknown = nullptr;
+  std::size_t repeated = 0;
+  std::uint64_t unknown = value.dropped;  // members dropped past the cap are never dtype/shape/data_offsets
+  for (const JMember& m : value.members) {
+    const std::string& f = m.first;
+    if (++seen[f] == 2) {
+      ++repeated;
+      if (first_repeated == nullptr) first_repeated = &f;
+    }
+    if (f != "dtype" && f != "shape" && f != "data_offsets" && seen[f] == 1) {
+      ++unknown;
+      if (first_unknown == nullptr) first_unknown = &f;
+    }
+  }
+  if (first_repeated != nullptr) {
+    add_problem(problems_, LoadProblemCode::tensor_field_duplicate, shard_.file, printable(key),
+                {{"field", printable(*first_repeated)}, {"count", std::to_string(repeated)},
+                 {"consumers", "the reference reader rejects it; MLX silently keeps the last value"}});
+  }
+  if (unknown > 0) {
+    add_problem(problems_, LoadProblemCode::tensor_unknown_field, shard_.file, printable(key),
+                {{"field", first_unknown != nullptr ? printable(*first_unknown) : std::string("?")},
+                 {"count", std::to_string(unknown)}});
+  }
+}
+
 void EntryCollector::check_duplicates() {
   // The tensors vector no longer moves: views of its names are stable here.
   std::unordered_map<std::string_view, std::size_t> first;
@@ -208,31 +228,45 @@ void EntryCollector::finish() {
 }
 
 void EntryCollector::check_names() {
-  // Only a name with an upper-case letter can collide by case with another name; lower
-  // just those, and compare against every name.
-  std::unordered_set<std::string_view> names(shard_.all_names.begin(), shard_.all_names.end());
-  std::unordered_map<std::string, const std::string*> lowered;
+  // Names that differ only in case form a class keyed by the lower-cased name. One finding
+  // per file names the first class and counts them all: a hostile header with a million
+  // such pairs costs one finding, not a million. Only a class with an upper-case spelling
+  // can have two, so lower just those.
+  std::unordered_set<std::string> has_upper;
   for (const std::string& name : shard_.all_names) {
-    auto suspicious = [&](const std::string& problem) {
-      add_problem(problems_, LoadProblemCode::tensor_name_suspicious, shard_.file, printable(name),
-                  {{"problem", problem}});
-    };
     if (name.empty()) {
-      suspicious("the name is empty");
+      add_problem(problems_, LoadProblemCode::tensor_name_suspicious, shard_.file, printable(name),
+                  {{"problem", "the name is empty"}});
     } else if (std::any_of(name.begin(), name.end(), [](unsigned char c) { return c < 0x20 || c == 0x7F; })) {
-      suspicious("the name contains control characters");
+      add_problem(problems_, LoadProblemCode::tensor_name_suspicious, shard_.file, printable(name),
+                  {{"problem", "the name contains control characters"}});
     }
-    if (std::none_of(name.begin(), name.end(), [](unsigned char c) { return c >= 'A' && c <= 'Z'; })) continue;
-    std::string low = lower(name);
-    const std::string* other = nullptr;
-    if (auto it = names.find(low); it != names.end()) other = &*std::find(shard_.all_names.begin(), shard_.all_names.end(), low);
-    auto [it, inserted] = lowered.try_emplace(low, &name);
-    if (!inserted && *it->second != name) other = it->second;
-    if (other != nullptr) {
-      add_problem(problems_, LoadProblemCode::tensor_name_case_collision, shard_.file, printable(name),
-                  {{"other", printable(*other)}});
-    }
+    if (std::any_of(name.begin(), name.end(), [](unsigned char c) { return c >= 'A' && c <= 'Z'; })) has_upper.insert(lower(name));
   }
+  if (has_upper.empty()) return;
+  struct Spellings {
+    std::vector<const std::string*> names;  // distinct spellings, in file order
+    std::unordered_set<std::string_view> seen;
+  };
+  std::unordered_map<std::string, Spellings> classes;
+  std::vector<const std::string*> order;  // the class keys in order of first appearance
+  for (const std::string& name : shard_.all_names) {
+    std::string low = lower(name);
+    if (!has_upper.count(low)) continue;
+    auto [it, inserted] = classes.try_emplace(low);
+    if (inserted) order.push_back(&it->first);
+    if (it->second.seen.insert(name).second) it->second.names.push_back(&name);
+  }
+  const Spellings* first = nullptr;
+  std::size_t count = 0;
+  for (const std::string* low : order) {
+    const Spellings& c = classes.at(*low);
+    if (c.names.size() < 2) continue;
+    if (count++ == 0) first = &c;
+  }
+  if (first == nullptr) return;
+  add_problem(problems_, LoadProblemCode::tensor_name_case_collision, shard_.file, printable(*first->names[1]),
+              {{"other", printable(*first->names[0])}, {"count", std::to_string(count)}});
 }
 
 void EntryCollector::check_coverage() {

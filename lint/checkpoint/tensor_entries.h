@@ -25,6 +25,7 @@ class EntryCollector {
 
  private:
   void add_metadata(JValue&& value);
+  void check_fields(const std::string& key, const JValue& value);
   void check_duplicates();
   void check_names();
   void check_coverage();

@@ -28,7 +28,7 @@ std::string_view text(const std::uint8_t* data, std::size_t size) {
 const RuleSet& rules() {
   static const RuleSet r = [] {
     std::vector<RuleError> errors;
-    return load_rules({default_rules_dir(nullptr)}, errors);
+    return load_rules({CKPTLINT_SOURCE_TREE_RULES}, errors);  // the source tree's, never an install's
   }();
   return r;
 }

@@ -3,10 +3,21 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include <algorithm>
 #include <atomic>
 
 namespace ckptlint::testing {
+
+namespace {
+// The CLI the tests run must lint with the packs of this source tree (its embedded copy),
+// whatever CKPTLINT_RULES_DIR a developer's shell exports.
+const bool kRulesDirCleared = [] {
+  ::unsetenv("CKPTLINT_RULES_DIR");
+  return true;
+}();
+}  // namespace
 
 std::string test_name(std::string id) {
   std::replace(id.begin(), id.end(), '-', '_');
