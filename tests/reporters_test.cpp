@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Text and JSON reports pinned by golden files (tests/golden/report.{txt,json}) from one
-// multi-finding checkpoint. UPDATE_GOLDEN=1 rewrites them after an intended change.
+// Reports pinned by golden files (tests/golden/): text, JSON and SARIF of `check` on one
+// multi-finding checkpoint (report.*), JSON and SARIF of `diff --adapter` on a raw-alpha fuse
+// (diff.*). UPDATE_GOLDEN=1 rewrites them after an intended change.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -10,6 +11,7 @@
 #include "ckptlint/load.h"
 #include "ckptlint/reporters.h"
 #include "recipe.h"
+#include "support/recipe_run.h"
 #include "support/test_paths.h"
 
 namespace ckptlint {
@@ -26,6 +28,27 @@ Report golden_report(const std::string& dir) {
   EXPECT_TRUE(load_checkpoint(dir, ck, error)) << error;
   Report report = run_rules(ck, rules, {});
   report.target.path = "golden-checkpoint";  // the temp dir would differ on every run
+  return report;
+}
+
+const RuleSet& golden_rules() {
+  static const RuleSet rules = [] {
+    std::vector<RuleError> errors;
+    return load_rules({testing::rules_dir()}, errors);
+  }();
+  return rules;
+}
+
+Report golden_diff(const std::string& dir) {
+  std::string error;
+  auto recipe = fixtures::read_recipe(testing::golden_dir() + "/diff-input.yaml", error);
+  EXPECT_TRUE(recipe) << error;
+  testing::LoadedRecipe loaded;
+  testing::load_recipe(*recipe, dir, loaded);
+  RunOptions options;
+  options.scan_values = true;  // changed values and the fuse fit need the data
+  Report report = loaded.run(golden_rules(), options);
+  report.target.path = "golden-fused";
   return report;
 }
 
@@ -54,6 +77,27 @@ TEST(Reporters, json_report_matches_golden) {
   std::ostringstream out;
   write_json(out, golden_report(dir.path()));
   compare_with_golden(out.str(), "report.json");
+}
+
+TEST(Reporters, sarif_report_matches_golden) {
+  testing::ScratchDir dir("golden-sarif");
+  std::ostringstream out;
+  write_sarif(out, golden_report(dir.path()), golden_rules());
+  compare_with_golden(out.str(), "report.sarif");
+}
+
+TEST(Reporters, diff_json_report_matches_golden) {
+  testing::ScratchDir dir("golden-diff-json");
+  std::ostringstream out;
+  write_json(out, golden_diff(dir.path()));
+  compare_with_golden(out.str(), "diff.json");
+}
+
+TEST(Reporters, diff_sarif_report_matches_golden) {
+  testing::ScratchDir dir("golden-diff-sarif");
+  std::ostringstream out;
+  write_sarif(out, golden_diff(dir.path()), golden_rules());
+  compare_with_golden(out.str(), "diff.sarif");
 }
 
 TEST(Reporters, quiet_text_has_one_line_per_group) {

@@ -6,7 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "ckptlint/lint.h"
 #include "ckptlint/load.h"
@@ -52,8 +55,9 @@ std::string key(const std::string& rule, const std::string& file, const std::str
   return fmt::format("{} | {} | {}", rule, file, tensor);
 }
 
-Report run_recipe(const fixtures::Recipe& recipe, const std::string& id) {
+Report run_recipe(const fixtures::Recipe& recipe, const std::string& id, std::string* scratch = nullptr) {
   ScratchDir dir(id);
+  if (scratch != nullptr) *scratch = dir.path();
   testing::LoadedRecipe loaded;
   testing::load_recipe(recipe, dir.path(), loaded);
   // `after-load: {truncate: {file: size}}`: the file changes between reading the headers
@@ -84,6 +88,44 @@ void expect_placeholders_filled(const Finding& f) {
   }
 }
 
+// What the user reads of the rule's findings (message, help, location), one block each,
+// sorted; the scratch directory is written <dir>.
+std::string render(const Report& report, const std::string& id, const std::string& scratch) {
+  std::vector<std::string> blocks;
+  for (const Finding& f : report.findings) {
+    if (f.rule_id != id) continue;
+    const Location& l = f.location;
+    std::string at = l.file + (l.tensor.empty() ? "" : " tensor '" + l.tensor + "'") +
+                     (l.line ? fmt::format(" line {}:{}", *l.line, l.column.value_or(0)) : "") +
+                     (l.byte_offset ? fmt::format(" byte {}", *l.byte_offset) : "") +
+                     (l.json_pointer.empty() ? "" : " " + l.json_pointer);
+    blocks.push_back(fmt::format("{}[{}] {}: {}\n    help: {}\n    at: {}\n", to_string(f.severity), f.rule_id,
+                                 to_string(f.failure_class), f.message, f.help, at));
+  }
+  std::sort(blocks.begin(), blocks.end());
+  std::string out;
+  for (const std::string& b : blocks) out += b;
+  for (std::size_t at = out.find(scratch); !scratch.empty() && at != std::string::npos; at = out.find(scratch, at)) {
+    out.replace(at, scratch.size(), "<dir>");
+  }
+  return out;
+}
+
+// The rendered findings of a trigger against the golden file beside it (trigger.golden);
+// UPDATE_GOLDEN=1 rewrites it, to be reviewed in the diff.
+void expect_golden(const std::string& recipe_path, const std::string& actual) {
+  const std::string path = fs::path(recipe_path).replace_extension(".golden").string();
+  if (std::getenv("UPDATE_GOLDEN") != nullptr) {
+    std::ofstream(path) << actual;
+    return;
+  }
+  std::ifstream in(path);
+  ASSERT_TRUE(in) << "missing " << path << " (run the test with UPDATE_GOLDEN=1 and review it)";
+  std::stringstream expected;
+  expected << in.rdbuf();
+  EXPECT_EQ(actual, expected.str()) << "the findings differ from " << path << "; UPDATE_GOLDEN=1 if intended";
+}
+
 class RuleFixture : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(RuleFixture, trigger_yields_exactly_the_expected_findings) {
@@ -96,7 +138,9 @@ TEST_P(RuleFixture, trigger_yields_exactly_the_expected_findings) {
     auto recipe = fixtures::read_recipe(path, error);
     ASSERT_TRUE(recipe) << error;
     ASSERT_FALSE(recipe->expect.empty()) << "a trigger must expect at least one finding";
-    Report report = run_recipe(*recipe, id);
+    std::string scratch;
+    Report report = run_recipe(*recipe, id, &scratch);
+    expect_golden(path, render(report, id, scratch));
     std::vector<std::string> expected, actual;
     for (const auto& e : recipe->expect) expected.push_back(key(e.rule, e.file, e.tensor));
     for (const Finding& f : report.findings) actual.push_back(key(f.rule_id, f.location.file, f.location.tensor));
