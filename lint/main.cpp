@@ -41,6 +41,7 @@ int write_report(const Options& o, const Report& report, const RuleSet& rules) {
   std::ostream& out = o.output.empty() ? std::cout : file;
   if (o.format == "json") write_json(out, report);
   else if (o.format == "sarif") write_sarif(out, report, rules);
+  else if (o.format == "github") write_github(out, report);
   else write_text(out, report, TextOptions{o.quiet});
   out.flush();
   return out ? 0 : kToolError;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Reports pinned by golden files (tests/golden/): text, JSON and SARIF of `check` on one
 // multi-finding checkpoint (report.*), JSON and SARIF of `diff --adapter` on a raw-alpha fuse
-// (diff.*). UPDATE_GOLDEN=1 rewrites them after an intended change.
+// (diff.*), and the GitHub annotations of `check` (report.github). UPDATE_GOLDEN=1 rewrites them after an intended change.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -84,6 +84,18 @@ TEST(Reporters, sarif_report_matches_golden) {
   std::ostringstream out;
   write_sarif(out, golden_report(dir.path()), golden_rules());
   compare_with_golden(out.str(), "report.sarif");
+}
+
+TEST(Reporters, github_annotations_match_golden) {
+  testing::ScratchDir dir("golden-github");
+  std::ostringstream out;
+  Report report = golden_report(dir.path());
+  write_github(out, report);
+  // One workflow command per finding, none spanning lines.
+  std::size_t lines = 0;
+  for (char c : out.str()) lines += c == '\n';
+  EXPECT_EQ(lines, report.findings.size());
+  compare_with_golden(out.str(), "report.github");
 }
 
 TEST(Reporters, diff_json_report_matches_golden) {

@@ -21,6 +21,9 @@ void write_text(std::ostream& out, const Report& report, const TextOptions& opti
 /// The machine report of PRODUCT.md §4 (schema "ckptlint-report/1").
 void write_json(std::ostream& out, const Report& report);
 
+/// GitHub Actions workflow commands (::error/::warning/::notice), one per finding.
+void write_github(std::ostream& out, const Report& report);
+
 /// SARIF 2.1.0 (GitHub code scanning); `rules` describes the rules that fired.
 void write_sarif(std::ostream& out, const Report& report, const RuleSet& rules);
 

@@ -38,7 +38,8 @@ Options:
   --adapter DIR          check: lint this adapter against the checkpoint PATH;
                          diff: the adapter that was fused (fits each target's change to s * B.A)
   --full                 diff: compare every row of each target (default: a sample of 32 rows)
-  --format FORMAT        check: text, json or sarif; rules: text or markdown (default: text)
+  --format FORMAT        check: text, json, sarif or github (Actions annotations);
+                         rules: text or markdown (default: text)
   --output FILE          write the report to FILE instead of standard output
   --rules DIR            load extra YAML rule packs from DIR (repeatable)
   --select RULES         run only these rules: ids, globs ('index-*') or classes (repeatable, comma-separated)
@@ -90,8 +91,8 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
     if (a == "--format") {
       auto v = value("--format");
       if (!v) return std::nullopt;
-      if (*v != "text" && *v != "json" && *v != "sarif" && *v != "markdown") {
-        error = fmt::format("unknown format '{}' (text, json, sarif, or markdown for rules)", *v);
+      if (*v != "text" && *v != "json" && *v != "sarif" && *v != "github" && *v != "markdown") {
+        error = fmt::format("unknown format '{}' (text, json, sarif, github, or markdown for rules)", *v);
         return std::nullopt;
       }
       o.format = *v;
