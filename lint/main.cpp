@@ -42,7 +42,7 @@ int write_report(const Options& o, const Report& report, const RuleSet& rules) {
   if (o.format == "json") write_json(out, report);
   else if (o.format == "sarif") write_sarif(out, report, rules);
   else if (o.format == "github") write_github(out, report);
-  else write_text(out, report, TextOptions{o.quiet});
+  else write_text(out, report, TextOptions{o.quiet, o.verbose});
   out.flush();
   return out ? 0 : kToolError;
 }
@@ -68,7 +68,8 @@ int run(int argc, char** argv) {
   std::string error;
   std::optional<Options> parsed = parse_options(argc, argv, error);
   if (!parsed) {
-    fmt::print(stderr, "ckptlint: {}\n\n{}", error, usage());
+    // One line, not the whole help: what was wrong, the nearest right spelling, where to look.
+    fmt::print(stderr, "ckptlint: {}; see ckptlint --help\n", error);
     return kToolError;
   }
   const Options& o = *parsed;

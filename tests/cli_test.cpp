@@ -65,6 +65,15 @@ TEST(Cli, usage_errors_and_missing_paths_exit_2) {
   EXPECT_EQ(ckptlint("rules no-such-rule").code, 2);
 }
 
+TEST(Cli, a_usage_error_is_one_line_with_the_nearest_spelling) {
+  CliRun r = ckptlint("chek .");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.out, "ckptlint: unknown command 'chek' (did you mean 'check'?); see ckptlint --help\n");
+  r = ckptlint("check . --no-value");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.out, "ckptlint: unknown option '--no-value' (did you mean '--no-values'?); see ckptlint --help\n");
+}
+
 TEST(Cli, bad_rule_pack_exits_2_with_file_line_column) {
   ScratchDir rules("cli-rules");
   std::ofstream(rules.path() + "/x.yaml") << "id: x\nclass: nope\n";

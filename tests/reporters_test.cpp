@@ -4,6 +4,7 @@
 // (diff.*), and the GitHub annotations of `check` (report.github). UPDATE_GOLDEN=1 rewrites them after an intended change.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -110,6 +111,43 @@ TEST(Reporters, diff_sarif_report_matches_golden) {
   std::ostringstream out;
   write_sarif(out, golden_diff(dir.path()), golden_rules());
   compare_with_golden(out.str(), "diff.sarif");
+}
+
+// Every failure class at warning or above is named in the diagnosis block, before the first
+// finding line.
+void expect_diagnosis_first(const Report& report, const std::string& text) {
+  std::size_t first_finding = std::min({text.find("\nerror["), text.find("\nwarning["), text.find("\ninfo[")});
+  ASSERT_NE(text.find("diagnosis:\n"), std::string::npos) << text;
+  for (const Finding& f : report.findings) {
+    if (f.severity < Severity::warning) continue;
+    std::size_t at = text.find(std::string(" ") + to_string(f.failure_class) + ": ");
+    EXPECT_LT(at, first_finding) << to_string(f.failure_class) << " is not in the diagnosis:\n" << text;
+  }
+}
+
+TEST(Reporters, text_diagnosis_names_every_class_first) {
+  testing::ScratchDir dir("golden-diagnosis");
+  Report report = golden_report(dir.path());
+  std::ostringstream out;
+  write_text(out, report);
+  expect_diagnosis_first(report, out.str());
+}
+
+TEST(Reporters, raw_alpha_diff_reads_in_under_40_lines) {
+  testing::ScratchDir dir("golden-diff-text");
+  Report report = golden_diff(dir.path());
+  std::ostringstream out;
+  write_text(out, report);
+  std::string text = out.str();
+  expect_diagnosis_first(report, text);
+  EXPECT_NE(text.find("fuse-drift: 6 wrong scale of 6 LoRA pairs; overall measured scale 16.0 where 2.0 was expected"),
+            std::string::npos) << text;
+  EXPECT_LE(std::count(text.begin(), text.end(), '\n'), 40) << text;
+  // Each rule's help once, however many of its findings are shown.
+  std::size_t helps = 0;
+  for (std::size_t at = text.find("help: the merge multiplied"); at != std::string::npos; at = text.find("help: the merge multiplied", at + 1)) ++helps;
+  EXPECT_EQ(helps, 1u) << text;
+  compare_with_golden(text, "diff.txt");
 }
 
 TEST(Reporters, quiet_text_has_one_line_per_group) {

@@ -65,6 +65,7 @@ struct Finding {
   FailureClass failure_class = FailureClass::corrupt_file;
   std::string message;            ///< rendered from the rule template: subject, observed, expected
   std::string help;               ///< the likely cause or the remedy
+  std::string diagnosis;          ///< the rule's one-line diagnosis of its class, when it has one
   Location location;
   std::vector<Location> related;  ///< secondary places: the other tensor, the index entry
   Facts facts;                    ///< the primitive's facts, for machine consumers

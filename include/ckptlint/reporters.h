@@ -12,10 +12,13 @@ const char* version();
 
 /// Options of the human-readable output.
 struct TextOptions {
-  bool quiet = false;  ///< findings only: no header, no help lines, no summary
+  bool quiet = false;    ///< findings only: no header, no diagnosis, no help lines, no summary
+  bool verbose = false;  ///< every info group, instead of one line per info rule
 };
 
-/// Human output: findings grouped by rule and message, repeated layers collapsed ("layers 24-41").
+/// Human output: a diagnosis block (one line per failure class at warning or above, worst
+/// first), then errors, warnings and info; findings of one rule folded across shards and
+/// layers ("layers 24-41"), each rule's help once.
 void write_text(std::ostream& out, const Report& report, const TextOptions& options = {});
 
 /// The machine report of PRODUCT.md §4 (schema "ckptlint-report/1").

@@ -3,7 +3,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <charconv>
+#include <string_view>
+#include <vector>
 
 namespace ckptlint {
 namespace {
@@ -57,7 +61,7 @@ Options:
   --recipe NAME          layout: which modules a quantized config quantizes, e.g. mlx-vlm, mlx-lm,
                          ple-safe (default: the layout model's)
   --quiet                findings only, without help lines or summary
-  --verbose              diagnostics on standard error
+  --verbose              every info finding in text reports; diagnostics on standard error
   --version              print the version
   --help                 print this help
 
@@ -67,6 +71,47 @@ Exit codes:
   2  usage error, bad rule file, internal error, or nothing could be read
 )";
 }
+
+namespace {
+
+constexpr std::array<const char*, 4> kCommands = {"check", "diff", "rules", "layout"};
+constexpr std::array<const char*, 23> kOptions = {
+    "--adapter", "--base", "--baseline", "--config", "--exit-zero", "--fail-on", "--format", "--full",
+    "--help", "--ignore", "--jobs", "--no-config", "--no-progress", "--no-values", "--output", "--quiet",
+    "--recipe", "--rules", "--select", "--variant", "--verbose", "--version", "--write-baseline"};
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// " (did you mean 'check'?)" when one known word is within a third of the typed one's length.
+template <std::size_t N>
+std::string did_you_mean(std::string_view typed, const std::array<const char*, N>& known) {
+  if (typed.size() > 64) return "";
+  const char* best = nullptr;
+  std::size_t best_distance = std::max<std::size_t>(2, typed.size() / 3) + 1;
+  for (const char* k : known) {
+    std::size_t d = edit_distance(typed, k);
+    if (d < best_distance) {
+      best = k;
+      best_distance = d;
+    }
+  }
+  return best == nullptr ? "" : fmt::format(" (did you mean '{}'?)", best);
+}
+
+}  // namespace
 
 std::optional<Options> parse_options(int argc, char** argv, std::string& error) {
   Options o;
@@ -148,7 +193,7 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
     } else if (a == "--no-progress") {
       o.no_progress = true;
     } else if (a.size() > 1 && a[0] == '-') {
-      error = fmt::format("unknown option '{}'", a);
+      error = fmt::format("unknown option '{}'{}", a, did_you_mean(a.substr(0, a.find('=')), kOptions));
       return std::nullopt;
     } else if (o.command.empty()) {
       o.command = a;
@@ -161,7 +206,7 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
     return std::nullopt;
   }
   if (o.command != "check" && o.command != "diff" && o.command != "rules" && o.command != "layout") {
-    error = fmt::format("unknown command '{}'", o.command);
+    error = fmt::format("unknown command '{}'{}", o.command, did_you_mean(o.command, kCommands));
     return std::nullopt;
   }
   if (o.command == "check" && o.positional.size() != 1) {

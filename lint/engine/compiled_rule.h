@@ -18,6 +18,7 @@ struct CompiledRule {
   std::unique_ptr<Primitive> primitive;
   MessageTemplate message;
   std::optional<MessageTemplate> key;              ///< dotted path of the JSON key a finding is about
+  std::optional<MessageTemplate> diagnosis;        ///< the class's one-line diagnosis, from this finding's facts
   Expr when;                                       ///< applies-to.when; empty: always
   std::vector<std::pair<std::string, Expr>> lets;  ///< `let:` variables, evaluated in order
 };

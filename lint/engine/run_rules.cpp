@@ -66,6 +66,7 @@ Finding to_finding(const CompiledRule& cr, Match&& m) {
   f.failure_class = cr.rule.failure_class;
   f.message = cr.message.render(m.facts);
   f.help = cr.rule.help;
+  if (cr.diagnosis) f.diagnosis = cr.diagnosis->render(m.facts);
   f.location = std::move(m.location);
   f.related = std::move(m.related);
   f.facts = std::move(m.facts);

@@ -22,7 +22,8 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::set<std::string> kRuleKeys = {"id",   "class",     "severity", "summary", "message", "help",
-                                         "references", "primitive", "with", "applies-to", "let", "enabled", "key"};
+                                         "references", "primitive", "with", "applies-to", "let", "enabled", "key",
+                                         "diagnosis"};
 const std::set<std::string> kAppliesToKeys = {"model-type", "layout", "kind", "when"};
 
 // `with:` as compact flow text for `ckptlint rules ID`: {code: offsets-gap}.
@@ -92,6 +93,9 @@ class RuleFileReader : DocReader {
       }
     }
     if (auto message = read_template(root["message"], *compiled)) compiled->message = *message;
+    if (root["diagnosis"].defined()) {
+      if (auto diagnosis = read_template(root["diagnosis"], *compiled)) compiled->diagnosis = *diagnosis;
+    }
     if (root["key"].defined()) {
       if (auto key = read_template(root["key"], *compiled)) {
         compiled->key = *key;
