@@ -53,6 +53,22 @@ void write_file(const std::string& path, const std::string& header, const std::s
   f << header << data;
 }
 
+// Under AddressSanitizer the CLI runs several times slower and keeps shadow memory: the
+// bounds below are hang and blow-up guards there, figures in bench/hostile_headers.sh.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+#else
+constexpr bool kSanitized = false;
+#endif
+constexpr double kSeconds = kSanitized ? 120.0 : 10.0;
+constexpr long kMaxRssKb = kSanitized ? 4L * 1024 * 1024 : 512L * 1024;
+
 TEST(HostileInput, header_of_99_megabytes_of_nested_arrays) {
   ScratchDir dir("nested");
   std::string header = "{\"a\":" + std::string(99'000'000, '[');
@@ -76,24 +92,8 @@ TEST(HostileInput, one_point_three_million_tensors_in_one_header) {
   Outcome o = lint(dir.path(), "--no-values");
   EXPECT_EQ(o.code, 0) << o.out;  // only a warning: shard-tensor-count
   EXPECT_NE(o.out.find("shard-tensor-count"), std::string::npos) << o.out;
-  EXPECT_LT(o.seconds, 60.0);
+  EXPECT_LT(o.seconds, kSanitized ? 240.0 : 60.0);
 }
-
-// Under AddressSanitizer the CLI runs several times slower and keeps shadow memory: the
-// bounds below are hang and blow-up guards there, figures in bench/hostile_headers.sh.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
-constexpr double kSeconds = kSanitized ? 120.0 : 10.0;
-constexpr long kMaxRssKb = kSanitized ? 4L * 1024 * 1024 : 512L * 1024;
 
 // Attacks on the per-entry and per-name checks (10x the sizes that once took seconds and
 // hundreds of MB): each yields one finding with a count, in linear time and bounded memory.

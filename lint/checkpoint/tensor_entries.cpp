@@ -173,19 +173,27 @@ void EntryCollector::add(std::string&& key, JValue&& value) {
 // One finding per entry for repeated fields (serde rejects them, nlohmann, and so MLX, keeps
 // the last) and one for unknown fields, each with a count: linear in the entry's size.
 void EntryCollector::check_fields(const std::string& key, const JValue& value) {
-  std::unordered_map<std::string_view, std::size_t> seen;
-  seen.reserve(value.members.size());
   const std::string* first_repeated = nullptr;
   const std::string* first_unknown = nullptr;
   std::size_t repeated = 0;
   std::uint64_t unknown = value.dropped;  // members dropped past the cap are never dtype/shape/data_offsets
-  for (const JMember& m : value.members) {
-    const std::string& f = m.first;
-    if (++seen[f] == 2) {
+  // How many times a field was seen up to now: a scan of the few fields of an ordinary entry,
+  // a hash map once an entry is large (a hostile one).
+  std::unordered_map<std::string_view, std::size_t> seen;
+  const bool small = value.members.size() <= 8;
+  for (std::size_t i = 0; i < value.members.size(); ++i) {
+    const std::string& f = value.members[i].first;
+    std::size_t times = 1;
+    if (small) {
+      for (std::size_t j = 0; j < i; ++j) times += value.members[j].first == f ? 1 : 0;
+    } else {
+      times = ++seen[f];
+    }
+    if (times == 2) {
       ++repeated;
       if (first_repeated == nullptr) first_repeated = &f;
     }
-    if (f != "dtype" && f != "shape" && f != "data_offsets" && seen[f] == 1) {
+    if (times == 1 && f != "dtype" && f != "shape" && f != "data_offsets") {
       ++unknown;
       if (first_unknown == nullptr) first_unknown = &f;
     }
