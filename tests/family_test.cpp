@@ -44,6 +44,7 @@ TEST_P(FamilyDefects, found_with_its_class_and_nothing_else) {
   EXPECT_EQ(it->failure_class, p.failure_class);
   EXPECT_GE(it->severity, Severity::warning);
   EXPECT_NE(it->message.find(p.message), std::string::npos) << it->message;
+  if (p.failure_class == FailureClass::mixed_quantization) EXPECT_EQ(r.target.quantization, "mixed");
   for (const Finding& f : r.findings) {
     if (f.rule_id != p.rule && !p.implied.count(f.rule_id)) {
       EXPECT_LT(f.severity, Severity::warning) << f.rule_id << ": " << f.message;

@@ -112,7 +112,9 @@ std::string describe_quantization(const Analysis& a) {
   for (const auto& [path, m] : a.modules) {
     if (!m.quantized()) {
       const LayoutEntry* e = a.entry_for_module(path);
-      if (e != nullptr && e->part == "text" && (e->group == "attention" || e->group == "mlp")) any_float_quantizable = true;
+      if (e != nullptr && e->part == "text" && (e->group == "attention" || e->group == "mlp" || e->group == "moe")) {
+        any_float_quantizable = true;
+      }
       continue;
     }
     std::optional<QuantParams> p = a.quant.params_for(path);
