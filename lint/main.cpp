@@ -42,6 +42,7 @@ int write_report(const Options& o, const Report& report, const RuleSet& rules) {
   if (o.format == "json") write_json(out, report);
   else if (o.format == "sarif") write_sarif(out, report, rules);
   else if (o.format == "github") write_github(out, report);
+  else if (o.format == "html") write_html(out, report);
   else write_text(out, report, TextOptions{o.quiet, o.verbose});
   out.flush();
   return out ? 0 : kToolError;
@@ -168,6 +169,7 @@ int run(int argc, char** argv) {
   run.fail_on = o.fail_on.value_or(project && project->fail_on ? *project->fail_on : Severity::error);
   run.scan_values = !o.no_values;
   run.jobs = o.jobs;
+  run.storage_map = o.format == "html";
   run.progress = !o.no_progress && !o.quiet && ::isatty(STDERR_FILENO) == 1;
   if (o.command == "check" && with_base && ck.kind != "adapter") {
     fmt::print(stderr, "ckptlint: '{}' is not an adapter (no adapter_config.json, adapters.safetensors or adapter_model.safetensors)\n",

@@ -10,6 +10,7 @@
 #include "ckptlint/lint.h"
 #include "ckptlint/load.h"
 #include "gemma4_config.h"
+#include "support/recipe_run.h"
 #include "support/test_paths.h"
 
 namespace ckptlint {
@@ -34,9 +35,7 @@ std::vector<std::vector<std::string>> field_paths(const nlohmann::json& config) 
 class AbsentFields : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(AbsentFields, config_assert_rules_stay_silent_on_a_removed_field) {
-  std::vector<RuleError> errors;
-  static const RuleSet rules = load_rules({testing::rules_dir()}, errors);
-  ASSERT_TRUE(errors.empty());
+  const RuleSet& rules = testing::source_rules();
   RunOptions options;
   for (const Rule* r : rules.rules()) {
     if (r->primitive == "config-assert" && !kAbsenceIsTheFinding.count(r->id)) options.select.push_back(r->id);

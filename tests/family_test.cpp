@@ -29,9 +29,7 @@ class FamilyDefects : public ::testing::TestWithParam<Planted> {};
 
 TEST_P(FamilyDefects, found_with_its_class_and_nothing_else) {
   const Planted& p = GetParam();
-  std::vector<RuleError> errors;
-  static const RuleSet rules = load_rules({testing::rules_dir()}, errors);
-  ASSERT_TRUE(errors.empty());
+  const RuleSet& rules = testing::source_rules();
   testing::ScratchDir dir(std::string("family-") + p.name);
   testing::LoadedRecipe loaded;
   testing::load_recipe(testing::recipe_from_text(p.recipe, dir.path()), dir.path() + "/ckpt", loaded);

@@ -5,13 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <fstream>
 #include <sstream>
 
 #include "ckptlint/lint.h"
 #include "ckptlint/load.h"
 #include "ckptlint/reporters.h"
 #include "recipe.h"
+#include "support/golden.h"
 #include "support/recipe_run.h"
 #include "support/test_paths.h"
 
@@ -19,25 +19,15 @@ namespace ckptlint {
 namespace {
 
 Report golden_report(const std::string& dir) {
-  std::vector<RuleError> errors;
-  RuleSet rules = load_rules({testing::rules_dir()}, errors);
   std::string error;
   auto recipe = fixtures::read_recipe(testing::golden_dir() + "/report-input.yaml", error);
   EXPECT_TRUE(recipe) << error;
   EXPECT_TRUE(fixtures::materialize(*recipe, dir, error)) << error;
   Checkpoint ck;
   EXPECT_TRUE(load_checkpoint(dir, ck, error)) << error;
-  Report report = run_rules(ck, rules, {});
+  Report report = run_rules(ck, testing::source_rules(), {});
   report.target.path = "golden-checkpoint";  // the temp dir would differ on every run
   return report;
-}
-
-const RuleSet& golden_rules() {
-  static const RuleSet rules = [] {
-    std::vector<RuleError> errors;
-    return load_rules({testing::rules_dir()}, errors);
-  }();
-  return rules;
 }
 
 Report golden_diff(const std::string& dir) {
@@ -48,22 +38,13 @@ Report golden_diff(const std::string& dir) {
   testing::load_recipe(*recipe, dir, loaded);
   RunOptions options;
   options.scan_values = true;  // changed values and the fuse fit need the data
-  Report report = loaded.run(golden_rules(), options);
+  Report report = loaded.run(testing::source_rules(), options);
   report.target.path = "golden-fused";
   return report;
 }
 
 void compare_with_golden(const std::string& actual, const std::string& name) {
-  const std::string path = testing::golden_dir() + "/" + name;
-  if (std::getenv("UPDATE_GOLDEN") != nullptr) {
-    std::ofstream(path) << actual;
-    GTEST_SKIP() << "rewrote " << path;
-  }
-  std::ifstream in(path);
-  ASSERT_TRUE(in) << "missing " << path << " (run with UPDATE_GOLDEN=1)";
-  std::stringstream expected;
-  expected << in.rdbuf();
-  EXPECT_EQ(actual, expected.str()) << "report differs from " << path << "; UPDATE_GOLDEN=1 if intended";
+  testing::expect_matches_golden(actual, testing::golden_dir() + "/" + name);
 }
 
 TEST(Reporters, text_report_matches_golden) {
@@ -83,7 +64,7 @@ TEST(Reporters, json_report_matches_golden) {
 TEST(Reporters, sarif_report_matches_golden) {
   testing::ScratchDir dir("golden-sarif");
   std::ostringstream out;
-  write_sarif(out, golden_report(dir.path()), golden_rules());
+  write_sarif(out, golden_report(dir.path()), testing::source_rules());
   compare_with_golden(out.str(), "report.sarif");
 }
 
@@ -109,7 +90,7 @@ TEST(Reporters, diff_json_report_matches_golden) {
 TEST(Reporters, diff_sarif_report_matches_golden) {
   testing::ScratchDir dir("golden-diff-sarif");
   std::ostringstream out;
-  write_sarif(out, golden_diff(dir.path()), golden_rules());
+  write_sarif(out, golden_diff(dir.path()), testing::source_rules());
   compare_with_golden(out.str(), "diff.sarif");
 }
 

@@ -15,6 +15,7 @@
 #include "ckptlint/load.h"
 #include "recipe.h"
 #include "rules/message_template.h"
+#include "support/golden.h"
 #include "support/recipe_run.h"
 #include "support/test_paths.h"
 
@@ -24,15 +25,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::ScratchDir;
 
-const RuleSet& all_rules() {
-  static const RuleSet rules = [] {
-    std::vector<RuleError> errors;
-    RuleSet r = load_rules({testing::rules_dir()}, errors);
-    for (const RuleError& e : errors) ADD_FAILURE() << to_string(e);
-    return r;
-  }();
-  return rules;
-}
+const RuleSet& all_rules() { return testing::source_rules(); }
 
 std::vector<std::string> rule_ids() {
   std::vector<std::string> ids;
@@ -113,19 +106,6 @@ std::string render(const Report& report, const std::string& id, const std::strin
 
 // The rendered findings of a trigger against the golden file beside it (trigger.golden);
 // UPDATE_GOLDEN=1 rewrites it, to be reviewed in the diff.
-void expect_golden(const std::string& recipe_path, const std::string& actual) {
-  const std::string path = fs::path(recipe_path).replace_extension(".golden").string();
-  if (std::getenv("UPDATE_GOLDEN") != nullptr) {
-    std::ofstream(path) << actual;
-    return;
-  }
-  std::ifstream in(path);
-  ASSERT_TRUE(in) << "missing " << path << " (run the test with UPDATE_GOLDEN=1 and review it)";
-  std::stringstream expected;
-  expected << in.rdbuf();
-  EXPECT_EQ(actual, expected.str()) << "the findings differ from " << path << "; UPDATE_GOLDEN=1 if intended";
-}
-
 class RuleFixture : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(RuleFixture, trigger_yields_exactly_the_expected_findings) {
@@ -140,7 +120,7 @@ TEST_P(RuleFixture, trigger_yields_exactly_the_expected_findings) {
     ASSERT_FALSE(recipe->expect.empty()) << "a trigger must expect at least one finding";
     std::string scratch;
     Report report = run_recipe(*recipe, id, &scratch);
-    expect_golden(path, render(report, id, scratch));
+    testing::expect_matches_golden(render(report, id, scratch), fs::path(path).replace_extension(".golden").string());
     std::vector<std::string> expected, actual;
     for (const auto& e : recipe->expect) expected.push_back(key(e.rule, e.file, e.tensor));
     for (const Finding& f : report.findings) actual.push_back(key(f.rule_id, f.location.file, f.location.tensor));

@@ -15,8 +15,7 @@ namespace ckptlint {
 namespace {
 
 Report lint_recipe(const std::string& text, const std::string& tag) {
-  std::vector<RuleError> errors;
-  static const RuleSet rules = load_rules({testing::rules_dir()}, errors);
+  const RuleSet& rules = testing::source_rules();
   testing::ScratchDir dir(tag);
   testing::LoadedRecipe loaded;
   testing::load_recipe(testing::recipe_from_text(text, dir.path()), dir.path() + "/ckpt", loaded);

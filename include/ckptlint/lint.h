@@ -17,6 +17,7 @@ struct RunOptions {
   bool scan_values = false;           ///< read tensor data for the value rules (NaN/Inf)
   int jobs = 0;                       ///< threads for the value scan; 0 = all cores
   bool progress = false;              ///< progress bar on stderr during a long value scan
+  bool storage_map = false;           ///< fill Report::units (the HTML report's layer map)
 };
 
 /// True when a rule id or class name matches one of `patterns` (exact, glob, or class).

@@ -16,6 +16,17 @@ struct Target {
   std::string quantization;  ///< "none", "affine-4", "mixed", ...
 };
 
+/// How one module (a .weight with its .scales/.biases) or other tensor is stored, for the
+/// layer map of the HTML report. Filled only when RunOptions::storage_map asks for it.
+struct StoredUnit {
+  std::string name;     ///< module path ("...layers.3.self_attn.q_proj") or tensor name
+  /// bf16, f16, f32 (any float dtype, lower case), affine-<bits>, mxfp4, nvfp4, mxfp8, other
+  /// stored dtypes in lower case; missing (expected, absent), absent (optional, absent: e.g.
+  /// pruned by KV sharing), unexpected (present, not in the layout); lora (an adapter's pair).
+  std::string storage;
+  std::string detail;   ///< what the storage was read from: "U32 [2560, 640] + scales + biases"
+};
+
 /// Everything one run found.
 struct Report {
   Target target;
@@ -25,6 +36,7 @@ struct Report {
   Severity fail_on = Severity::error;  ///< the threshold the verdict uses
   std::size_t suppressed = 0;          ///< findings a baseline accepted (not in `findings`)
   std::vector<std::string> baseline_unmatched;  ///< baseline entries that matched nothing: "rule | file | tensor"
+  std::vector<StoredUnit> units;       ///< the storage map (RunOptions::storage_map), sorted by name
 };
 
 /// Sorts findings into report order (file, tensor, rule id, message).

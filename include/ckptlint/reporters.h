@@ -27,6 +27,11 @@ void write_json(std::ostream& out, const Report& report);
 /// GitHub Actions workflow commands (::error/::warning/::notice), one per finding.
 void write_github(std::ostream& out, const Report& report);
 
+/// One self-contained HTML page (inline CSS, JS and SVG): the diagnosis, the layer map (when
+/// the report carries Report::units), the fuse fits, where NaN/Inf are, and a filterable
+/// table of every finding.
+void write_html(std::ostream& out, const Report& report);
+
 /// SARIF 2.1.0 (GitHub code scanning); `rules` describes the rules that fired.
 void write_sarif(std::ostream& out, const Report& report, const RuleSet& rules);
 

@@ -42,7 +42,8 @@ Options:
   --adapter DIR          check: lint this adapter against the checkpoint PATH;
                          diff: the adapter that was fused (fits each target's change to s * B.A)
   --full                 diff: compare every row of each target (default: a sample of 32 rows)
-  --format FORMAT        check: text, json, sarif or github (Actions annotations);
+  --format FORMAT        check, diff: text, json, sarif, github (Actions annotations) or
+                         html (one self-contained page with a layer map; use --output);
                          rules: text or markdown (default: text)
   --output FILE          write the report to FILE instead of standard output
   --rules DIR            load extra YAML rule packs from DIR (repeatable)
@@ -136,8 +137,8 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
     if (a == "--format") {
       auto v = value("--format");
       if (!v) return std::nullopt;
-      if (*v != "text" && *v != "json" && *v != "sarif" && *v != "github" && *v != "markdown") {
-        error = fmt::format("unknown format '{}' (text, json, sarif, github, or markdown for rules)", *v);
+      if (*v != "text" && *v != "json" && *v != "sarif" && *v != "github" && *v != "html" && *v != "markdown") {
+        error = fmt::format("unknown format '{}' (text, json, sarif, github, html, or markdown for rules)", *v);
         return std::nullopt;
       }
       o.format = *v;

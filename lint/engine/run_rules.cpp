@@ -11,6 +11,7 @@
 
 #include "ckptlint/lint.h"
 #include "engine/analysis.h"
+#include "engine/storage_map.h"
 #include "engine/compiled_rule.h"
 #include "report/json_locate.h"
 #include "util/glob.h"
@@ -132,6 +133,7 @@ Report run(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options
   auto analyzed = std::chrono::steady_clock::now();
   report.target.quantization = describe_quantization(analysis);
   if (analysis.layout) report.target.layout = analysis.layout->variant;
+  if (options.storage_map) report.units = storage_map(ck, analysis);
   std::vector<const CompiledRule*> selected;
   for (const auto& cr : rules.compiled()) {
     const Rule& r = cr->rule;

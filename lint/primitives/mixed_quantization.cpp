@@ -72,14 +72,17 @@ class MixedQuantization final : public Primitive {
     // Only the modules involved in a split are listed: a kind that is float everywhere is a
     // recipe choice unless it sits beside quantized modules of its group in the same layer.
     KindLayers floats, quants;
+    std::vector<Location> float_weights;  // the float modules involved, for reports that point at them
     for (const auto& [e, q] : considered) {
       bool involved = split(by_kind[e->kind]) || (e->layer && split(by_group_layer[{e->group, *e->layer}]));
       if (!involved) continue;
       auto& bucket = (q ? quants : floats)[e->kind];
       if (e->layer) bucket.insert(*e->layer);
+      if (!q) float_weights.push_back(location_at(std::string(a.file_of.at(e->name)), e->name));
     }
     if (floats.empty() || quants.empty()) return;
     Match m;
+    m.related = std::move(float_weights);
     m.location = location_at("config.json", "", "/" + a.quant.key);
     m.facts = {{"file", "config.json"},
                {"float_count", std::to_string(total(floats))},

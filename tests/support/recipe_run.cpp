@@ -7,8 +7,19 @@
 #include <fstream>
 
 #include "ckptlint/load.h"
+#include "support/test_paths.h"
 
 namespace ckptlint::testing {
+
+const RuleSet& source_rules() {
+  static const RuleSet rules = [] {
+    std::vector<RuleError> errors;
+    RuleSet loaded = load_rules({rules_dir()}, errors);
+    for (const RuleError& e : errors) ADD_FAILURE() << to_string(e);
+    return loaded;
+  }();
+  return rules;
+}
 
 void load_recipe(const fixtures::Recipe& recipe, const std::string& dir, LoadedRecipe& out) {
   std::string error;

@@ -22,6 +22,10 @@ struct LoadedRecipe {
 };
 
 /// Materialises `recipe` into `dir` and loads what it wrote; failures are test failures.
+/// The source tree's rule packs, loaded once per test binary; a problem in them fails the
+/// test that loaded them first.
+const RuleSet& source_rules();
+
 void load_recipe(const fixtures::Recipe& recipe, const std::string& dir, LoadedRecipe& out);
 
 /// A recipe given as YAML text (saved as `dir`/recipe.yaml and read back).

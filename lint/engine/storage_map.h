@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: Apache-2.0
+// The storage map: how each module or tensor of a checkpoint is stored (float dtype,
+// quantization mode and bits) and, where a layout model applies, which expected ones are
+// missing or pruned and which present ones it does not know. The HTML report draws it.
+#pragma once
+#include <vector>
+
+#include "ckptlint/report.h"
+#include "engine/analysis.h"
+
+namespace ckptlint {
+
+/// One unit per module (.weight/.scales/.biases together) or other tensor, sorted by name;
+/// for an adapter, one per LoRA pair.
+std::vector<StoredUnit> storage_map(const Checkpoint& ck, const Analysis& analysis);
+
+}  // namespace ckptlint
