@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "recipe.h"
@@ -247,6 +248,16 @@ TEST(Cli, diff_base_fused_and_adapter) {
   EXPECT_NE(headers.out.find("not compared (--no-values)"), std::string::npos) << headers.out;
   EXPECT_EQ(ckptlint("diff " + root + "/base").code, 2);
   EXPECT_EQ(ckptlint("diff " + args + " --base " + root + "/base").code, 2);
+  // The HTML page of the diff: the map of the fused side and the measured scale of the target.
+  CliRun page = ckptlint("diff " + args + " --adapter " + root + "/adapter --format html --output " + dir.path() + "/diff.html");
+  EXPECT_EQ(page.code, 1) << page.out;
+  std::ifstream in(dir.path() + "/diff.html");
+  std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(html.find("<svg class=\"layer-map\""), std::string::npos);
+  EXPECT_NE(html.find("<section id=\"fuse\">"), std::string::npos);
+  EXPECT_NE(html.find("data-unit=\"language_model.model.layers.1.self_attn.q_proj\" data-storage=\"affine-8\" data-severity=\"error\""),
+            std::string::npos);
 }
 
 }  // namespace
