@@ -89,7 +89,8 @@ int run(int argc, char** argv) {
   // The project config (.ckptlint.yaml): command-line options win over it.
   std::optional<ProjectConfig> project;
   if (!o.no_config && (o.command == "check" || o.command == "diff" || !o.config.empty())) {
-    std::string path = !o.config.empty() ? o.config : find_project_config(o.target());
+    // A remote target's project is the one the command runs in.
+    std::string path = !o.config.empty() ? o.config : find_project_config(is_remote_path(o.target()) ? "." : o.target());
     if (!path.empty()) {
       project = read_project_config(path, error);
       if (!project) {
@@ -119,12 +120,16 @@ int run(int argc, char** argv) {
   });
   Checkpoint ck, base, adapter;
   const bool lints = o.command == "check" || o.command == "diff";
-  bool loaded = !lints || load_checkpoint(o.target(), ck, error);
+  const LoadOptions load_options{static_cast<long>(o.timeout_seconds * 1000)};
+  bool loaded = !lints || load_checkpoint(o.target(), ck, error, load_options);
   bool with_base = lints && !o.base_path().empty();
-  if (loaded && with_base) loaded = load_checkpoint(o.base_path(), base, error);
+  if (loaded && with_base) loaded = load_checkpoint(o.base_path(), base, error, load_options);
   const bool diff_adapter = o.command == "diff" && !o.adapter.empty();
-  if (loaded && diff_adapter) loaded = load_checkpoint(o.adapter, adapter, error);
+  if (loaded && diff_adapter) loaded = load_checkpoint(o.adapter, adapter, error, load_options);
   double checkpoint_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  for (const Checkpoint* c : {&ck, &base, &adapter}) {
+    if (c->remote) spdlog::debug("remote {}: {} requests, {} bytes", c->display_path, c->remote_requests, c->remote_bytes);
+  }
   rules_loader.join();
   if (rules_failed) std::rethrow_exception(rules_failed);
   if (!rule_errors.empty()) {

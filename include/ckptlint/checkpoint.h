@@ -117,6 +117,10 @@ struct TensorRef {
 struct Checkpoint {
   std::filesystem::path root;            ///< the directory (or the single file's directory)
   std::string display_path;              ///< the path as the user gave it
+  /// Read over HTTP: only headers and JSON files are here, no tensor data can be read.
+  bool remote = false;
+  std::uint64_t remote_requests = 0;     ///< requests made (each following its redirects)
+  std::uint64_t remote_bytes = 0;        ///< bytes received
   std::string kind = "checkpoint";       ///< "checkpoint" or "adapter"
   std::vector<Shard> shards;             ///< the safetensors files read, sorted by name
   std::vector<std::string> files;        ///< every regular file name in the directory, sorted

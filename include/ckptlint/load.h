@@ -9,10 +9,21 @@
 
 namespace ckptlint {
 
-/// Reads a checkpoint directory, an adapter directory or a single .safetensors file.
+/// How remote checkpoints are read.
+struct LoadOptions {
+  long timeout_ms = 30000;  ///< per HTTP request, connect to last byte
+};
+
+/// Reads a checkpoint directory, an adapter directory or a single .safetensors file, on disk
+/// or remote: `hf://ORG/REPO[@REVISION][/SUBDIR]` (the Hub, or HF_ENDPOINT) and
+/// `https://host/dir/`, of which only the JSON files and the shard headers are fetched.
 /// Bad data never fails this call: it becomes `Checkpoint::problems`. Returns false, with a
-/// reason in `error`, only when there is nothing to read at all (no such path).
-bool load_checkpoint(const std::string& path, Checkpoint& out, std::string& error);
+/// reason in `error`, only when there is nothing to read at all (no such path, a remote
+/// that cannot be reached, refuses or misbehaves).
+bool load_checkpoint(const std::string& path, Checkpoint& out, std::string& error, const LoadOptions& options = {});
+
+/// True for the remote paths load_checkpoint() accepts: hf://, https:// and http://.
+bool is_remote_path(const std::string& path);
 
 /// Loads every *.yaml rule file under each directory (recursively), validating all of them.
 /// Problems are collected in `errors` (all of them, not just the first).

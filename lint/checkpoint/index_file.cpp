@@ -6,6 +6,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "checkpoint/file_store.h"
 #include "checkpoint/json_file.h"
 #include "checkpoint/problem_builder.h"
 
@@ -31,12 +32,18 @@ std::string unsafe_path_reason(const std::string& name) {
 }
 
 IndexRead read_index(const fs::path& root) {
+  LocalStore store(root);
+  return read_index(store);
+}
+
+IndexRead read_index(FileStore& store) {
   IndexRead out;
-  const fs::path path = root / kIndexFileName;
-  std::error_code ec;
-  if (!fs::exists(path, ec)) return out;
+  if (!store.exists(kIndexFileName)) return out;
   JsonFileError error;
-  std::optional<ParsedJson> parsed = read_json_object(path.string(), kMaxIndexBytes, error, {"weight_map"});
+  std::optional<ParsedJson> parsed;
+  if (std::optional<std::string> text = store.read_text(kIndexFileName, kMaxIndexBytes, error.error)) {
+    parsed = parse_json_object(std::move(*text), error, {"weight_map"});
+  }
   if (!parsed) {
     add_problem(out.problems, LoadProblemCode::index_not_json, kIndexFileName, "",
                 {{"offset", std::to_string(error.offset)}, {"error", error.error}});
@@ -83,9 +90,7 @@ IndexRead read_index(const fs::path& root) {
                   {{"shard", file}, {"reason", reason}, {"tensors", std::to_string(count)}});
       continue;
     }
-    std::error_code sec;
-    fs::file_status st = fs::symlink_status(root / file, sec);
-    if (sec || !fs::exists(st)) {
+    if (!store.exists(file)) {
       add_problem(out.problems, LoadProblemCode::index_shard_missing, kIndexFileName, "",
                   {{"shard", file}, {"tensors", std::to_string(count)}});
       continue;

@@ -21,8 +21,12 @@ struct IndexRead {
   std::set<std::string> shards;  ///< files it names that are safe to open and exist
 };
 
-/// Reads `root`'s index if present. A name that escapes the directory is never opened.
+class FileStore;
+
+/// Reads the store's index if present. A name that escapes the directory is never opened.
 /// Touches nothing but its result, so it can run beside the shard readers.
+IndexRead read_index(FileStore& store);
+/// The same for a directory on disk.
 IndexRead read_index(const std::filesystem::path& root);
 
 /// Why an index file name is unsafe to open ("" when it is safe): "..", absolute, URL, NUL.

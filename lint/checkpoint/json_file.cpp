@@ -1,18 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "checkpoint/json_file.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstring>
 
-#include "checkpoint/byte_source.h"
+#include "checkpoint/file_store.h"
 
 namespace ckptlint {
+namespace fs = std::filesystem;
 
 nlohmann::json to_json(const JValue& value) {
   switch (value.kind) {
@@ -71,28 +67,11 @@ std::optional<ParsedJson> parse_json_object(std::string text, JsonFileError& err
 
 std::optional<ParsedJson> read_json_object(const std::string& path, std::uint64_t max_bytes, JsonFileError& error,
                                            const std::vector<std::string>& no_dom) {
-  // O_NONBLOCK: opening a FIFO planted under a JSON name must not hang.
-  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) {
-    error.error = std::strerror(errno);
-    return std::nullopt;
-  }
-  struct stat st {};
-  std::optional<ParsedJson> out;
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    error.error = "not a regular file";
-  } else if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
-    error.error = fmt::format("file of {} bytes is above the {}-byte limit", st.st_size, max_bytes);
-  } else {
-    std::string text(static_cast<std::size_t>(st.st_size), '\0');
-    if (!FileSource(fd, text.size()).read(0, text.size(), text.data())) {
-      error.error = "short read";
-    } else {
-      out = parse_json_object(std::move(text), error, no_dom);
-    }
-  }
-  ::close(fd);
-  return out;
+  fs::path p(path);
+  LocalStore store(p.parent_path().empty() ? fs::path(".") : p.parent_path());
+  std::optional<std::string> text = store.read_text(p.filename().string(), max_bytes, error.error);
+  if (!text) return std::nullopt;
+  return parse_json_object(std::move(*text), error, no_dom);
 }
 
 }  // namespace ckptlint

@@ -1,25 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
-// Discovers the files of a checkpoint directory and assembles a Checkpoint.
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <fmt/format.h>
+// Assembles a Checkpoint from the files of a store: directory listing, adapter detection,
+// config, index and shard headers.
+#include "checkpoint/load_from_store.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <set>
 
-#include "checkpoint/byte_source.h"
 #include "checkpoint/index_file.h"
 #include "checkpoint/json_file.h"
 #include "checkpoint/problem_builder.h"
-#include "checkpoint/safetensors_header.h"
-#include "ckptlint/load.h"
 
 namespace ckptlint {
-namespace fs = std::filesystem;
 namespace {
 
 constexpr std::uint64_t kMaxConfigBytes = 16ull << 20;
@@ -28,38 +19,17 @@ bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-// Opens without blocking (FIFOs) and refuses anything that is not a regular file.
-Shard read_shard(const fs::path& path, const std::string& name, std::vector<LoadProblem>& problems) {
-  Shard shard;
-  shard.file = name;
-  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) {
-    int err = errno;
-    std::string reason = err == ELOOP ? "a symbolic link loop" : std::strerror(err);
-    add_problem(problems, LoadProblemCode::file_unreadable, name, "", {{"reason", reason}});
-    return shard;
-  }
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    std::string what = S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" : "not a regular file";
-    add_problem(problems, LoadProblemCode::file_unreadable, name, "", {{"reason", what}});
-  } else {
-    FileSource source(fd, static_cast<std::uint64_t>(st.st_size));
-    shard = read_safetensors_header(name, source, problems);
-  }
-  ::close(fd);
-  return shard;
-}
-
 // config.json, or for an adapter adapter_config.json: the JSON its rules query.
-void read_config(Checkpoint& ck) {
+void read_config(Checkpoint& ck, FileStore& store) {
   const bool adapter = ck.kind == "adapter";
   const char* name = adapter ? "adapter_config.json" : "config.json";
-  fs::path path = ck.root / name;
-  std::error_code ec;
-  if (!fs::exists(path, ec)) return;
+  if (!store.exists(name)) return;
   JsonFileError error;
-  if (auto parsed = read_json_object(path.string(), kMaxConfigBytes, error)) {
+  std::optional<ParsedJson> parsed;
+  if (std::optional<std::string> text = store.read_text(name, kMaxConfigBytes, error.error)) {
+    parsed = parse_json_object(std::move(*text), error);
+  }
+  if (parsed) {
     ck.config = JsonFile{name, std::move(parsed->dom), std::move(parsed->text)};
   } else {
     add_problem(ck.problems, adapter ? LoadProblemCode::adapter_config_not_json : LoadProblemCode::config_not_json, name, "",
@@ -130,43 +100,26 @@ const Shard* Checkpoint::shard_of(const TensorInfo& t) const {
   return nullptr;
 }
 
-bool load_checkpoint(const std::string& path, Checkpoint& ck, std::string& error) {
-  std::error_code ec;
-  fs::path p(path);
-  fs::file_status status = fs::status(p, ec);
-  if (ec || !fs::exists(status)) {
-    error = fmt::format("'{}': no such file or directory", path);
-    return false;
-  }
-  ck.display_path = path;
+void load_from_store(FileStore& store, const StoreTarget& target, Checkpoint& ck) {
+  ck.display_path = target.display;
+  ck.root = store.local_root();
   std::set<std::string> to_read;
-  if (!fs::is_directory(status)) {
+  if (!target.single_file.empty()) {
     // A single file: only its own container checks apply.
-    ck.root = p.parent_path().empty() ? fs::path(".") : p.parent_path();
-    to_read.insert(p.filename().string());
-    ck.files.push_back(p.filename().string());
+    to_read.insert(target.single_file);
+    ck.files.push_back(target.single_file);
   } else {
-    ck.root = p;
-    for (fs::directory_iterator it(p, ec), end; !ec && it != end; it.increment(ec)) {
-      std::string name = it->path().filename().string();
-      std::error_code sec;
-      bool regular = it->is_regular_file(sec);
-      if (regular) ck.files.push_back(name);
-      // Unreadable links and directories named *.safetensors still get a finding.
-      if (ends_with(name, ".safetensors")) to_read.insert(name);
-    }
+    store.list(ck.files, to_read);
     std::sort(ck.files.begin(), ck.files.end());
     detect_adapter(ck);
-    read_config(ck);
+    read_config(ck, store);
   }
   // Shards are the *.safetensors files listed in the directory plus those the index names
   // (which may sit in subdirectories).
   IndexRead index;
-  if (fs::is_directory(status) && ck.kind != "adapter") index = read_index(ck.root);
+  if (target.single_file.empty() && ck.kind != "adapter") index = read_index(store);
   to_read.insert(index.shards.begin(), index.shards.end());
-  for (const std::string& name : to_read) {
-    ck.shards.push_back(read_shard(ck.root / name, name, ck.problems));
-  }
+  ck.shards = store.read_shards(std::vector<std::string>(to_read.begin(), to_read.end()), ck.problems);
   ck.index = std::move(index.index);
   ck.weight_map = std::move(index.weight_map);
   for (LoadProblem& p : index.problems) ck.problems.push_back(std::move(p));
@@ -179,7 +132,6 @@ bool load_checkpoint(const std::string& path, Checkpoint& ck, std::string& error
     if (mt.is_string()) ck.family = mt.get<std::string>();
   }
   ck.layout = detect_layout(ck);
-  return true;
 }
 
 }  // namespace ckptlint

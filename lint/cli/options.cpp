@@ -29,7 +29,8 @@ const char* usage() {
   return R"(ckptlint - checkpoint consistency linter for safetensors models and LoRA adapters
 
 Usage:
-  ckptlint check PATH [options]       lint a checkpoint directory, a .safetensors file or an adapter
+  ckptlint check PATH [options]       lint a checkpoint directory, a .safetensors file or an adapter;
+                                      PATH may be remote: hf://ORG/REPO[@REV][/DIR] or https://host/dir/
   ckptlint check ADAPTER --base DIR   lint an adapter and check it against its base model
   ckptlint check DIR --adapter DIR    the same, the other way round
   ckptlint diff BASE FUSED [options]  what a fuse changed (--adapter DIR: verify it merged that adapter)
@@ -57,6 +58,7 @@ Options:
   --no-config            do not read a project config
   --no-values            header checks only (skip value scans)
   --no-progress          never draw a progress bar
+  --timeout SECONDS      remote paths: the limit for each HTTP request (default: 30)
   --jobs N               worker threads (default: all cores)
   --variant KEYS         layout: key layout, mlx | hf | text-only (default: mlx)
   --recipe NAME          layout: which modules a quantized config quantizes, e.g. mlx-vlm, mlx-lm,
@@ -76,10 +78,10 @@ Exit codes:
 namespace {
 
 constexpr std::array<const char*, 4> kCommands = {"check", "diff", "rules", "layout"};
-constexpr std::array<const char*, 23> kOptions = {
+constexpr std::array<const char*, 24> kOptions = {
     "--adapter", "--base", "--baseline", "--config", "--exit-zero", "--fail-on", "--format", "--full",
     "--help", "--ignore", "--jobs", "--no-config", "--no-progress", "--no-values", "--output", "--quiet",
-    "--recipe", "--rules", "--select", "--variant", "--verbose", "--version", "--write-baseline"};
+    "--recipe", "--rules", "--select", "--timeout", "--variant", "--verbose", "--version", "--write-baseline"};
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
@@ -169,6 +171,15 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
       auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), o.jobs);
       if (ec != std::errc() || ptr != v->data() + v->size() || o.jobs < 1) {
         error = fmt::format("--jobs needs a positive integer, not '{}'", *v);
+        return std::nullopt;
+      }
+    } else if (a == "--timeout") {
+      auto v = value("--timeout");
+      if (!v) return std::nullopt;
+      char* end = nullptr;
+      o.timeout_seconds = std::strtod(v->c_str(), &end);
+      if (end != v->c_str() + v->size() || !(o.timeout_seconds > 0) || o.timeout_seconds > 86400) {
+        error = fmt::format("--timeout needs a number of seconds (0 < s <= 86400), not '{}'", *v);
         return std::nullopt;
       }
     } else if (a == "--baseline" || a == "--write-baseline" || a == "--config") {

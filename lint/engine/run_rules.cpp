@@ -126,10 +126,16 @@ Report run(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options
   if (diff != nullptr) {
     report.target.kind = "diff";
     auto base_analysis = std::make_shared<const Analysis>(analyze(*diff->base, rules));
+    // Changed values and the fuse fit need the bytes of every side: none over HTTP.
+    const bool all_local = !ck.remote && !diff->base->remote && (diff->adapter == nullptr || !diff->adapter->remote);
     analysis.diff = build_diff(*diff->base, base_analysis, ck, analysis, diff->adapter,
-                               DiffOptions{options.scan_values, diff->full, 32});
+                               DiffOptions{options.scan_values && all_local, diff->full, 32});
   }
-  const VarList rule_vars = analysis.rule_vars();
+  // `run`: what this run could read. A remote side is read as headers only, whatever was asked.
+  const bool remote = ck.remote || (base != nullptr && base->remote) ||
+                      (diff != nullptr && (diff->base->remote || (diff->adapter != nullptr && diff->adapter->remote)));
+  VarList rule_vars = analysis.rule_vars();
+  rule_vars.emplace_back("run", nlohmann::json{{"values_requested", options.scan_values}, {"remote", remote}, {"diff", diff != nullptr}});
   auto analyzed = std::chrono::steady_clock::now();
   report.target.quantization = describe_quantization(analysis);
   if (analysis.layout) report.target.layout = analysis.layout->variant;
@@ -144,7 +150,7 @@ Report run(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options
   bool values_wanted = false;
   for (const CompiledRule* cr : selected) values_wanted = values_wanted || cr->primitive->needs_values();
   // An adapter is small: its values are always scanned.
-  if ((options.scan_values || analysis.adapter) && values_wanted) {
+  if ((options.scan_values || analysis.adapter) && values_wanted && !ck.remote) {
     analysis.values = scan_values(ck, ScanOptions{options.jobs, 16u << 20, options.progress, lora_b_tensors(ck, analysis)});
     spdlog::debug("scanned {} tensors, {:.2f} GB in {:.2f} s ({:.2f} GB/s)", analysis.values->tensors_scanned,
                   analysis.values->bytes / 1e9, analysis.values->seconds,

@@ -29,7 +29,7 @@ class DiffSummary final : public Primitive {
                     {"fused_quantization", d->fused_quantization},
                     {"compared", d->compared},
                     {"changed", d->values_compared ? nlohmann::json(std::to_string(d->changed.size()) + " of " + std::to_string(d->compared) + " common tensors")
-                                                   : nlohmann::json("not compared (--no-values)")},
+                                                   : nlohmann::json("not compared (headers only: --no-values, or a side read over HTTP)")},
                     {"only_base", d->only_base.size()},
                     {"only_fused", d->only_fused.size()}};
     if (!check_.empty()) {

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "ckptlint/load.h"
+#include "support/hub_server.h"
 #include "support/test_paths.h"
 
 namespace ckptlint::testing {
@@ -24,7 +25,9 @@ const RuleSet& source_rules() {
 void load_recipe(const fixtures::Recipe& recipe, const std::string& dir, LoadedRecipe& out) {
   std::string error;
   EXPECT_TRUE(fixtures::materialize(recipe, dir, error)) << error;
-  EXPECT_TRUE(load_checkpoint(fixtures::target_dir(recipe, dir), out.target, error)) << error;
+  std::string target = fixtures::target_dir(recipe, dir);
+  if (recipe.serve == "hub") target = HubServer::get().publish(target, "fixtures", std::filesystem::path(dir).filename().string());
+  EXPECT_TRUE(load_checkpoint(target, out.target, error)) << error;
   out.is_diff = recipe.is_diff();
   out.has_base = recipe.base || out.is_diff;
   if (out.has_base) EXPECT_TRUE(load_checkpoint(fixtures::base_dir(dir), out.base, error)) << error;

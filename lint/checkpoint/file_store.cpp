@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "checkpoint/file_store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "checkpoint/byte_source.h"
+#include "checkpoint/problem_builder.h"
+#include "checkpoint/safetensors_header.h"
+
+namespace ckptlint {
+namespace fs = std::filesystem;
+namespace {
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+Shard read_shard(const fs::path& path, const std::string& name, std::vector<LoadProblem>& problems) {
+  Shard shard;
+  shard.file = name;
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    int err = errno;
+    std::string reason = err == ELOOP ? "a symbolic link loop" : std::strerror(err);
+    add_problem(problems, LoadProblemCode::file_unreadable, name, "", {{"reason", reason}});
+    return shard;
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    std::string what = S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" : "not a regular file";
+    add_problem(problems, LoadProblemCode::file_unreadable, name, "", {{"reason", what}});
+  } else {
+    FileSource source(fd, static_cast<std::uint64_t>(st.st_size));
+    shard = read_safetensors_header(name, source, problems);
+  }
+  ::close(fd);
+  return shard;
+}
+
+}  // namespace
+
+void LocalStore::list(std::vector<std::string>& files, std::set<std::string>& safetensors) {
+  std::error_code ec;
+  for (fs::directory_iterator it(root_, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    std::error_code sec;
+    if (it->is_regular_file(sec)) files.push_back(name);
+    // Unreadable links and directories named *.safetensors still get a finding.
+    if (ends_with(name, ".safetensors")) safetensors.insert(name);
+  }
+}
+
+bool LocalStore::exists(const std::string& name) {
+  std::error_code ec;
+  return fs::exists(fs::symlink_status(root_ / name, ec)) && !ec;
+}
+
+std::optional<std::string> LocalStore::read_text(const std::string& name, std::uint64_t max_bytes, std::string& reason) {
+  // O_NONBLOCK: opening a FIFO planted under a JSON name must not hang.
+  int fd = ::open((root_ / name).c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    reason = std::strerror(errno);
+    return std::nullopt;
+  }
+  struct stat st {};
+  std::optional<std::string> out;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    reason = "not a regular file";
+  } else if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
+    reason = fmt::format("file of {} bytes is above the {}-byte limit", st.st_size, max_bytes);
+  } else {
+    std::string text(static_cast<std::size_t>(st.st_size), '\0');
+    if (!FileSource(fd, text.size()).read(0, text.size(), text.data())) reason = "short read";
+    else out = std::move(text);
+  }
+  ::close(fd);
+  return out;
+}
+
+std::vector<Shard> LocalStore::read_shards(const std::vector<std::string>& names, std::vector<LoadProblem>& problems) {
+  std::vector<Shard> shards;
+  shards.reserve(names.size());
+  for (const std::string& name : names) shards.push_back(read_shard(root_ / name, name, problems));
+  return shards;
+}
+
+}  // namespace ckptlint

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+// Where a checkpoint's files come from: a directory on disk, or a remote repository read
+// over HTTP range requests (remote/hub_store.h). The loader assembles a Checkpoint the same
+// way from either. A store that cannot go on (a remote that refuses, times out or lies)
+// throws StoreError, which the loader turns into a tool error.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "ckptlint/checkpoint.h"
+
+namespace ckptlint {
+
+struct StoreError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class FileStore {
+ public:
+  virtual ~FileStore() = default;
+  /// The regular files at the top of the checkpoint directory (`files`), and every name
+  /// there ending in .safetensors, readable or not (`safetensors`).
+  virtual void list(std::vector<std::string>& files, std::set<std::string>& safetensors) = 0;
+  /// True when `name` (a relative path already checked to stay inside) exists.
+  virtual bool exists(const std::string& name) = 0;
+  /// The whole text of a small file of at most `max_bytes`; nothing, with a reason, otherwise.
+  virtual std::optional<std::string> read_text(const std::string& name, std::uint64_t max_bytes, std::string& reason) = 0;
+  /// The headers of `names`, in that order; what is wrong with them goes to `problems`.
+  virtual std::vector<Shard> read_shards(const std::vector<std::string>& names, std::vector<LoadProblem>& problems) = 0;
+  /// The directory for the readers of tensor data; empty for a remote store (no data is read).
+  virtual std::filesystem::path local_root() const = 0;
+};
+
+/// A directory on disk. Opens without blocking and refuses anything but regular files, so a
+/// FIFO or a directory planted under a file name is a finding, not a hang.
+class LocalStore final : public FileStore {
+ public:
+  explicit LocalStore(std::filesystem::path root) : root_(std::move(root)) {}
+  void list(std::vector<std::string>& files, std::set<std::string>& safetensors) override;
+  bool exists(const std::string& name) override;
+  std::optional<std::string> read_text(const std::string& name, std::uint64_t max_bytes, std::string& reason) override;
+  std::vector<Shard> read_shards(const std::vector<std::string>& names, std::vector<LoadProblem>& problems) override;
+  std::filesystem::path local_root() const override { return root_; }
+
+ private:
+  std::filesystem::path root_;
+};
+
+}  // namespace ckptlint
