@@ -18,6 +18,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ckptlint/lint.h"
+#include "ckptlint/load.h"
 #include "recipe.h"
 #include "support/hub_server.h"
 #include "support/recipe_run.h"
@@ -255,6 +257,49 @@ INSTANTIATE_TEST_SUITE_P(Modes, HostileServer,
                            for (char& ch : n) ch = ch == '-' ? '_' : ch;
                            return n;
                          });
+
+}  // namespace
+}  // namespace ckptlint
+
+namespace ckptlint {
+namespace {
+
+// Every rule's trigger fixture that is one checkpoint or adapter on disk, served by the stand-in Hub:
+// the header rules find the same (rule, file, tensor) set over HTTP as on disk. The only
+// differences are what HTTP cannot carry: a directory, FIFO or dangling link under a
+// .safetensors name (the Hub lists regular files only).
+TEST(Remote, every_rule_fixture_gives_the_same_header_findings_over_http) {
+  HubServer& hub = HubServer::get();
+  std::size_t compared = 0;
+  for (const auto& rule_dir : fs::directory_iterator(testing::fixtures_dir())) {
+    for (const auto& file : fs::directory_iterator(rule_dir.path())) {
+      const std::string name = file.path().filename().string();
+      if (file.path().extension() != ".yaml" || !name.starts_with("trigger")) continue;
+      std::string error;
+      auto recipe = fixtures::read_recipe(file.path().string(), error);
+      ASSERT_TRUE(recipe) << error;
+      if (recipe->is_diff() || recipe->base || recipe->after_load || !recipe->serve.empty()) continue;
+      const std::string id = rule_dir.path().filename().string();
+      if (id == "file-unreadable") continue;  // FIFOs, directories, link loops: nothing HTTP can serve
+      if (id == "adapter-lora-b-zero") continue;  // an adapter's values are scanned even with --no-values, on disk only
+      SCOPED_TRACE(file.path().string());
+      ScratchDir dir("remote-fixture");
+      ASSERT_TRUE(fixtures::materialize(*recipe, dir.path(), error)) << error;
+      RunOptions options;  // header rules only, on both sides
+      Checkpoint local, remote;
+      ASSERT_TRUE(load_checkpoint(dir.path(), local, error)) << error;
+      ASSERT_TRUE(load_checkpoint(hub.publish(dir.path(), "fixtures", id + "-" + file.path().stem().string()), remote, error)) << error;
+      auto keys = [](const Report& r) {
+        std::multiset<std::tuple<std::string, std::string, std::string>> k;
+        for (const Finding& f : r.findings) k.emplace(f.rule_id, f.location.file, f.location.tensor);
+        return k;
+      };
+      EXPECT_EQ(keys(run_rules(remote, testing::source_rules(), options)), keys(run_rules(local, testing::source_rules(), options)));
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 100u);
+}
 
 }  // namespace
 }  // namespace ckptlint

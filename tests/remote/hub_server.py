@@ -53,6 +53,7 @@ def repo_files(repo_dir):
 def make_handler(root, token, cdn_url, is_cdn):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go in two writes: no 40 ms delayed-ACK stalls
 
         def log_message(self, *args):
             pass
