@@ -15,7 +15,6 @@
 
 #include "cli/baseline.h"
 #include "cli/builtin_rules.h"
-#include "cli/heap_setup.h"
 #include "cli/layout_command.h"
 #include "cli/options.h"
 #include "cli/project_config.h"
@@ -23,6 +22,7 @@
 #include "ckptlint/lint.h"
 #include "ckptlint/load.h"
 #include "ckptlint/reporters.h"
+#include "util/platform.h"
 
 namespace ckptlint {
 namespace {
@@ -221,7 +221,8 @@ int run(int argc, char** argv) {
 }  // namespace ckptlint
 
 int main(int argc, char** argv) {
-  ckptlint::prepare_heap();
+  // Before the first allocation of substance (platform.h says why and where it applies).
+  ckptlint::platform::prepare_heap();
   try {
     return ckptlint::run(argc, argv);
   } catch (const std::exception& e) {

@@ -10,6 +10,7 @@
 #include "ckptlint/load.h"
 #include "recipe.h"
 #include "support/test_paths.h"
+#include "values/non_finite.h"
 #include "values/value_scan.h"
 
 namespace ckptlint {
@@ -38,11 +39,24 @@ const std::vector<Patterns>& patterns() {
   return p;
 }
 
+// Runs `body` once per scan kernel this build and CPU have (portable; AVX2 on x86-64), so
+// that every path gives the same results.
+template <typename F>
+void on_every_kernel(F body) {
+  for (ScanKernel k : scan_kernels()) {
+    SCOPED_TRACE(to_string(k));
+    set_scan_kernel(k);
+    body();
+  }
+  set_scan_kernel(ScanKernel::automatic);
+}
+
 void put(std::vector<unsigned char>& buf, int width, std::size_t index, std::uint64_t bits) {
   std::memcpy(buf.data() + index * static_cast<std::size_t>(width), &bits, static_cast<std::size_t>(width));
 }
 
 TEST(NonFinite, every_pattern_at_first_middle_and_last_element) {
+  on_every_kernel([] {
   for (const Patterns& p : patterns()) {
     for (std::size_t n : {1u, 37u, 2049u, 4099u}) {
       struct Case { const std::vector<std::uint64_t>* codes; int kind; };
@@ -65,16 +79,52 @@ TEST(NonFinite, every_pattern_at_first_middle_and_last_element) {
       }
     }
   }
+  });
 }
 
 TEST(NonFinite, finite_values_are_never_flagged) {
-  for (const Patterns& p : patterns()) {
-    std::vector<unsigned char> buf(5003 * static_cast<std::size_t>(p.width));
-    for (std::size_t i = 0; i < 5003; ++i) put(buf, p.width, i, p.finite[i % p.finite.size()]);
-    NonFinite out;
-    count_non_finite(p.dtype, buf.data(), buf.size(), 0, out);
-    EXPECT_EQ(out.total(), 0u) << to_string(p.dtype);
-  }
+  on_every_kernel([] {
+    for (const Patterns& p : patterns()) {
+      std::vector<unsigned char> buf(5003 * static_cast<std::size_t>(p.width));
+      for (std::size_t i = 0; i < 5003; ++i) put(buf, p.width, i, p.finite[i % p.finite.size()]);
+      NonFinite out;
+      count_non_finite(p.dtype, buf.data(), buf.size(), 0, out);
+      EXPECT_EQ(out.total(), 0u) << to_string(p.dtype);
+    }
+  });
+}
+
+TEST(NonFinite, every_kernel_is_there_and_portable_always_is) {
+  std::vector<ScanKernel> k = scan_kernels();
+  ASSERT_FALSE(k.empty());
+  EXPECT_EQ(k.front(), ScanKernel::portable);
+#if defined(__x86_64__) && !defined(CKPTLINT_POSIX_FALLBACK)
+  if (__builtin_cpu_supports("avx2")) EXPECT_EQ(k.size(), 2u) << "the AVX2 build is missing";
+#else
+  EXPECT_EQ(k.size(), 1u);
+#endif
+}
+
+// The all-zeros test of an untrained lora_b: +0 and -0 everywhere is zero; one other bit
+// anywhere (first, middle, last element; any byte of it) is not.
+TEST(NonFinite, any_nonzero_ignores_only_sign_bits) {
+  on_every_kernel([] {
+    for (std::size_t width : {1u, 2u, 4u, 8u}) {
+      for (std::size_t n : {1u, 7u, 2049u, 4103u}) {
+        SCOPED_TRACE(::testing::Message() << "width " << width << " n " << n);
+        std::vector<unsigned char> buf(n * width, 0);
+        for (std::size_t i = 0; i < n; i += 3) buf[i * width + width - 1] = 0x80;  // -0
+        EXPECT_FALSE(any_nonzero(buf.data(), buf.size(), width));
+        for (std::size_t at : {std::size_t{0}, n / 2, n - 1}) {
+          for (std::size_t byte = 0; byte < width; ++byte) {
+            std::vector<unsigned char> one = buf;
+            one[at * width + byte] |= 0x01;
+            EXPECT_TRUE(any_nonzero(one.data(), one.size(), width)) << "element " << at << " byte " << byte;
+          }
+        }
+      }
+    }
+  });
 }
 
 TEST(NonFinite, complex64_counts_each_half_and_reports_the_element) {

@@ -7,6 +7,7 @@
 
 #include "ckptlint/load.h"
 #include "rules/rule_documents.h"
+#include "util/platform.h"
 
 namespace ckptlint {
 
@@ -19,8 +20,8 @@ namespace {
 std::string installed_rules_dir() {
   namespace fs = std::filesystem;
   std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (ec || exe.parent_path().filename() != "bin") return "";
+  fs::path exe = platform::executable_path();
+  if (exe.empty() || exe.parent_path().filename() != "bin") return "";
   fs::path dir = exe.parent_path().parent_path() / "share" / "ckptlint" / "rules";
   return fs::is_directory(dir, ec) ? dir.string() : "";
 }

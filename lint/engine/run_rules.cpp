@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 // Joins rules and primitives: select rules, check where they apply, run, Match -> Finding.
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <thread>
@@ -12,6 +10,7 @@
 #include "ckptlint/lint.h"
 #include "engine/analysis.h"
 #include "engine/storage_map.h"
+#include "util/platform.h"
 #include "engine/compiled_rule.h"
 #include "report/json_locate.h"
 #include "util/glob.h"
@@ -207,8 +206,8 @@ std::string default_rules_dir(const char* argv0) {
   namespace fs = std::filesystem;
   if (const char* env = std::getenv("CKPTLINT_RULES_DIR"); env != nullptr && *env != '\0') return env;
   std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (ec && argv0 != nullptr) exe = fs::absolute(argv0, ec);
+  fs::path exe = platform::executable_path();
+  if (exe.empty() && argv0 != nullptr) exe = fs::absolute(argv0, ec);
   if (!exe.empty()) {
     fs::path installed = exe.parent_path().parent_path() / "share" / "ckptlint" / "rules";
     if (fs::is_directory(installed, ec)) return installed.string();

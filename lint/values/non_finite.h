@@ -10,6 +10,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "ckptlint/dtype.h"
 
@@ -33,5 +34,17 @@ bool can_be_non_finite(DType dtype);
 /// whose first element has flat index `first_element`.
 void count_non_finite(DType dtype, const unsigned char* bytes, std::size_t size, std::uint64_t first_element,
                       NonFinite& out);
+
+/// True when some element has a bit set besides its sign bit (little-endian elements of
+/// `width` bytes): not all +0/-0.
+bool any_nonzero(const unsigned char* bytes, std::size_t size, std::size_t width);
+
+/// The builds of the scan loops: the portable one (any target) and, on x86-64, AVX2.
+enum class ScanKernel : std::uint8_t { automatic, portable, avx2 };
+/// The kernels this build can run on this CPU (portable first).
+std::vector<ScanKernel> scan_kernels();
+/// Forces one (tests run each dtype case on every kernel); `automatic` picks the fastest.
+void set_scan_kernel(ScanKernel kernel);
+const char* to_string(ScanKernel kernel);
 
 }  // namespace ckptlint

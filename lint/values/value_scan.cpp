@@ -14,6 +14,8 @@
 #include <memory>
 #include <thread>
 
+#include "util/platform.h"
+
 namespace ckptlint {
 namespace {
 
@@ -33,14 +35,6 @@ struct ChunkResult {
   bool nonzero = false;
 };
 
-// True when some element has a bit set besides its sign (little-endian elements of `width` bytes).
-bool any_nonzero(const unsigned char* bytes, std::size_t size, std::size_t width) {
-  for (std::size_t i = 0; i < size; ++i) {
-    unsigned char mask = (i % width == width - 1) ? 0x7f : 0xff;
-    if ((bytes[i] & mask) != 0) return true;
-  }
-  return false;
-}
 
 std::vector<Chunk> plan(const Checkpoint& ck, std::size_t chunk_bytes,
                         const std::vector<std::pair<std::size_t, std::size_t>>& zero_check) {
@@ -108,7 +102,7 @@ ValueScan scan_values(const Checkpoint& ck, const ScanOptions& options) {
   for (std::size_t s = 0; s < ck.shards.size(); ++s) {
     if (!ck.shards[s].readable) continue;
     fds[s] = ::open((ck.root / ck.shards[s].file).c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fds[s] >= 0) ::posix_fadvise(fds[s], 0, 0, POSIX_FADV_SEQUENTIAL);
+    if (fds[s] >= 0) platform::advise_sequential(fds[s]);
   }
 
   int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

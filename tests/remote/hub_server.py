@@ -6,7 +6,7 @@ Serves ROOT/<org>/<repo>/... as repositories (revision "main" only):
   GET /api/models/<org>/<repo>/revision/main   {"siblings": [{"rfilename": ...}, ...]}
   GET /<org>/<repo>/resolve/main/<path>        the file (Range supported); .safetensors files
                                                answer 302 to the CDN server, on another host
-CDN (a second server on 127.0.0.2):
+CDN (a second server, reached as "localhost": another host name, so another origin):
   GET /cdn/<org>/<repo>/<path>                 the file, Range supported
 Both: GET /_stats -> {"requests", "bytes", "largest_body", "auth_on_cdn"}; /_stats?reset zeroes them.
 
@@ -228,8 +228,9 @@ def main():
     ap.add_argument("root")
     ap.add_argument("--token", default="hub-test-token")
     args = ap.parse_args()
-    cdn = ThreadingHTTPServer(("127.0.0.2", 0), None)
-    cdn_url = "http://127.0.0.2:%d" % cdn.server_address[1]
+    # Another origin on loopback that every system has (macOS has no 127.0.0.2): the name.
+    cdn = ThreadingHTTPServer(("127.0.0.1", 0), None)
+    cdn_url = "http://localhost:%d" % cdn.server_address[1]
     cdn.RequestHandlerClass = make_handler(args.root, args.token, cdn_url, True)
     hub = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(args.root, args.token, cdn_url, False))
     for server in (hub, cdn):

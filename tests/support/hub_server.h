@@ -17,7 +17,7 @@ class HubServer {
   ~HubServer();
 
   const std::string& hub_url() const { return hub_url_; }  ///< http://127.0.0.1:PORT
-  const std::string& cdn_url() const { return cdn_url_; }  ///< http://127.0.0.2:PORT (another host)
+  const std::string& cdn_url() const { return cdn_url_; }  ///< http://localhost:PORT (another origin)
   const std::string& root() const { return root_; }
   const std::string& token() const { return token_; }
 
