@@ -173,6 +173,33 @@ TEST(Remote, every_side_of_a_command_can_be_remote) {
   EXPECT_EQ(finding_keys(plain.out), finding_keys(base_here.out)) << plain.err;
 }
 
+// File names from the index go into URLs percent-encoded: a '#', '?', '%' or space names
+// that file, not a fragment, a query or another file.
+TEST(Remote, odd_shard_names_are_fetched_as_themselves) {
+  HubServer& hub = HubServer::get();
+  ScratchDir dir("remote-odd-names");
+  std::string local = materialize(
+      "files:\n"
+      "  \"shard #1 ?x=%41.safetensors\":\n"
+      "    metadata: {format: pt}\n"
+      "    tensors: [{name: \"model.norm.weight\", dtype: BF16, shape: [2]}]\n"
+      "  model-00002-of-00002.safetensors:\n"
+      "    metadata: {format: pt}\n"
+      "    tensors: [{name: \"model.embed_tokens.weight\", dtype: BF16, shape: [2, 2]}]\n"
+      "  config.json: {model_type: llama, hidden_size: 2}\n"
+      "  model.safetensors.index.json: {auto: true}\n",
+      dir.path());
+  ASSERT_TRUE(fs::exists(local + "/shard #1 ?x=%41.safetensors"));
+  std::string url = hub.publish(local, "org", "odd-names");
+  CliRun here = ckptlint("check " + local + " --no-values --format json");
+  CliRun there = ckptlint("check " + url + " --no-values --format json");
+  EXPECT_EQ(there.code, here.code) << there.err;
+  EXPECT_EQ(finding_keys(there.out), finding_keys(here.out));
+  nlohmann::json report = nlohmann::json::parse(there.out, nullptr, false);
+  ASSERT_TRUE(report.is_object()) << there.err;
+  EXPECT_EQ(report["summary"]["error"], 0) << there.out;
+}
+
 TEST(Remote, private_repository_needs_the_token_and_the_cdn_never_sees_it) {
   HubServer& hub = HubServer::get();
   ScratchDir dir("remote-private");

@@ -64,6 +64,25 @@ class RemoteSource final : public ByteSource {
 
 std::string join(const std::string& dir, const std::string& name) { return dir.empty() ? name : dir + "/" + name; }
 
+// A file path as a URL path: every byte but unreserved characters and '/' percent-encoded
+// (as huggingface_hub's quote(path, safe="/")), so that a name with '?', '#', '%' or a space
+// from an index names that file and nothing else.
+std::string escape_path(const std::string& path) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : path) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
+        c == '~' || c == '/') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string hub_endpoint() {
@@ -90,8 +109,8 @@ RemoteStore::RemoteStore(RemoteTarget target, std::string endpoint, HttpClient& 
     : target_(std::move(target)), endpoint_(std::move(endpoint)), http_(http) {}
 
 std::string RemoteStore::file_url(const std::string& name) const {
-  if (!target_.hub) return target_.base_url + name;
-  return fmt::format("{}/{}/resolve/{}/{}", endpoint_, target_.repo, target_.revision, join(target_.subdir, name));
+  if (!target_.hub) return target_.base_url + escape_path(name);
+  return fmt::format("{}/{}/resolve/{}/{}", endpoint_, target_.repo, target_.revision, escape_path(join(target_.subdir, name)));
 }
 
 void RemoteStore::fail_status(const std::string& what, long status) const {

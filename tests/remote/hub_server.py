@@ -25,6 +25,7 @@ import re
 import sys
 import threading
 import time
+from urllib.parse import quote, unquote
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 STATS = {"requests": 0, "bytes": 0, "largest_body": 0, "auth_on_cdn": 0}
@@ -171,7 +172,7 @@ def make_handler(root, token, cdn_url, is_cdn):
                 self.end_headers()
                 self.wfile.write(body)
                 return
-            parts = self.path.split("?")[0].split("/")
+            parts = unquote(self.path.split("?")[0]).split("/")
             if is_cdn:
                 # /cdn/<org>/<repo>/<path>
                 if len(parts) < 5 or parts[1] != "cdn":
@@ -212,7 +213,7 @@ def make_handler(root, token, cdn_url, is_cdn):
                     return
                 if rel.endswith(".safetensors"):
                     self.send_response(302)
-                    self.send_header("Location", "%s/cdn/%s/%s/%s" % (cdn_url, org, repo, rel))
+                    self.send_header("Location", "%s/cdn/%s/%s/%s" % (cdn_url, org, repo, quote(rel)))
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     count(0)
