@@ -123,6 +123,9 @@ void load_from_store(FileStore& store, const StoreTarget& target, Checkpoint& ck
   ck.index = std::move(index.index);
   ck.weight_map = std::move(index.weight_map);
   for (LoadProblem& p : index.problems) ck.problems.push_back(std::move(p));
+  std::size_t total = 0;
+  for (const Shard& shard : ck.shards) total += shard.tensors.size();
+  ck.by_name.reserve(total);  // one allocation of the table, not a rehash per doubling
   for (std::size_t s = 0; s < ck.shards.size(); ++s) {
     const std::vector<TensorInfo>& tensors = ck.shards[s].tensors;
     for (std::size_t i = 0; i < tensors.size(); ++i) ck.by_name.try_emplace(tensors[i].name, TensorRef{s, i});
