@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Generates the man page from `ckptlint --help`, so the two never disagree.
-# Usage: cmake/manpage.sh CKPTLINT_BINARY VERSION OUT.1
+# Usage: cmake/manpage.sh VERSION OUT.1 [EMULATOR...] CKPTLINT_BINARY
 set -euo pipefail
-bin="$1"; version="$2"; out="$3"
-help="$("$bin" --help)"
+version="$1"; out="$2"; shift 2
+help="$("$@" --help)"
 {
   echo ".TH CKPTLINT 1 \"\" \"ckptlint $version\" \"User Commands\""
   echo ".SH NAME"
