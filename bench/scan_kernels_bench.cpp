@@ -29,6 +29,21 @@ const std::vector<unsigned char>& finite_bf16() {
   return buf;
 }
 
+// Selects the kernel named by the benchmark's argument; false (and the run skipped) when
+// this build or CPU lacks it.
+bool use_kernel(benchmark::State& state) {
+  const auto kernel = static_cast<ScanKernel>(state.range(0));
+  bool available = false;
+  for (ScanKernel k : scan_kernels()) available = available || k == kernel;
+  if (!available) {
+    state.SkipWithError("kernel not available on this CPU or build");
+    return false;
+  }
+  set_scan_kernel(kernel);
+  state.SetLabel(to_string(kernel));
+  return true;
+}
+
 void BM_Memcpy(benchmark::State& state) {
   const std::vector<unsigned char>& in = finite_bf16();  // built before the clock starts
   std::vector<unsigned char> out(kBytes, 1);              // and every page touched
@@ -41,15 +56,7 @@ void BM_Memcpy(benchmark::State& state) {
 BENCHMARK(BM_Memcpy)->Unit(benchmark::kMillisecond);
 
 void BM_NonFiniteBf16(benchmark::State& state) {
-  const auto kernel = static_cast<ScanKernel>(state.range(0));
-  bool available = false;
-  for (ScanKernel k : scan_kernels()) available = available || k == kernel;
-  if (!available) {
-    state.SkipWithError("kernel not available on this CPU or build");
-    return;
-  }
-  set_scan_kernel(kernel);
-  state.SetLabel(to_string(kernel));
+  if (!use_kernel(state)) return;
   for (auto _ : state) {
     NonFinite out;
     count_non_finite(DType::BF16, finite_bf16().data(), kBytes, 0, out);
@@ -64,15 +71,7 @@ BENCHMARK(BM_NonFiniteBf16)
     ->Unit(benchmark::kMillisecond);
 
 void BM_AnyNonzeroBf16(benchmark::State& state) {
-  const auto kernel = static_cast<ScanKernel>(state.range(0));
-  bool available = false;
-  for (ScanKernel k : scan_kernels()) available = available || k == kernel;
-  if (!available) {
-    state.SkipWithError("kernel not available on this CPU or build");
-    return;
-  }
-  set_scan_kernel(kernel);
-  state.SetLabel(to_string(kernel));
+  if (!use_kernel(state)) return;
   std::vector<unsigned char> zeros(kBytes, 0);
   for (auto _ : state) benchmark::DoNotOptimize(any_nonzero(zeros.data(), zeros.size(), 2));
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * kBytes));
