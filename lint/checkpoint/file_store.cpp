@@ -18,10 +18,6 @@ namespace ckptlint {
 namespace fs = std::filesystem;
 namespace {
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 Shard read_shard(const fs::path& path, const std::string& name, std::vector<LoadProblem>& problems) {
   Shard shard;
   shard.file = name;
@@ -53,7 +49,7 @@ void LocalStore::list(std::vector<std::string>& files, std::set<std::string>& sa
     std::error_code sec;
     if (it->is_regular_file(sec)) files.push_back(name);
     // Unreadable links and directories named *.safetensors still get a finding.
-    if (ends_with(name, ".safetensors")) safetensors.insert(name);
+    if (name.ends_with(".safetensors")) safetensors.insert(name);
   }
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Where a checkpoint's files come from: a directory on disk, or a remote repository read
-// over HTTP range requests (remote/hub_store.h). The loader assembles a Checkpoint the same
+// over HTTP range requests (remote/remote_store.h). The loader assembles a Checkpoint the same
 // way from either. A store that cannot go on (a remote that refuses, times out or lies)
 // throws StoreError, which the loader turns into a tool error.
 #pragma once

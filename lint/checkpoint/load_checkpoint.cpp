@@ -15,10 +15,6 @@ namespace {
 
 constexpr std::uint64_t kMaxConfigBytes = 16ull << 20;
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 // config.json, or for an adapter adapter_config.json: the JSON its rules query.
 void read_config(Checkpoint& ck, FileStore& store) {
   const bool adapter = ck.kind == "adapter";
@@ -51,7 +47,7 @@ void detect_adapter(Checkpoint& ck) {
   ck.kind = "adapter";
   if (!config) add_problem(ck.problems, LoadProblemCode::adapter_config_missing, weights, "", {});
   bool any_weights = false;
-  for (const std::string& f : ck.files) any_weights = any_weights || ends_with(f, ".safetensors");
+  for (const std::string& f : ck.files) any_weights = any_weights || f.ends_with(".safetensors");
   if (config && !any_weights) {
     std::string listing;
     for (const std::string& f : ck.files) listing += (listing.empty() ? "" : ", ") + f;

@@ -5,7 +5,6 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cstring>
 #include <unordered_map>
 #include <unordered_set>
@@ -13,6 +12,7 @@
 #include "checkpoint/problem_builder.h"
 #include "checkpoint/safetensors_header.h"
 #include "util/checked.h"
+#include "util/text.h"
 
 namespace ckptlint {
 namespace {
@@ -35,12 +35,6 @@ std::string printable(std::string_view name) {
     }
   }
   if (name.size() > 200) out += "...";
-  return out;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -249,7 +243,7 @@ void EntryCollector::check_names() {
       add_problem(problems_, LoadProblemCode::tensor_name_suspicious, shard_.file, printable(name),
                   {{"problem", "the name contains control characters"}});
     }
-    if (std::any_of(name.begin(), name.end(), [](unsigned char c) { return c >= 'A' && c <= 'Z'; })) has_upper.insert(lower(name));
+    if (std::any_of(name.begin(), name.end(), [](unsigned char c) { return c >= 'A' && c <= 'Z'; })) has_upper.insert(ascii_lower(name));
   }
   if (has_upper.empty()) return;
   struct Spellings {
@@ -259,7 +253,7 @@ void EntryCollector::check_names() {
   std::unordered_map<std::string, Spellings> classes;
   std::vector<const std::string*> order;  // the class keys in order of first appearance
   for (const std::string& name : shard_.all_names) {
-    std::string low = lower(name);
+    std::string low = ascii_lower(name);
     if (!has_upper.count(low)) continue;
     auto [it, inserted] = classes.try_emplace(low);
     if (inserted) order.push_back(&it->first);

@@ -120,19 +120,19 @@ Report run(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options
   // family pack's adapter rules apply; the family's checkpoint rules never see the adapter.
   const std::vector<std::string> base_types =
       (base != nullptr && base->config ? config_model_types(base->config->value) : std::vector<std::string>{});
+  // A side read over HTTP is headers only, whatever was asked: changed values and the fuse
+  // fit need the bytes of every side of a diff.
+  const bool remote = ck.remote || (base != nullptr && base->remote) ||
+                      (diff != nullptr && (diff->base->remote || (diff->adapter != nullptr && diff->adapter->remote)));
   auto started = std::chrono::steady_clock::now();
   Analysis analysis = analyze(ck, rules, base);
   if (diff != nullptr) {
     report.target.kind = "diff";
     auto base_analysis = std::make_shared<const Analysis>(analyze(*diff->base, rules));
-    // Changed values and the fuse fit need the bytes of every side: none over HTTP.
-    const bool all_local = !ck.remote && !diff->base->remote && (diff->adapter == nullptr || !diff->adapter->remote);
     analysis.diff = build_diff(*diff->base, base_analysis, ck, analysis, diff->adapter,
-                               DiffOptions{options.scan_values && all_local, diff->full, 32});
+                               DiffOptions{options.scan_values && !remote, diff->full, 32});
   }
-  // `run`: what this run could read. A remote side is read as headers only, whatever was asked.
-  const bool remote = ck.remote || (base != nullptr && base->remote) ||
-                      (diff != nullptr && (diff->base->remote || (diff->adapter != nullptr && diff->adapter->remote)));
+  // `run`: what this run could read.
   VarList rule_vars = analysis.rule_vars();
   rule_vars.emplace_back("run", nlohmann::json{{"values_requested", options.scan_values}, {"remote", remote}, {"diff", diff != nullptr}});
   auto analyzed = std::chrono::steady_clock::now();

@@ -4,17 +4,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <map>
+
+#include "util/text.h"
 
 namespace ckptlint {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string describe_tensor(const TensorInfo& t) {
   return fmt::format("{} [{}]", to_string(t.dtype), fmt::join(t.shape, ", "));
@@ -49,7 +44,7 @@ StoredUnit module_unit(const std::string& name, const StoredModule& m, const Ana
     u.detail += (u.detail.empty() ? "no weight; scales " : " + scales ") + describe_tensor(*m.scales);
     if (m.biases != nullptr) u.detail += " + biases";
   } else {
-    u.storage = m.weight != nullptr ? lower(to_string(m.weight->dtype)) : "other";
+    u.storage = m.weight != nullptr ? ascii_lower(to_string(m.weight->dtype)) : "other";
   }
   return u;
 }
@@ -72,7 +67,7 @@ std::vector<StoredUnit> storage_map(const Checkpoint& ck, const Analysis& a) {
     std::string module = module_of(std::string(name));
     if (a.modules.count(module) != 0) continue;
     const TensorInfo* t = ck.find(std::string(name));
-    if (t != nullptr) units.try_emplace(std::string(name), StoredUnit{std::string(name), lower(to_string(t->dtype)), describe_tensor(*t)});
+    if (t != nullptr) units.try_emplace(std::string(name), StoredUnit{std::string(name), ascii_lower(to_string(t->dtype)), describe_tensor(*t)});
   }
   if (a.layout) {
     // Each expected unit, named as the stored ones are: a .weight by its module path (a

@@ -6,20 +6,16 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <charconv>
 #include <mutex>
+
+#include "util/text.h"
 
 namespace ckptlint {
 namespace {
 
 constexpr int kMaxRedirects = 10;
 constexpr const char* kUserAgent = "ckptlint/0.1 (+header checks over range requests)";
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -64,7 +60,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
   }
   std::size_t colon = line.find(':');
   if (colon == std::string_view::npos) return size * n;
-  std::string name = lower(std::string(line.substr(0, colon)));
+  std::string name = ascii_lower(line.substr(0, colon));
   std::string value = trim(line.substr(colon + 1));
   if (name == "content-length") {
     t->content_length = parse_u64(value);
@@ -111,8 +107,8 @@ std::string url_origin(const std::string& url) {
   std::size_t host_end = url.find_first_of("/?#", scheme_end + 3);
   std::string authority = url.substr(scheme_end + 3, host_end == std::string::npos ? std::string::npos : host_end - scheme_end - 3);
   if (std::size_t at = authority.rfind('@'); at != std::string::npos) authority = authority.substr(at + 1);
-  std::string scheme = lower(url.substr(0, scheme_end));
-  authority = lower(authority);
+  std::string scheme = ascii_lower(url.substr(0, scheme_end));
+  authority = ascii_lower(authority);
   // The default port is the same origin as no port.
   if ((scheme == "https" && authority.ends_with(":443")) || (scheme == "http" && authority.ends_with(":80"))) {
     authority = authority.substr(0, authority.rfind(':'));

@@ -102,25 +102,24 @@ void write_diagnosis(std::ostream& out, const Report& report) {
   out << "</section>\n";
 }
 
-std::string fact(const Finding& f, const std::string& name) {
+// A finding's fact by name, or nullptr when its primitive has none of that name.
+const std::string* find_fact(const Finding& f, const std::string& name) {
   for (const auto& [k, v] : f.facts) {
-    if (k == name) return v;
+    if (k == name) return &v;
   }
-  return "";
+  return nullptr;
 }
 
-bool has_fact(const Finding& f, const std::string& name) {
-  for (const auto& [k, v] : f.facts) {
-    if (k == name) return true;
-  }
-  return false;
+std::string fact(const Finding& f, const std::string& name) {
+  const std::string* v = find_fact(f, name);
+  return v != nullptr ? *v : "";
 }
 
 // The fuse fits: findings that measured a LoRA target's scale against the expected one.
 void write_fuse_fits(std::ostream& out, const Report& report) {
   std::vector<const Finding*> fits;
   for (const Finding& f : report.findings) {
-    if (has_fact(f, "measured") && has_fact(f, "expected") && !fact(f, "module").empty()) fits.push_back(&f);
+    if (find_fact(f, "measured") != nullptr && find_fact(f, "expected") != nullptr && !fact(f, "module").empty()) fits.push_back(&f);
   }
   if (fits.empty()) return;
   out << "<section id=\"fuse\"><h2>Fuse: measured against expected scale, per LoRA target</h2>\n<table><thead><tr><th>target</th><th>verdict</th>"
@@ -137,7 +136,7 @@ void write_fuse_fits(std::ostream& out, const Report& report) {
 void write_non_finite(std::ostream& out, const Report& report) {
   std::vector<const Finding*> found;
   for (const Finding& f : report.findings) {
-    if (has_fact(f, "nan") && has_fact(f, "pos_inf")) found.push_back(&f);
+    if (find_fact(f, "nan") != nullptr && find_fact(f, "pos_inf") != nullptr) found.push_back(&f);
   }
   if (found.empty()) return;
   out << "<section id=\"values\"><h2>Non-finite values</h2>\n<table><thead><tr><th>tensor</th><th>file</th><th>dtype</th><th>NaN</th>"
