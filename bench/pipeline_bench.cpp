@@ -8,7 +8,7 @@
 
 #include "ckptlint/lint.h"
 #include "ckptlint/load.h"
-#include "engine/analysis.h"
+#include "analysis/analysis.h"
 #include "gemma4_writer.h"
 
 namespace {

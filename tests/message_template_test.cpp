@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "rules/message_template.h"
+#include "lang/message_template.h"
 
 #include <gtest/gtest.h>
 

@@ -14,7 +14,7 @@
 #include "ckptlint/lint.h"
 #include "ckptlint/load.h"
 #include "recipe.h"
-#include "rules/message_template.h"
+#include "lang/message_template.h"
 #include "support/golden.h"
 #include "support/recipe_run.h"
 #include "support/test_paths.h"

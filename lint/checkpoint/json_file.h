@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "checkpoint/json_stream.h"
+#include "json/json_stream.h"
 
 namespace ckptlint {
 

@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "checkpoint/json_stream.h"
+#include "json/json_stream.h"
 #include "checkpoint/problem_builder.h"
 #include "checkpoint/tensor_entries.h"
 

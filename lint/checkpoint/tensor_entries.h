@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "checkpoint/byte_source.h"
-#include "checkpoint/json_stream.h"
+#include "json/json_stream.h"
 #include "ckptlint/checkpoint.h"
 
 namespace ckptlint {

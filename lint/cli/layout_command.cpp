@@ -10,7 +10,7 @@
 #include "checkpoint/json_file.h"
 #include "ckptlint/checkpoint.h"
 #include "layout/expected_tensors.h"
-#include "rules/message_template.h"
+#include "lang/message_template.h"
 
 namespace ckptlint {
 

@@ -7,23 +7,22 @@
 #include <set>
 
 #include "diff/tensor_rows.h"
-#include "engine/analysis.h"
 
 namespace ckptlint {
 namespace {
 
 std::string shape_text(const TensorInfo& t) { return fmt::format("[{}]", fmt::join(t.shape, ", ")); }
 
-WeightSource source(const Checkpoint& ck, const Analysis& a, const std::string& module) {
+WeightSource source(const DiffSide& side, const std::string& module) {
   WeightSource w;
-  w.checkpoint = &ck;
-  auto it = a.modules.find(module);
-  if (it == a.modules.end()) return w;
+  w.checkpoint = side.checkpoint;
+  auto it = side.table->modules.find(module);
+  if (it == side.table->modules.end()) return w;
   w.weight = it->second.weight;
   if (it->second.quantized()) {
     w.scales = it->second.scales;
     w.biases = it->second.biases;
-    w.quant = a.quant.params_for(module);
+    w.quant = side.quant->params_for(module);
     if (!w.quant) w.weight = nullptr;  // quantized without settings: cannot be decoded
   }
   return w;
@@ -138,19 +137,22 @@ bool rows_delta(const WeightSource& base, const WeightSource& fused, std::uint64
   return true;
 }
 
-FuseFit fit_pair(const DiffModel& diff, const Analysis& base_a, const Checkpoint& fused, const Analysis& fused_a,
+FuseFit fit_pair(const DiffModel& diff, const DiffSide& base_side, const DiffSide& fused_side,
                  const LoraPair& p, const std::set<std::string>& changed_modules, const DiffOptions& o) {
   FuseFit fit;
   fit.pair = &p;
   fit.module = p.module;
-  WeightSource base = source(*diff.base, base_a, p.module), after = source(fused, fused_a, p.module);
+  const Checkpoint& fused = *fused_side.checkpoint;
+  const auto& base_modules = base_side.table->modules;
+  const auto& fused_modules = fused_side.table->modules;
+  WeightSource base = source(base_side, p.module), after = source(fused_side, p.module);
   if (base.weight == nullptr || after.weight == nullptr) {
-    fit.present = base_a.modules.count(p.module) && fused_a.modules.count(p.module);
+    fit.present = base_modules.count(p.module) && fused_modules.count(p.module);
     fit.readable = false;
-    if (auto it = fused_a.modules.find(p.module); it != fused_a.modules.end()) fit.file = it->second.file;
+    if (auto it = fused_modules.find(p.module); it != fused_modules.end()) fit.file = it->second.file;
     return fit;
   }
-  fit.file = fused_a.modules.at(p.module).file;
+  fit.file = fused_modules.at(p.module).file;
   auto same = [&](const TensorInfo* x, const TensorInfo* y) {
     if ((x == nullptr) != (y == nullptr)) return false;
     return x == nullptr || (x->dtype == y->dtype && x->shape == y->shape && same_bytes(*diff.base, *x, fused, *y).value_or(false));
@@ -199,7 +201,7 @@ FuseFit fit_pair(const DiffModel& diff, const Analysis& base_a, const Checkpoint
     std::string prefix = p.layer && at != std::string::npos ? p.module.substr(0, at + 8) + std::to_string(*p.layer) + "." : "";
     for (const std::string& other : changed_modules) {
       if (other == p.module || prefix.empty() || other.rfind(prefix, 0) != 0) continue;
-      WeightSource ob = source(*diff.base, base_a, other), of = source(fused, fused_a, other);
+      WeightSource ob = source(base_side, other), of = source(fused_side, other);
       if (ob.weight == nullptr || of.weight == nullptr || ob.rows() != base.rows() || ob.cols() != base.cols()) continue;
       Fit alt;
       bool ok = true;
@@ -220,9 +222,9 @@ FuseFit fit_pair(const DiffModel& diff, const Analysis& base_a, const Checkpoint
 }
 
 // ‖W_fused − W_base‖ / ‖W_base‖ of a module on sampled rows, decoded (float or quantized).
-std::optional<double> relative_change(const Checkpoint& base, const Analysis& ba, const Checkpoint& fused,
-                                      const Analysis& fa, const std::string& module, const DiffOptions& o) {
-  WeightSource b = source(base, ba, module), f = source(fused, fa, module);
+std::optional<double> relative_change(const DiffSide& base, const DiffSide& fused, const std::string& module,
+                                      const DiffOptions& o) {
+  WeightSource b = source(base, module), f = source(fused, module);
   if (b.weight == nullptr || f.weight == nullptr || b.rows() != f.rows() || b.cols() != f.cols()) return std::nullopt;
   double diff = 0, norm = 0;
   std::vector<float> delta;
@@ -247,13 +249,14 @@ std::string kind_of(const std::string& name, std::optional<long>& layer) {
   return name.substr(0, at) + ".layers.N." + name.substr(at + 9 + std::to_string(*layer).size());
 }
 
-std::shared_ptr<const DiffModel> build_diff(const Checkpoint& base, std::shared_ptr<const Analysis> base_analysis,
-                                            const Checkpoint& fused, const Analysis& fused_analysis,
+std::shared_ptr<const DiffModel> build_diff(const DiffSide& base_side, const DiffSide& fused_side,
                                             const Checkpoint* adapter, const DiffOptions& options) {
+  const Checkpoint& base = *base_side.checkpoint;
+  const Checkpoint& fused = *fused_side.checkpoint;
+  const ModuleTable& ba = *base_side.table;
+  const ModuleTable& fa = *fused_side.table;
   auto diff = std::make_shared<DiffModel>();
   diff->base = &base;
-  diff->base_analysis = base_analysis;
-  const Analysis& ba = *base_analysis;
   std::set<std::string> names;
   for (const auto& [name, ref] : base.by_name) names.insert(name);
   for (const auto& [name, ref] : fused.by_name) names.insert(name);
@@ -261,23 +264,23 @@ std::shared_ptr<const DiffModel> build_diff(const Checkpoint& base, std::shared_
   for (const std::string& name : names) {
     const TensorInfo* b = base.find(name);
     const TensorInfo* f = fused.find(name);
-    auto file = [&](const Analysis& a) {
+    auto file = [&](const ModuleTable& a) {
       auto it = a.file_of.find(name);
       return it == a.file_of.end() ? std::string() : std::string(it->second);
     };
     if (f == nullptr) {
       diff->only_base.push_back({name, file(ba), shape_text(*b), "", std::nullopt});
     } else if (b == nullptr) {
-      diff->only_fused.push_back({name, file(fused_analysis), "", shape_text(*f), std::nullopt});
+      diff->only_fused.push_back({name, file(fa), "", shape_text(*f), std::nullopt});
     } else if (b->dtype != f->dtype) {
-      diff->dtype_changed.push_back({name, file(fused_analysis), std::string(to_string(b->dtype)), std::string(to_string(f->dtype)), std::nullopt});
+      diff->dtype_changed.push_back({name, file(fa), std::string(to_string(b->dtype)), std::string(to_string(f->dtype)), std::nullopt});
     } else if (b->shape != f->shape) {
-      diff->shape_changed.push_back({name, file(fused_analysis), shape_text(*b), shape_text(*f), std::nullopt});
+      diff->shape_changed.push_back({name, file(fa), shape_text(*b), shape_text(*f), std::nullopt});
     } else if (options.values) {
       ++diff->compared;
       auto same = same_bytes(base, *b, fused, *f);
       if (same && !*same) {
-        diff->changed.push_back({name, file(fused_analysis), "", "", std::nullopt});
+        diff->changed.push_back({name, file(fa), "", "", std::nullopt});
         changed_modules.insert(module_of(name));
       }
     }
@@ -285,24 +288,24 @@ std::shared_ptr<const DiffModel> build_diff(const Checkpoint& base, std::shared_
   diff->values_compared = options.values;
   for (TensorDelta& t : diff->changed) {
     std::string module = module_of(t.name);
-    if (module != t.name) t.relative = relative_change(base, ba, fused, fused_analysis, module, options);
+    if (module != t.name) t.relative = relative_change(base_side, fused_side, module, options);
   }
   for (const auto& [path, m] : ba.modules) {
     if (m.quantized()) ++diff->base_triples;
-    auto it = fused_analysis.modules.find(path);
-    if (it == fused_analysis.modules.end() || it->second.weight == nullptr || m.weight == nullptr) continue;
+    auto it = fa.modules.find(path);
+    if (it == fa.modules.end() || it->second.weight == nullptr || m.weight == nullptr) continue;
     if (m.quantized() && !it->second.quantized()) {
       diff->dequantized.push_back(path);
       // The config followed when it no longer quantizes the module (a per-module false, or no
       // quantization section left).
-      const std::optional<QuantParams>* entry = fused_analysis.quant.explicit_entry(path);
-      if (!fused_analysis.quant.present || (entry != nullptr && !entry->has_value())) ++diff->dequantized_config_followed;
+      const std::optional<QuantParams>* entry = fused_side.quant->explicit_entry(path);
+      if (!fused_side.quant->present || (entry != nullptr && !entry->has_value())) ++diff->dequantized_config_followed;
     }
     if (!m.quantized() && it->second.quantized()) diff->requantized.push_back(path);
   }
-  for (const auto& [path, m] : fused_analysis.modules) diff->fused_triples += m.quantized() ? 1 : 0;
-  diff->base_quantization = describe_quantization(ba);
-  diff->fused_quantization = describe_quantization(fused_analysis);
+  for (const auto& [path, m] : fa.modules) diff->fused_triples += m.quantized() ? 1 : 0;
+  diff->base_quantization = base_side.quantization;
+  diff->fused_quantization = fused_side.quantization;
   diff->base_files = base.shards.size();
   diff->fused_files = fused.shards.size();
   diff->base_index = base.index.has_value();
@@ -314,7 +317,7 @@ std::shared_ptr<const DiffModel> build_diff(const Checkpoint& base, std::shared_
     for (const LoraPair& p : diff->adapter->pairs) targets.insert(p.module);
     if (options.values) {
       for (const LoraPair& p : diff->adapter->pairs) {
-        diff->fits.push_back(fit_pair(*diff, ba, fused, fused_analysis, p, changed_modules, options));
+        diff->fits.push_back(fit_pair(*diff, base_side, fused_side, p, changed_modules, options));
       }
       for (const std::string& m : changed_modules) {
         if (targets.count(m) == 0) diff->untargeted.push_back(m);

@@ -13,10 +13,10 @@
 
 #include "adapter/adapter_model.h"
 #include "ckptlint/checkpoint.h"
+#include "mlx/module_table.h"
+#include "mlx/quant_config.h"
 
 namespace ckptlint {
-
-struct Analysis;
 
 /// A tensor on one side, or a tensor present on both with a difference.
 struct TensorDelta {
@@ -49,7 +49,6 @@ struct FuseFit {
 
 struct DiffModel {
   const Checkpoint* base = nullptr;
-  std::shared_ptr<const Analysis> base_analysis;
   std::vector<TensorDelta> only_base, only_fused, dtype_changed, shape_changed;
   std::vector<std::string> dequantized;   ///< modules quantized in the base, float in the fused
   std::size_t dequantized_config_followed = 0;  ///< of those, how many the fused config marks float
@@ -73,10 +72,18 @@ struct DiffOptions {
   std::uint64_t sample_rows = 32;
 };
 
-/// Builds the diff of `fused` (analysed as `fused_analysis`) against `base`.
-std::shared_ptr<const DiffModel> build_diff(const Checkpoint& base, std::shared_ptr<const Analysis> base_analysis,
-                                            const Checkpoint& fused, const Analysis& fused_analysis,
-                                            const Checkpoint* adapter, const DiffOptions& options);
+/// One side of a diff: the checkpoint, its stored modules and quantization settings, and the
+/// one-line description of its quantization (the analysis's). All must outlive the call.
+struct DiffSide {
+  const Checkpoint* checkpoint = nullptr;
+  const ModuleTable* table = nullptr;
+  const QuantConfig* quant = nullptr;
+  std::string quantization;
+};
+
+/// Builds the diff of the fused side against the base side.
+std::shared_ptr<const DiffModel> build_diff(const DiffSide& base, const DiffSide& fused, const Checkpoint* adapter,
+                                            const DiffOptions& options);
 
 /// "language_model.model.layers.N.self_attn.q_proj.weight" and the layer, from a tensor name.
 std::string kind_of(const std::string& name, std::optional<long>& layer);

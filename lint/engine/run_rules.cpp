@@ -8,11 +8,11 @@
 #include <spdlog/spdlog.h>
 
 #include "ckptlint/lint.h"
-#include "engine/analysis.h"
+#include "analysis/analysis.h"
 #include "engine/storage_map.h"
 #include "util/platform.h"
-#include "engine/compiled_rule.h"
-#include "report/json_locate.h"
+#include "rules/compiled_rule.h"
+#include "json/json_locate.h"
 #include "util/glob.h"
 
 namespace ckptlint {
@@ -128,8 +128,8 @@ Report run(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options
   Analysis analysis = analyze(ck, rules, base);
   if (diff != nullptr) {
     report.target.kind = "diff";
-    auto base_analysis = std::make_shared<const Analysis>(analyze(*diff->base, rules));
-    analysis.diff = build_diff(*diff->base, base_analysis, ck, analysis, diff->adapter,
+    const Analysis base_analysis = analyze(*diff->base, rules);
+    analysis.diff = build_diff(diff_side(*diff->base, base_analysis), diff_side(ck, analysis), diff->adapter,
                                DiffOptions{options.scan_values && !remote, diff->full, 32});
   }
   // `run`: what this run could read.

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "ckptlint/report.h"
-#include "engine/analysis.h"
+#include "analysis/analysis.h"
 
 namespace ckptlint {
 

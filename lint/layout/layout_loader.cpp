@@ -5,7 +5,7 @@
 #include <set>
 
 #include "layout/layout_model.h"
-#include "rules/doc_reader.h"
+#include "lang/doc_reader.h"
 
 namespace ckptlint {
 namespace {

@@ -11,10 +11,10 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
-#include "rules/doc_node.h"
+#include "lang/doc_node.h"
 
 #include "ckptlint/rule.h"
-#include "rules/expr.h"
+#include "lang/expr.h"
 
 namespace ckptlint {
 

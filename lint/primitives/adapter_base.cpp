@@ -10,7 +10,7 @@
 //          labels and attrs, as in layout rules) and `module`, `leaf`, `layer`
 #include <fmt/format.h>
 
-#include "engine/analysis.h"
+#include "analysis/analysis.h"
 #include "primitives/adapter_facts.h"
 
 namespace ckptlint {

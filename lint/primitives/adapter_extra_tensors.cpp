@@ -10,7 +10,7 @@
 
 #include <map>
 
-#include "engine/analysis.h"
+#include "analysis/analysis.h"
 #include "primitives/adapter_facts.h"
 
 namespace ckptlint {

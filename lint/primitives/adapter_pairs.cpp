@@ -11,7 +11,7 @@
 //
 // `rank` is the configured rank (expression); `rank-pattern` an object of PEFT module
 // patterns -> rank, matched like PEFT: the module path ends with the pattern.
-#include "engine/analysis.h"
+#include "analysis/analysis.h"
 #include "primitives/adapter_facts.h"
 #include "util/safe_regex.h"
 

@@ -9,7 +9,7 @@
 #include <map>
 #include <set>
 
-#include "engine/analysis.h"
+#include "analysis/analysis.h"
 #include "primitives/adapter_facts.h"
 #include "util/ranges.h"
 

@@ -10,7 +10,7 @@
 //            bad-pattern    a target regular expression ckptlint cannot evaluate
 #include <fmt/format.h>
 
-#include "engine/analysis.h"
+#include "analysis/analysis.h"
 #include "primitives/adapter_facts.h"
 #include "util/safe_regex.h"
 

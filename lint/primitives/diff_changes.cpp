@@ -9,7 +9,7 @@
 #include <map>
 #include <set>
 
-#include "engine/analysis.h"
+#include "analysis/analysis.h"
 #include "primitives/primitive.h"
 #include "util/ranges.h"
 

@@ -2,7 +2,7 @@
 // `ckptlint diff`: the two sides in numbers (files, index, quantized triples, quantization,
 // tensors compared and changed). With `assert`, matches only when the expression over these
 // facts (numbers and booleans) is false, e.g. "base_files == fused_files".
-#include "engine/analysis.h"
+#include "analysis/analysis.h"
 #include "primitives/primitive.h"
 
 namespace ckptlint {

@@ -15,7 +15,7 @@
 #include <cmath>
 #include <map>
 
-#include "engine/analysis.h"
+#include "analysis/analysis.h"
 #include "primitives/primitive.h"
 
 namespace ckptlint {

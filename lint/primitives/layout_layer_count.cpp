@@ -6,7 +6,7 @@
 //   count: expression for the expected count ("L")
 #include <set>
 
-#include "engine/analysis.h"
+#include "analysis/analysis.h"
 #include "primitives/primitive.h"
 
 namespace ckptlint {

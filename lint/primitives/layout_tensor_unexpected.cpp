@@ -4,7 +4,7 @@
 // and .biases count as part of its entry. Tensors matching `except` globs are left to other
 // rules (for example a doubled prefix, reported once as such).
 #include "primitives/primitive.h"
-#include "engine/analysis.h"
+#include "analysis/analysis.h"
 #include "util/glob.h"
 
 namespace ckptlint {

@@ -6,7 +6,7 @@
 
 #include <map>
 
-#include "engine/analysis.h"
+#include "analysis/analysis.h"
 #include "primitives/primitive.h"
 
 namespace ckptlint {

@@ -10,7 +10,7 @@
 #include <map>
 #include <set>
 
-#include "engine/analysis.h"
+#include "analysis/analysis.h"
 #include "primitives/primitive.h"
 #include "util/ranges.h"
 

@@ -5,7 +5,7 @@
 //   report: non-finite | read-errors
 #include <fmt/format.h>
 
-#include "engine/analysis.h"
+#include "analysis/analysis.h"
 #include "primitives/primitive.h"
 
 namespace ckptlint {

@@ -6,12 +6,12 @@
 #include <string>
 #include <vector>
 
-#include "rules/doc_node.h"
-#include "rules/doc_reader.h"
+#include "lang/doc_node.h"
+#include "lang/doc_reader.h"
 
 #include "ckptlint/checkpoint.h"
 #include "ckptlint/rule.h"
-#include "rules/expr.h"
+#include "lang/expr.h"
 
 namespace ckptlint {
 

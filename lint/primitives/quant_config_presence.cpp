@@ -4,7 +4,7 @@
 // (loaders cannot read the packed weights without bits and group_size).
 //
 //   direction: config-without-tensors | tensors-without-config
-#include "engine/analysis.h"
+#include "analysis/analysis.h"
 #include "primitives/primitive.h"
 
 namespace ckptlint {

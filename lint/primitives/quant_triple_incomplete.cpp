@@ -7,7 +7,7 @@
 //          biases-missing     affine module with .scales but no .biases ("Missing ... biases")
 //          orphan             .scales/.biases with no .weight, or with a float .weight
 //          biases-in-fp-mode  .biases in mxfp4/nvfp4/mxfp8, which have none
-#include "engine/analysis.h"
+#include "analysis/analysis.h"
 #include "primitives/primitive.h"
 
 namespace ckptlint {

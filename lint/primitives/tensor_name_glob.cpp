@@ -4,7 +4,7 @@
 // thousands of renamed keys are one problem.
 #include <map>
 
-#include "engine/analysis.h"
+#include "analysis/analysis.h"
 #include "primitives/primitive.h"
 #include "util/glob.h"
 

@@ -5,7 +5,7 @@
 
 #include <stdexcept>
 
-#include "checkpoint/json_stream.h"
+#include "json/json_stream.h"
 
 namespace ckptlint {
 namespace {

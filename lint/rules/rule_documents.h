@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ckptlint/rule.h"
-#include "rules/doc_node.h"
+#include "lang/doc_node.h"
 
 namespace YAML {
 class Node;

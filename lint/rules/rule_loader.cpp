@@ -10,11 +10,11 @@
 #include <set>
 
 #include "ckptlint/load.h"
-#include "engine/compiled_rule.h"
+#include "rules/compiled_rule.h"
 #include <yaml-cpp/yaml.h>
 
 #include "layout/layout_model.h"
-#include "rules/doc_reader.h"
+#include "lang/doc_reader.h"
 #include "rules/rule_documents.h"
 
 namespace ckptlint {

@@ -15,7 +15,7 @@
 #include "ckptlint/lint.h"
 #include "ckptlint/load.h"
 #include "layout/expected_tensors.h"
-#include "rules/expr.h"
+#include "lang/expr.h"
 #include "rules/rule_documents.h"
 
 namespace ckptlint::fuzz {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "rules/expr.h"
+#include "lang/expr.h"
 
 #include <fmt/format.h>
 

@@ -14,29 +14,18 @@
 #include "diff/diff_model.h"
 #include "ckptlint/rule.h"
 #include "layout/layout_model.h"
+#include "mlx/module_table.h"
 #include "mlx/quant_config.h"
 #include "values/value_scan.h"
 
 namespace ckptlint {
 
-/// A module as stored: its .weight and, when quantized, .scales and .biases.
-struct StoredModule {
-  const TensorInfo* weight = nullptr;
-  const TensorInfo* scales = nullptr;
-  const TensorInfo* biases = nullptr;
-  std::string file;  ///< the weight's shard (or the scales' when the weight is missing)
-  /// MLX loaders treat a module as quantized exactly when its .scales exists.
-  bool quantized() const { return scales != nullptr; }
-};
-
-struct Analysis {
+/// The stored modules and tensor files (ModuleTable: `modules`, `file_of`) and what is
+/// derived from the config and the layout models.
+struct Analysis : ModuleTable {
   const LayoutModel* layout_model = nullptr;    ///< the layout model that applies, if any
   std::optional<Layout> layout;                 ///< expanded for this config, when a model applies
   QuantConfig quant;                            ///< the config's MLX quantization section
-  std::map<std::string, StoredModule> modules;  ///< module path -> tensors, for every *.weight/.scales/.biases
-  /// Tensor name -> shard file (first definition), as views into the Checkpoint, which must
-  /// outlive the analysis. Unordered: primitives that emit in this order must sort.
-  std::unordered_map<std::string_view, std::string_view> file_of;
   std::vector<std::string> parts_present;       ///< layout parts with at least one tensor
   std::map<std::string, std::size_t> variant_votes;  ///< key layout -> tensor names using its prefixes
   const nlohmann::json* config = nullptr;       ///< config.json, when parsed
@@ -67,15 +56,14 @@ struct Analysis {
   VarList rule_vars() const;
 };
 
-/// The module path of a tensor: its name without ".weight", ".scales" or ".biases" (the name
-/// itself for other tensors).
-std::string module_of(const std::string& tensor);
-
 /// Builds the analysis of `ck` with the layout models of `rules`; for an adapter with a
 /// `base`, the base is analysed too (it must outlive the analysis).
 Analysis analyze(const Checkpoint& ck, const RuleSet& rules, const Checkpoint* base = nullptr);
 
 /// A one-line description of the checkpoint's quantization: none, affine-8, mxfp4, mixed.
 std::string describe_quantization(const Analysis& analysis);
+
+/// One side of a diff, as the diff model reads it; `ck` and `analysis` must outlive it.
+DiffSide diff_side(const Checkpoint& ck, const Analysis& analysis);
 
 }  // namespace ckptlint

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "rules/doc_node.h"
+#include "lang/doc_node.h"
 
 namespace ckptlint {
 

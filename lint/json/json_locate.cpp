@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "report/json_locate.h"
+#include "json/json_locate.h"
 
 #include <cctype>
 #include <vector>

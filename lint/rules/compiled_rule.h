@@ -8,8 +8,8 @@
 
 #include "ckptlint/rule.h"
 #include "primitives/primitive.h"
-#include "rules/expr.h"
-#include "rules/message_template.h"
+#include "lang/expr.h"
+#include "lang/message_template.h"
 
 namespace ckptlint {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "rules/doc_reader.h"
+#include "lang/doc_reader.h"
 
 #include <fmt/format.h>
 

@@ -4,7 +4,7 @@
 // large checkpoint are megabytes of JSON read on every run, and because it must keep
 // duplicate keys, classify numbers without converting them, and never recurse deeper than
 // the limit. Every byte is checked before use; errors carry their byte offset.
-#include "checkpoint/json_stream.h"
+#include "json/json_stream.h"
 
 #include <fmt/format.h>
 

@@ -1,19 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "engine/analysis.h"
+#include "analysis/analysis.h"
 
 #include <algorithm>
 #include <set>
 
 namespace ckptlint {
-namespace {
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() > suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-
-}  // namespace
-
 bool Analysis::part_present(const std::string& part) const {
   return std::find(parts_present.begin(), parts_present.end(), part) != parts_present.end();
 }
@@ -41,13 +32,6 @@ const LayoutEntry* Analysis::entry_for_module(const std::string& module) const {
   return layout ? layout->find(module + ".weight") : nullptr;
 }
 
-std::string module_of(const std::string& tensor) {
-  for (const std::string suffix : {".weight", ".scales", ".biases"}) {
-    if (ends_with(tensor, suffix)) return tensor.substr(0, tensor.size() - suffix.size());
-  }
-  return tensor;
-}
-
 VarList Analysis::rule_vars() const {
   const Checkpoint* diff_adapter = diff ? diff->adapter_checkpoint : nullptr;
   return {{"adapter", adapter ? adapter->vars() : diff && diff->adapter ? diff->adapter->vars() : nlohmann::json(nullptr)},
@@ -69,22 +53,7 @@ Analysis analyze(const Checkpoint& ck, const RuleSet& rules, const Checkpoint* b
     a.config = &ck.config->value;
     a.quant = QuantConfig::from(ck.config->value);
   }
-  std::size_t total = 0;
-  for (const Shard& shard : ck.shards) total += shard.tensors.size();
-  a.file_of.reserve(total);
-  for (const Shard& shard : ck.shards) {
-    for (const TensorInfo& t : shard.tensors) {
-      if (!a.file_of.try_emplace(t.name, shard.file).second) continue;  // first definition wins, as by_name
-      for (const char* suffix : {".weight", ".scales", ".biases"}) {
-        if (!ends_with(t.name, suffix)) continue;
-        StoredModule& m = a.modules[t.name.substr(0, t.name.size() - std::string(suffix).size())];
-        if (suffix[1] == 'w') m.weight = &t;
-        else if (suffix[1] == 's') m.scales = &t;
-        else m.biases = &t;
-        if (m.file.empty() || suffix[1] == 'w') m.file = shard.file;
-      }
-    }
-  }
+  static_cast<ModuleTable&>(a) = index_modules(ck);
   const LayoutModel* model = ck.config ? rules.layout_for((ck.config ? config_model_types(ck.config->value) : std::vector<std::string>{})) : nullptr;
   if (model != nullptr) {
     std::vector<std::string> names;
@@ -123,6 +92,10 @@ std::string describe_quantization(const Analysis& a) {
   if (kinds.empty()) return "none";
   if (kinds.size() > 1) return "mixed";
   return any_float_quantizable ? "mixed" : *kinds.begin();
+}
+
+DiffSide diff_side(const Checkpoint& ck, const Analysis& analysis) {
+  return {&ck, &analysis, &analysis.quant, describe_quantization(analysis)};
 }
 
 }  // namespace ckptlint

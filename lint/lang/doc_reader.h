@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "ckptlint/rule.h"
-#include "rules/doc_node.h"
-#include "rules/expr.h"
+#include "lang/doc_node.h"
+#include "lang/expr.h"
 
 namespace ckptlint {
 
