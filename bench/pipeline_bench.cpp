@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "rules/rule_packs.h"
 #include "ckptlint/lint.h"
 #include "ckptlint/load.h"
 #include "analysis/analysis.h"
@@ -51,7 +52,7 @@ void BM_Analyze(benchmark::State& state) {
   std::string error;
   load_checkpoint(checkpoint_dir(), ck, error);
   for (auto _ : state) {
-    Analysis a = analyze(ck, fixtures::builtin_rules());
+    Analysis a = analyze(ck, fixtures::builtin_rules().packs().layouts);
     benchmark::DoNotOptimize(a.layout->entries.size());
   }
 }

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 
+#include "rules/rule_packs.h"
 #include "gemma4_config.h"
 #include "gemma4_writer.h"
 #include "layout/expected_tensors.h"
@@ -28,7 +29,7 @@ TEST_P(PublishedFigures, count_and_total_size_are_byte_exact) {
   const Published& p = GetParam();
   nlohmann::json config = *fixtures::gemma4_config(p.preset);
   if (p.bits != 0) config["quantization"] = {{"group_size", 64}, {"bits", p.bits}, {"mode", "affine"}};
-  const LayoutModel* model = fixtures::builtin_rules().layout_for({"gemma4"});
+  const LayoutModel* model = layout_for(fixtures::builtin_rules().packs().layouts, {"gemma4"});
   ASSERT_NE(model, nullptr);
   Layout layout = expand_layout(*model, config, "mlx");
   ASSERT_TRUE(layout.problems.empty()) << layout.problems.front();
@@ -57,7 +58,7 @@ INSTANTIATE_TEST_SUITE_P(Gemma4, PublishedFigures,
                                            Published{"26b-a4b", 4, 1693, 16'401'396'892}));
 
 TEST(Layout, k_eq_v_layers_moe_and_standardized_vision_follow_the_config) {
-  const LayoutModel* model = fixtures::builtin_rules().layout_for({"gemma4"});
+  const LayoutModel* model = layout_for(fixtures::builtin_rules().packs().layouts, {"gemma4"});
   Layout dense = expand_layout(*model, *fixtures::gemma4_config("31b"), "mlx");
   ASSERT_TRUE(dense.problems.empty()) << dense.problems.front();
   // Layer 5 is full attention: keys serve as values (no v_proj), 4 global KV heads of 512.
@@ -87,7 +88,7 @@ TEST(Layout, k_eq_v_layers_moe_and_standardized_vision_follow_the_config) {
 TEST(Layout, quantized_experts_pack_their_last_axis) {
   nlohmann::json config = *fixtures::gemma4_config("26b-a4b");
   config["quantization"] = {{"group_size", 64}, {"bits", 4}, {"mode", "affine"}};
-  const LayoutModel* model = fixtures::builtin_rules().layout_for({"gemma4"});
+  const LayoutModel* model = layout_for(fixtures::builtin_rules().packs().layouts, {"gemma4"});
   Layout layout = expand_layout(*model, config, "mlx");
   std::string error;
   std::vector<ExpectedTensor> tensors = expected_tensors(*model, layout, config, "ple-safe", error);
@@ -101,7 +102,7 @@ TEST(Layout, quantized_experts_pack_their_last_axis) {
 
 TEST(Layout, kv_shared_layers_and_double_wide_mlp_follow_the_config) {
   nlohmann::json config = *fixtures::gemma4_config("e2b");
-  Layout layout = expand_layout(*fixtures::builtin_rules().layout_for({"gemma4"}), config, "mlx");
+  Layout layout = expand_layout(*layout_for(fixtures::builtin_rules().packs().layouts, {"gemma4"}), config, "mlx");
   // E2B: layers 15-34 share KV (k/v optional there) and use a 2x-wide MLP.
   const LayoutEntry* k14 = layout.find("language_model.model.layers.14.self_attn.k_proj.weight");
   const LayoutEntry* k15 = layout.find("language_model.model.layers.15.self_attn.k_proj.weight");
@@ -121,7 +122,7 @@ TEST(Layout, kv_shared_layers_and_double_wide_mlp_follow_the_config) {
 
 TEST(Layout, hf_layout_uses_pytorch_conv_order_and_no_prefix_clash) {
   nlohmann::json config = *fixtures::gemma4_config("e4b");
-  Layout layout = expand_layout(*fixtures::builtin_rules().layout_for({"gemma4"}), config, "hf");
+  Layout layout = expand_layout(*layout_for(fixtures::builtin_rules().packs().layouts, {"gemma4"}), config, "hf");
   const LayoutEntry* conv = layout.find("model.audio_tower.subsample_conv_projection.layer0.conv.weight");
   ASSERT_NE(conv, nullptr);
   EXPECT_EQ(conv->shape, (std::vector<std::uint64_t>{128, 1, 3, 3}));
@@ -131,11 +132,11 @@ TEST(Layout, hf_layout_uses_pytorch_conv_order_and_no_prefix_clash) {
 TEST(Layout, hostile_config_values_are_bounded) {
   nlohmann::json config = *fixtures::gemma4_config("tiny-e4b");
   config["text_config"]["num_hidden_layers"] = 1000000000000LL;
-  Layout layout = expand_layout(*fixtures::builtin_rules().layout_for({"gemma4"}), config, "mlx");
+  Layout layout = expand_layout(*layout_for(fixtures::builtin_rules().packs().layouts, {"gemma4"}), config, "mlx");
   EXPECT_FALSE(layout.problems.empty());
   EXPECT_LT(layout.entries.size(), 10000u);
   config["text_config"]["hidden_size"] = "wide";
-  layout = expand_layout(*fixtures::builtin_rules().layout_for({"gemma4"}), config, "mlx");
+  layout = expand_layout(*layout_for(fixtures::builtin_rules().packs().layouts, {"gemma4"}), config, "mlx");
   EXPECT_FALSE(layout.problems.empty());
 }
 

@@ -132,7 +132,6 @@ struct Checkpoint {
   std::optional<JsonFile> config;        ///< config.json (an adapter's: adapter_config.json), if parsed
   std::vector<LoadProblem> problems;     ///< what could not be read; never thrown
   std::string family;                    ///< config model_type, or "" when unknown
-  std::string layout;                    ///< "mlx", "hf", "text-only" or "unknown", from tensor keys
   /// First definition of every well-formed tensor by name (later duplicates are in the shards).
   std::unordered_map<std::string, TensorRef> by_name;
 

@@ -37,8 +37,4 @@ struct DiffRequest {
 };
 Report run_diff(const Checkpoint& fused, const RuleSet& rules, const RunOptions& options, const DiffRequest& diff);
 
-/// The directory of built-in rule packs: $CKPTLINT_RULES_DIR, the installed share dir next
-/// to the executable, or the source tree's rules/ (a build that was not installed).
-std::string default_rules_dir(const char* argv0);
-
 }  // namespace ckptlint

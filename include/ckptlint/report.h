@@ -12,7 +12,7 @@ struct Target {
   std::string path;          ///< as given on the command line
   std::string kind;          ///< "checkpoint", "adapter" or "diff"
   std::string family;        ///< config model_type, "" when unknown
-  std::string layout;        ///< "mlx", "hf", "text-only", "unknown"
+  std::string layout;        ///< the key layout (a layout model's variant: "mlx", "hf", ...) or "unknown"
   std::string quantization;  ///< "none", "affine-4", "mixed", ...
 };
 

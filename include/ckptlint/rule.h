@@ -39,27 +39,23 @@ struct RuleError {
 /// "file:line:column: message".
 std::string to_string(const RuleError& error);
 
-struct CompiledRule;
-struct LayoutModel;
+/// What the loader built from the packs (compiled rules, layout models); opaque here.
+struct RulePacks;
 
 /// The loaded, validated rules and layout models; cheap to copy.
 class RuleSet {
  public:
-  RuleSet() = default;
-  RuleSet(std::vector<std::shared_ptr<const CompiledRule>> rules, std::vector<std::shared_ptr<const LayoutModel>> layouts);
+  RuleSet();
+  explicit RuleSet(std::shared_ptr<const RulePacks> packs);
   /// Rule metadata, sorted by id.
   std::vector<const Rule*> rules() const;
   const Rule* find(const std::string& id) const;
-  const std::vector<std::shared_ptr<const CompiledRule>>& compiled() const { return rules_; }
-  std::size_t size() const { return rules_.size(); }
-  /// Layout models (*.layout.yaml) from the same packs.
-  const std::vector<std::shared_ptr<const LayoutModel>>& layouts() const { return layouts_; }
-  /// The layout model that applies to a model_type, or nullptr.
-  const LayoutModel* layout_for(const std::vector<std::string>& model_types) const;
+  std::size_t size() const;
+  /// The packs' contents, for the engine (rules/rule_packs.h).
+  const RulePacks& packs() const { return *packs_; }
 
  private:
-  std::vector<std::shared_ptr<const CompiledRule>> rules_;
-  std::vector<std::shared_ptr<const LayoutModel>> layouts_;
+  std::shared_ptr<const RulePacks> packs_;
 };
 
 }  // namespace ckptlint

@@ -40,13 +40,13 @@ VarList Analysis::rule_vars() const {
           {"layout_model", layout_model != nullptr ? nlohmann::json(layout_model->name) : nlohmann::json(nullptr)}};
 }
 
-Analysis analyze(const Checkpoint& ck, const RuleSet& rules, const Checkpoint* base) {
+Analysis analyze(const Checkpoint& ck, const LayoutModels& layouts, const Checkpoint* base) {
   Analysis a;
   if (ck.kind == "adapter") {
     a.adapter = read_adapter(ck);
     if (base != nullptr) {
       a.base_checkpoint = base;
-      a.base = std::make_shared<const Analysis>(analyze(*base, rules));
+      a.base = std::make_shared<const Analysis>(analyze(*base, layouts));
     }
   }
   if (ck.config) {
@@ -54,15 +54,29 @@ Analysis analyze(const Checkpoint& ck, const RuleSet& rules, const Checkpoint* b
     a.quant = QuantConfig::from(ck.config->value);
   }
   static_cast<ModuleTable&>(a) = index_modules(ck);
-  const LayoutModel* model = ck.config ? rules.layout_for((ck.config ? config_model_types(ck.config->value) : std::vector<std::string>{})) : nullptr;
-  if (model != nullptr) {
-    std::vector<std::string> names;
-    names.reserve(a.file_of.size());
-    for (const auto& [name, file] : a.file_of) names.emplace_back(name);
+  std::vector<std::string> names;
+  names.reserve(a.file_of.size());
+  for (const auto& [name, file] : a.file_of) names.emplace_back(name);
+  const LayoutModel* model = ck.config ? layout_for(layouts, config_model_types(ck.config->value)) : nullptr;
+  if (model == nullptr) {
+    // No model applies: the key layout is still named, after the layout whose prefixes most
+    // names use (a single file, an adapter, an unknown model_type).
+    std::size_t most = 0;
+    for (const auto& m : layouts) {
+      auto votes = count_variants(*m, names);
+      std::string variant = detect_variant(votes);
+      if (!variant.empty() && votes[variant] > most) {
+        most = votes[variant];
+        a.key_layout = variant;
+      }
+    }
+  } else {
     a.variant_votes = count_variants(*model, names);
     std::string variant = detect_variant(a.variant_votes);
     if (!variant.empty()) {
+      a.key_layout = variant;
       a.layout_model = model;
+      a.quant.entry_prefixes = model->quant_entry_prefixes;
       a.layout = expand_layout(*model, ck.config->value, variant);
       std::set<std::string> parts;
       for (const LayoutEntry& e : a.layout->entries) {
@@ -81,7 +95,8 @@ std::string describe_quantization(const Analysis& a) {
   for (const auto& [path, m] : a.modules) {
     if (!m.quantized()) {
       const LayoutEntry* e = a.entry_for_module(path);
-      if (e != nullptr && e->part == "text" && (e->group == "attention" || e->group == "mlp" || e->group == "moe")) {
+      if (e != nullptr && a.layout_model != nullptr && !a.layout_model->always_quantized.empty() &&
+          a.where(a.layout_model->always_quantized, *e)) {
         any_float_quantizable = true;
       }
       continue;

@@ -12,7 +12,6 @@
 #include "adapter/adapter_model.h"
 #include "ckptlint/checkpoint.h"
 #include "diff/diff_model.h"
-#include "ckptlint/rule.h"
 #include "layout/layout_model.h"
 #include "mlx/module_table.h"
 #include "mlx/quant_config.h"
@@ -28,6 +27,9 @@ struct Analysis : ModuleTable {
   QuantConfig quant;                            ///< the config's MLX quantization section
   std::vector<std::string> parts_present;       ///< layout parts with at least one tensor
   std::map<std::string, std::size_t> variant_votes;  ///< key layout -> tensor names using its prefixes
+  /// The key layout: the variant of the applicable layout model (else of any layout model)
+  /// whose prefixes most tensor names use; "unknown" when none.
+  std::string key_layout = "unknown";
   const nlohmann::json* config = nullptr;       ///< config.json, when parsed
   std::optional<ValueScan> values;              ///< the NaN/Inf scan, when values were scanned
   std::optional<AdapterModel> adapter;          ///< the LoRA structure, when the target is an adapter
@@ -56,9 +58,9 @@ struct Analysis : ModuleTable {
   VarList rule_vars() const;
 };
 
-/// Builds the analysis of `ck` with the layout models of `rules`; for an adapter with a
+/// Builds the analysis of `ck` with the packs' layout models; for an adapter with a
 /// `base`, the base is analysed too (it must outlive the analysis).
-Analysis analyze(const Checkpoint& ck, const RuleSet& rules, const Checkpoint* base = nullptr);
+Analysis analyze(const Checkpoint& ck, const LayoutModels& layouts, const Checkpoint* base = nullptr);
 
 /// A one-line description of the checkpoint's quantization: none, affine-8, mxfp4, mixed.
 std::string describe_quantization(const Analysis& analysis);

@@ -55,21 +55,6 @@ void detect_adapter(Checkpoint& ck) {
   }
 }
 
-// "mlx", "hf" or "text-only" from where the text decoder's keys live.
-std::string detect_layout(const Checkpoint& ck) {
-  std::size_t mlx = 0, hf = 0, text = 0;
-  for (const Shard& s : ck.shards) {
-    for (const TensorInfo& t : s.tensors) {
-      if (t.name.rfind("language_model.model.", 0) == 0) ++mlx;
-      else if (t.name.rfind("model.language_model.", 0) == 0) ++hf;
-      else if (t.name.rfind("model.layers.", 0) == 0 || t.name.rfind("model.embed_tokens.", 0) == 0) ++text;
-    }
-  }
-  if (mlx == 0 && hf == 0 && text == 0) return "unknown";
-  if (mlx >= hf && mlx >= text) return "mlx";
-  return hf >= text ? "hf" : "text-only";
-}
-
 }  // namespace
 
 // The top-level model_type names the architecture; text_config's counts only when the top
@@ -130,7 +115,6 @@ void load_from_store(FileStore& store, const StoreTarget& target, Checkpoint& ck
     const nlohmann::json& mt = ck.config->value["model_type"];
     if (mt.is_string()) ck.family = mt.get<std::string>();
   }
-  ck.layout = detect_layout(ck);
 }
 
 }  // namespace ckptlint

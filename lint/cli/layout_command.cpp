@@ -11,6 +11,7 @@
 #include "ckptlint/checkpoint.h"
 #include "layout/expected_tensors.h"
 #include "lang/message_template.h"
+#include "rules/rule_packs.h"
 
 namespace ckptlint {
 
@@ -22,7 +23,7 @@ int run_layout_command(const Options& o, const RuleSet& rules) {
     return 2;
   }
   const std::vector<std::string> types = config_model_types(config->dom);
-  const LayoutModel* model = rules.layout_for(types);
+  const LayoutModel* model = layout_for(rules.packs().layouts, types);
   if (model == nullptr) {
     fmt::print(stderr, "ckptlint: no layout model for model_type {}\n", types.empty() ? "(none)" : fmt::format("{}", fmt::join(types, ", ")));
     return 2;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Joins rules and primitives: select rules, check where they apply, run, Match -> Finding.
 #include <algorithm>
-#include <filesystem>
 #include <thread>
 #include <chrono>
 
@@ -11,7 +10,7 @@
 #include "analysis/analysis.h"
 #include "engine/storage_map.h"
 #include "util/platform.h"
-#include "rules/compiled_rule.h"
+#include "rules/rule_packs.h"
 #include "json/json_locate.h"
 #include "util/glob.h"
 
@@ -24,11 +23,11 @@ bool contains(const std::vector<std::string>& list, const std::string& value) {
 
 // A run answers to its target's kind, and a diff also to "diff" (the fused side is checked
 // as a checkpoint besides).
-bool applies(const CompiledRule& cr, const Checkpoint& ck, bool in_diff, const std::vector<std::string>& types,
-             const Scope& scope) {
+bool applies(const CompiledRule& cr, const Checkpoint& ck, const std::string& key_layout, bool in_diff,
+             const std::vector<std::string>& types, const Scope& scope) {
   const Rule& r = cr.rule;
   if (!r.kinds.empty() && !contains(r.kinds, ck.kind) && !(in_diff && contains(r.kinds, "diff"))) return false;
-  if (!r.layouts.empty() && !contains(r.layouts, ck.layout)) return false;
+  if (!r.layouts.empty() && !contains(r.layouts, key_layout)) return false;
   if (!r.model_types.empty()) {
     bool any = false;
     for (const std::string& t : types) any = any || contains(r.model_types, t);
@@ -112,7 +111,6 @@ Report run(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options
   report.target.path = ck.display_path;
   report.target.kind = ck.kind;
   report.target.family = ck.family;
-  report.target.layout = ck.layout;
   for (const Shard& s : ck.shards) report.files_read += s.readable ? 1 : 0;
   const nlohmann::json* config = ck.config ? &ck.config->value : nullptr;
   const std::vector<std::string> types = (ck.config ? config_model_types(ck.config->value) : std::vector<std::string>{});
@@ -125,10 +123,10 @@ Report run(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options
   const bool remote = ck.remote || (base != nullptr && base->remote) ||
                       (diff != nullptr && (diff->base->remote || (diff->adapter != nullptr && diff->adapter->remote)));
   auto started = std::chrono::steady_clock::now();
-  Analysis analysis = analyze(ck, rules, base);
+  Analysis analysis = analyze(ck, rules.packs().layouts, base);
   if (diff != nullptr) {
     report.target.kind = "diff";
-    const Analysis base_analysis = analyze(*diff->base, rules);
+    const Analysis base_analysis = analyze(*diff->base, rules.packs().layouts);
     analysis.diff = build_diff(diff_side(*diff->base, base_analysis), diff_side(ck, analysis), diff->adapter,
                                DiffOptions{options.scan_values && !remote, diff->full, 32});
   }
@@ -137,10 +135,10 @@ Report run(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options
   rule_vars.emplace_back("run", nlohmann::json{{"values_requested", options.scan_values}, {"remote", remote}, {"diff", diff != nullptr}});
   auto analyzed = std::chrono::steady_clock::now();
   report.target.quantization = describe_quantization(analysis);
-  if (analysis.layout) report.target.layout = analysis.layout->variant;
+  report.target.layout = analysis.key_layout;
   if (options.storage_map) report.units = storage_map(ck, analysis);
   std::vector<const CompiledRule*> selected;
-  for (const auto& cr : rules.compiled()) {
+  for (const auto& cr : rules.packs().rules) {
     const Rule& r = cr->rule;
     bool chosen = options.select.empty() ? r.enabled_by_default : rule_matches(r, options.select);
     if (chosen && !rule_matches(r, options.ignore)) selected.push_back(cr.get());
@@ -167,7 +165,7 @@ Report run(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options
       scope.bound = &rule_vars;
       for (const auto& [name, e] : cr.lets) scope.vars.emplace_back(name, e.eval(scope));
       bool adapter_rule = contains(cr.rule.kinds, "adapter");
-      if (!applies(cr, ck, analysis.diff != nullptr, adapter_rule && base != nullptr ? base_types : types, scope)) continue;
+      if (!applies(cr, ck, analysis.key_layout, analysis.diff != nullptr, adapter_rule && base != nullptr ? base_types : types, scope)) continue;
       if (cr.primitive->needs_values() && !analysis.values) continue;  // --no-values
       ran[i] = 1;
       std::vector<Match> matches;
@@ -201,19 +199,5 @@ Report run(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options
 }
 
 }  // namespace
-
-std::string default_rules_dir(const char* argv0) {
-  namespace fs = std::filesystem;
-  if (const char* env = std::getenv("CKPTLINT_RULES_DIR"); env != nullptr && *env != '\0') return env;
-  std::error_code ec;
-  fs::path exe = platform::executable_path();
-  if (exe.empty() && argv0 != nullptr) exe = fs::absolute(argv0, ec);
-  if (!exe.empty()) {
-    fs::path installed = exe.parent_path().parent_path() / "share" / "ckptlint" / "rules";
-    if (fs::is_directory(installed, ec)) return installed.string();
-  }
-  if (fs::is_directory(CKPTLINT_INSTALLED_RULES_DIR, ec)) return CKPTLINT_INSTALLED_RULES_DIR;
-  return CKPTLINT_SOURCE_RULES_DIR;
-}
 
 }  // namespace ckptlint

@@ -42,6 +42,7 @@ std::vector<ExpectedTensor> expected_tensors(const LayoutModel& model, const Lay
     return {};
   }
   QuantConfig quant = QuantConfig::from(config);
+  quant.entry_prefixes = model.quant_entry_prefixes;
   Scope globals;
   globals.config = &config;
   globals.table = &layout.globals;

@@ -198,6 +198,15 @@ EntryScope::EntryScope(const LayoutEntry& entry, const Scope& root, const VarLis
   }
 }
 
+const LayoutModel* layout_for(const LayoutModels& models, const std::vector<std::string>& model_types) {
+  for (const auto& l : models) {
+    for (const std::string& t : model_types) {
+      if (std::find(l->model_types.begin(), l->model_types.end(), t) != l->model_types.end()) return l.get();
+    }
+  }
+  return nullptr;
+}
+
 std::map<std::string, std::size_t> count_variants(const LayoutModel& model, const std::vector<std::string>& names) {
   std::map<std::string, std::size_t> votes;
   for (const std::string& name : names) {

@@ -50,6 +50,14 @@ class LayoutReader : DocReader {
       if (!m->default_recipe.empty() && m->recipes.count(m->default_recipe) == 0) {
         error(q["default-recipe"], fmt::format("default-recipe '{}' is not among the recipes", m->default_recipe));
       }
+      if (q["always-quantized"].defined()) {
+        if (auto e = expression(q["always-quantized"], "always-quantized")) m->always_quantized = *e;
+      }
+      if (q["entry-prefixes"].defined()) m->quant_entry_prefixes = strings(q["entry-prefixes"], "quantization.entry-prefixes");
+      static const std::set<std::string> kQuantKeys = {"default-recipe", "recipes", "always-quantized", "entry-prefixes"};
+      for (const auto& kv : q.members()) {
+        if (kQuantKeys.count(kv.first.scalar()) == 0) error(kv.first, fmt::format("unknown key 'quantization.{}'", kv.first.scalar()));
+      }
     }
     std::vector<std::string> scope;
     for (const auto& [name, e] : m->lets) scope.push_back(name);

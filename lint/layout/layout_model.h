@@ -50,8 +50,16 @@ struct LayoutModel {
   std::vector<std::string> optional_parts;            ///< parts a checkpoint may omit entirely
   std::map<std::string, Expr> recipes;                ///< quantization recipes (`layout --recipe`)
   std::string default_recipe;
+  Expr always_quantized;                              ///< over an entry: every recipe quantizes it
+  std::vector<std::string> quant_entry_prefixes;      ///< prefixes a config's per-module entries may drop
   std::vector<LayoutNode> tensors;
 };
+
+/// The layout models of the loaded packs.
+using LayoutModels = std::vector<std::shared_ptr<const LayoutModel>>;
+
+/// The first layout model that applies to one of `model_types`, or nullptr.
+const LayoutModel* layout_for(const LayoutModels& models, const std::vector<std::string>& model_types);
 
 /// The variables of one loop iteration (loop variable and the group's lets), shared by
 /// every entry expanded inside it; `parent` is the enclosing iteration.

@@ -70,9 +70,9 @@ QuantConfig QuantConfig::from(const nlohmann::json& config) {
 const std::string* QuantConfig::entry_key(const std::string& module) const {
   auto it = modules.find(module);
   if (it != modules.end()) return &it->first;
-  const std::string alias_prefix = "language_model.";
-  if (module.rfind(alias_prefix, 0) == 0) {
-    it = modules.find(module.substr(alias_prefix.size()));
+  for (const std::string& prefix : entry_prefixes) {
+    if (!module.starts_with(prefix)) continue;
+    it = modules.find(module.substr(prefix.size()));
     if (it != modules.end()) return &it->first;
   }
   return nullptr;

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -29,13 +30,16 @@ struct QuantConfig {
   std::string key;                             ///< where it was found: "quantization", ...
   std::optional<QuantParams> global;           ///< the global settings, when complete
   std::map<std::string, std::optional<QuantParams>> modules;  ///< per-module entries; nullopt = false
+  /// Prefixes a per-module entry may leave out of the module path (the layout model's
+  /// quantization.entry-prefixes): an entry for "P.x" is also looked up as "x".
+  std::vector<std::string> entry_prefixes;
 
   /// Reads `quantization`, else `quantization_config` without `quant_method`, else
   /// text_config.quantization_config (mlx-lm's fallback).
   static QuantConfig from(const nlohmann::json& config);
 
-  /// The explicit per-module entry for `module` (also under mlx-vlm's alias without the
-  /// leading "language_model."); nothing when the config has none.
+  /// The explicit per-module entry for `module` (also under its path without one of
+  /// `entry_prefixes`); nothing when the config has none.
   const std::optional<QuantParams>* explicit_entry(const std::string& module) const;
   /// The key of that entry in `modules`, or nullptr.
   const std::string* entry_key(const std::string& module) const;

@@ -10,12 +10,12 @@
 #include <set>
 
 #include "ckptlint/load.h"
-#include "rules/compiled_rule.h"
 #include <yaml-cpp/yaml.h>
 
 #include "layout/layout_model.h"
 #include "lang/doc_reader.h"
 #include "rules/rule_documents.h"
+#include "rules/rule_packs.h"
 
 namespace ckptlint {
 namespace fs = std::filesystem;
@@ -180,37 +180,29 @@ class RuleFileReader : DocReader {
 
 }  // namespace
 
-RuleSet::RuleSet(std::vector<std::shared_ptr<const CompiledRule>> rules,
-                 std::vector<std::shared_ptr<const LayoutModel>> layouts)
-    : rules_(std::move(rules)), layouts_(std::move(layouts)) {
-  std::sort(rules_.begin(), rules_.end(), [](const auto& a, const auto& b) { return a->rule.id < b->rule.id; });
-}
+RuleSet::RuleSet() : packs_(std::make_shared<const RulePacks>()) {}
+
+RuleSet::RuleSet(std::shared_ptr<const RulePacks> packs) : packs_(std::move(packs)) {}
+
+std::size_t RuleSet::size() const { return packs_->rules.size(); }
 
 std::vector<const Rule*> RuleSet::rules() const {
   std::vector<const Rule*> out;
-  for (const auto& r : rules_) out.push_back(&r->rule);
+  for (const auto& r : packs_->rules) out.push_back(&r->rule);
   return out;
 }
 
-const LayoutModel* RuleSet::layout_for(const std::vector<std::string>& model_types) const {
-  for (const auto& l : layouts_) {
-    for (const std::string& t : model_types) {
-      if (std::find(l->model_types.begin(), l->model_types.end(), t) != l->model_types.end()) return l.get();
-    }
-  }
-  return nullptr;
-}
-
 const Rule* RuleSet::find(const std::string& id) const {
-  for (const auto& r : rules_) {
+  for (const auto& r : packs_->rules) {
     if (r->rule.id == id) return &r->rule;
   }
   return nullptr;
 }
 
 RuleSet load_rule_documents(const std::vector<RuleDocument>& documents, std::vector<RuleError>& errors) {
-  std::vector<std::shared_ptr<const CompiledRule>> rules;
-  std::vector<std::shared_ptr<const LayoutModel>> layouts;
+  auto packs = std::make_shared<RulePacks>();
+  auto& rules = packs->rules;
+  auto& layouts = packs->layouts;
   std::map<std::string, std::string> seen;
   const std::string layout_suffix = ".layout.yaml";
   for (const RuleDocument& doc : documents) {
@@ -228,7 +220,8 @@ RuleSet load_rule_documents(const std::vector<RuleDocument>& documents, std::vec
     }
     rules.push_back(std::move(rule));
   }
-  return RuleSet(std::move(rules), std::move(layouts));
+  std::sort(rules.begin(), rules.end(), [](const auto& a, const auto& b) { return a->rule.id < b->rule.id; });
+  return RuleSet(std::move(packs));
 }
 
 std::vector<RuleDocument> read_rule_documents(const std::vector<std::string>& dirs, std::vector<RuleError>& errors) {

@@ -17,6 +17,7 @@
 #include "layout/expected_tensors.h"
 #include "lang/expr.h"
 #include "rules/rule_documents.h"
+#include "rules/rule_packs.h"
 
 namespace ckptlint::fuzz {
 namespace {
@@ -111,7 +112,7 @@ void config_file(const std::uint8_t* data, std::size_t size) {
   JsonFileError error;
   auto parsed = parse_json_object(std::string(text(data, size)), error);
   if (!parsed) return;
-  const LayoutModel* model = rules().layout_for({"gemma4"});
+  const LayoutModel* model = layout_for(rules().packs().layouts, {"gemma4"});
   for (const char* variant : {"mlx", "hf"}) {
     Layout layout = expand_layout(*model, parsed->dom, variant);
     std::vector<ExpectedTensor> tensors = expected_tensors(*model, layout, parsed->dom, "mlx-vlm", error.error);
