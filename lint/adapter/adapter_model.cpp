@@ -5,22 +5,18 @@
 #include <cctype>
 #include <map>
 
+#include "util/tensor_names.h"
+
 namespace ckptlint {
 namespace {
 
 using json = nlohmann::json;
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() > suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
-
 // "0000100_adapters.safetensors": a training checkpoint, not the final file.
 bool is_periodic(const std::string& file) {
   std::size_t digits = 0;
   while (digits < file.size() && std::isdigit(static_cast<unsigned char>(file[digits]))) ++digits;
-  return digits >= 1 && digits < file.size() && file[digits] == '_' && ends_with(file, ".safetensors");
+  return digits >= 1 && digits < file.size() && file[digits] == '_' && file.ends_with(".safetensors");
 }
 
 enum class Role { a, b, magnitude };
@@ -45,19 +41,16 @@ constexpr Suffix kSuffixes[] = {
     {".B", LoraNaming::legacy, Role::b},
 };
 
-constexpr const char* kPeftPrefix = "base_model.model.";
-
 std::string detect_dialect(const json* config, const std::vector<std::string>& files) {
   if (config != nullptr && config->is_object()) {
     const json& c = *config;
     if (c.contains("lora_parameters")) {
-      // mlx-vlm writes full module paths as keys; mlx-lm's are relative to a decoder layer.
+      // mlx-vlm writes full module paths as keys ("….layers.3.self_attn.q_proj"); mlx-lm's
+      // are relative to a decoder layer ("self_attn.q_proj"), so they name no layer number.
       const json& params = c["lora_parameters"];
       if (params.is_object() && params.contains("keys") && params["keys"].is_array()) {
         for (const json& k : params["keys"]) {
-          if (k.is_string() && (starts_with(k.get<std::string>(), "language_model.") || k.get<std::string>().find(".layers.") != std::string::npos)) {
-            return "mlx-vlm";
-          }
+          if (k.is_string() && has_number_component(k.get<std::string>())) return "mlx-vlm";
         }
       }
       return "mlx-lm";
@@ -96,17 +89,6 @@ const char* to_string(LoraNaming naming) {
   return "mlx";
 }
 
-std::optional<long> layer_of(const std::string& path) {
-  std::size_t at = starts_with(path, "layers.") ? 0 : path.find(".layers.");
-  if (at == std::string::npos) return std::nullopt;
-  std::size_t i = path.find('.', at + (at == 0 ? 0 : 1)) + 1;
-  long n = 0;
-  std::size_t start = i;
-  while (i < path.size() && std::isdigit(static_cast<unsigned char>(path[i])) && n < 1000000) n = n * 10 + (path[i++] - '0');
-  if (i == start || (i < path.size() && path[i] != '.')) return std::nullopt;
-  return n;
-}
-
 std::optional<LoraPair::Dims> LoraPair::dims() const {
   if (a == nullptr || b == nullptr || a->shape.size() != 2 || b->shape.size() != 2) return std::nullopt;
   if (naming == LoraNaming::peft) return Dims{a->shape[1], a->shape[0], b->shape[1], b->shape[0]};
@@ -141,11 +123,11 @@ AdapterModel read_adapter(const Checkpoint& ck) {
     for (const Shard& s : ck.shards) {
       if (s.file != model.weights_file) continue;
       for (const TensorInfo& t : s.tensors) {
-        if (ends_with(t.name, ".lora_a") || ends_with(t.name, ".lora_b")) return read_pairs(ck, std::move(model));
+        if (t.name.ends_with(".lora_a") || t.name.ends_with(".lora_b")) return read_pairs(ck, std::move(model));
       }
       for (const TensorInfo& t : s.tensors) {
-        if (ends_with(t.name, ".A") || ends_with(t.name, ".B")) model.dialect = "mlx-vlm-legacy";
-        else if (ends_with(t.name, ".lora_A.weight") || ends_with(t.name, ".lora_B.weight")) model.dialect = "peft";
+        if (t.name.ends_with(".A") || t.name.ends_with(".B")) model.dialect = "mlx-vlm-legacy";
+        else if (t.name.ends_with(".lora_A.weight") || t.name.ends_with(".lora_B.weight")) model.dialect = "peft";
         else continue;
         break;
       }
@@ -167,7 +149,7 @@ static AdapterModel read_pairs(const Checkpoint& ck, AdapterModel model) {
   for (const TensorInfo& t : weights->tensors) {
     const Suffix* found = nullptr;
     for (const Suffix& s : kSuffixes) {
-      if (ends_with(t.name, s.text)) {
+      if (t.name.ends_with(s.text)) {
         found = &s;
         break;
       }
@@ -179,7 +161,7 @@ static AdapterModel read_pairs(const Checkpoint& ck, AdapterModel model) {
       continue;
     }
     std::string module = t.name.substr(0, t.name.size() - std::string(found->text).size());
-    if (starts_with(module, kPeftPrefix)) module = module.substr(std::string(kPeftPrefix).size());
+    module = std::string(without_prefix(module, kPeftModulePrefix));
     LoraPair& pair = by_module[module];
     pair.module = module;
     pair.file = weights->file;
@@ -189,7 +171,7 @@ static AdapterModel read_pairs(const Checkpoint& ck, AdapterModel model) {
   // mlx-lm's DoRA magnitude is ".m": only a leaf when the module also has lora_a/lora_b.
   std::vector<const TensorInfo*> others;
   for (const TensorInfo* t : model.other) {
-    if (ends_with(t->name, ".m")) {
+    if (t->name.ends_with(".m")) {
       auto it = by_module.find(t->name.substr(0, t->name.size() - 2));
       if (it != by_module.end() && it->second.naming == LoraNaming::mlx && it->second.magnitude == nullptr) {
         it->second.magnitude = t;

@@ -60,13 +60,13 @@ struct AdapterModel {
   nlohmann::json vars() const;
 };
 
+/// What PEFT puts before every module path in its tensor names.
+inline constexpr std::string_view kPeftModulePrefix = "base_model.model.";
+
 /// Reads the adapter structure of `ck` (kind "adapter"; its config is adapter_config.json).
 AdapterModel read_adapter(const Checkpoint& ck);
 
 /// "mlx", "legacy", "peft".
 const char* to_string(LoraNaming naming);
-
-/// The decoder layer number in a path (".layers.N." or a leading "layers.N."), if any.
-std::optional<long> layer_of(const std::string& path);
 
 }  // namespace ckptlint

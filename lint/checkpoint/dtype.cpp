@@ -89,7 +89,7 @@ std::string_view nearest_dtype_name(std::string_view name) {
   for (const DTypeRow& r : kRows) {
     std::size_t d = edit_distance(wanted, r.name);
     // A known name that is a prefix of the input (F8_E4M3FN -> F8_E4M3) is the likeliest intent.
-    if (wanted.rfind(r.name, 0) == 0) d = std::min<std::size_t>(d, 1);
+    if (wanted.starts_with(r.name)) d = std::min<std::size_t>(d, 1);
     if (d < best_distance) {
       best_distance = d;
       best = r.name;

@@ -21,11 +21,9 @@ std::uint64_t read_le64(const char* p) {
   return v;
 }
 
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
-
 // What a file that is not safetensors most likely is, from its first bytes; "" if unknown.
 std::string sniff_foreign_format(std::string_view head) {
-  if (starts_with(head, "PK\x03\x04")) return "a zip archive (a PyTorch .bin checkpoint renamed?)";
+  if (head.starts_with("PK\x03\x04")) return "a zip archive (a PyTorch .bin checkpoint renamed?)";
   if (head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x80 && head[1] >= 2 && head[1] <= 5) {
     return "a Python pickle (a PyTorch checkpoint renamed?)";
   }
@@ -34,13 +32,13 @@ std::string sniff_foreign_format(std::string_view head) {
   if (lower.find("<!doctype html") != std::string::npos || lower.find("<html") != std::string::npos) {
     return "an HTML page (a login or error page saved instead of the file?)";
   }
-  if (starts_with(head, "GGUF")) return "a GGUF file";
+  if (head.starts_with("GGUF")) return "a GGUF file";
   return "";
 }
 
 // Git-LFS pointer: "version https://git-lfs.github.com/spec/v1\noid sha256:<hex>\nsize <n>\n".
 bool record_lfs_pointer(const std::string& file, std::string_view head, std::vector<LoadProblem>& problems) {
-  if (!starts_with(head, "version https://git-lfs")) return false;
+  if (!head.starts_with("version https://git-lfs")) return false;
   auto field = [&](std::string_view name) {
     std::size_t at = head.find(name);
     if (at == std::string_view::npos) return std::string("unknown");
@@ -145,7 +143,7 @@ Shard read_safetensors_header(const std::string& file, const ByteSource& source,
     add_problem(problems, LoadProblemCode::file_unreadable, file, "", {{"reason", "short read in header"}});
     return shard;
   }
-  if (starts_with(header, "\xEF\xBB\xBF")) {
+  if (header.starts_with("\xEF\xBB\xBF")) {
     add_problem(problems, LoadProblemCode::header_byte_order_mark, file, "",
                 {{"consumers", "the reference reader rejects it; MLX (nlohmann) skips the mark and loads it"}});
     return shard;

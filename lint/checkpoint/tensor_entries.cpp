@@ -13,6 +13,7 @@
 #include "checkpoint/safetensors_header.h"
 #include "util/checked.h"
 #include "util/text.h"
+#include "util/shape_text.h"
 
 namespace ckptlint {
 namespace {
@@ -145,7 +146,7 @@ void EntryCollector::add(std::string&& key, JValue&& value) {
       elements ? checked_mul(*elements, static_cast<std::uint64_t>(bit_width(t.dtype))) : std::nullopt;
   if (!bits) {
     add_problem(problems_, LoadProblemCode::shape_overflow, shard_.file, printable(key),
-                {{"shape", fmt::format("[{}]", fmt::join(t.shape, ", "))}, {"dtype", std::string(to_string(t.dtype))},
+                {{"shape", shape_text(t.shape)}, {"dtype", std::string(to_string(t.dtype))},
                  {"consumers", "the reference reader rejects it; readers with unchecked multiplication may wrap to a tiny size"}});
     return;
   }
@@ -157,7 +158,7 @@ void EntryCollector::add(std::string&& key, JValue&& value) {
   }
   if (*bits / 8 != t.nbytes()) {
     add_problem(problems_, LoadProblemCode::size_mismatch, shard_.file, printable(key),
-                {{"dtype", std::string(to_string(t.dtype))}, {"shape", fmt::format("[{}]", fmt::join(t.shape, ", "))},
+                {{"dtype", std::string(to_string(t.dtype))}, {"shape", shape_text(t.shape)},
                  {"expected_bytes", std::to_string(*bits / 8)}, {"actual_bytes", std::to_string(t.nbytes())}});
     // The range is still real bytes of the file: keep it for the coverage walk below.
   }
@@ -219,7 +220,7 @@ void EntryCollector::check_duplicates() {
 }
 
 std::string EntryCollector::describe(const TensorInfo& t) const {
-  return fmt::format("{} [{}] at bytes [{}, {})", to_string(t.dtype), fmt::join(t.shape, ", "), t.data_begin, t.data_end);
+  return fmt::format("{} at bytes [{}, {})", typed_shape_text(to_string(t.dtype), t.shape), t.data_begin, t.data_end);
 }
 
 void EntryCollector::finish() {

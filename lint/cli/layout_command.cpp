@@ -12,6 +12,7 @@
 #include "layout/expected_tensors.h"
 #include "lang/message_template.h"
 #include "rules/rule_packs.h"
+#include "util/shape_text.h"
 
 namespace ckptlint {
 
@@ -59,7 +60,7 @@ int run_layout_command(const Options& o, const RuleSet& rules) {
     out << doc.dump(2) << "\n";
   } else {
     out << fmt::format("layout {} ({} keys, recipe {}) for {}\n", model->name, o.variant, recipe, o.positional[0]);
-    for (const ExpectedTensor& t : tensors) out << fmt::format("{:<72} {:<5} [{}]\n", t.name, t.dtype, fmt::join(t.shape, ", "));
+    for (const ExpectedTensor& t : tensors) out << fmt::format("{:<72} {:<5} {}\n", t.name, t.dtype, shape_text(t.shape));
     out << fmt::format("{} tensors, {} bytes\n", group_digits(std::to_string(tensors.size())), group_digits(std::to_string(total)));
   }
   return out ? 0 : 2;

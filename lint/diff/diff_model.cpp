@@ -7,11 +7,11 @@
 #include <set>
 
 #include "diff/tensor_rows.h"
+#include "util/tensor_names.h"
+#include "util/shape_text.h"
 
 namespace ckptlint {
 namespace {
-
-std::string shape_text(const TensorInfo& t) { return fmt::format("[{}]", fmt::join(t.shape, ", ")); }
 
 WeightSource source(const DiffSide& side, const std::string& module) {
   WeightSource w;
@@ -197,10 +197,11 @@ FuseFit fit_pair(const DiffModel& diff, const DiffSide& base_side, const DiffSid
   if (after.quant && after.quant->mode == "affine") fit.d_over_half_step = worst;
   // Nothing landed here: did the update land in another module of the same layer?
   if (fit.identical || fit.delta_norm == 0 || fit.residual > 0.5) {
-    std::size_t at = p.module.find(".layers.");
-    std::string prefix = p.layer && at != std::string::npos ? p.module.substr(0, at + 8) + std::to_string(*p.layer) + "." : "";
+    // The same layer: every module path that starts like this one up to "layers.N.".
+    auto span = find_layer(p.module);
+    std::string prefix = span && span->number_end < p.module.size() ? p.module.substr(0, span->number_end + 1) : "";
     for (const std::string& other : changed_modules) {
-      if (other == p.module || prefix.empty() || other.rfind(prefix, 0) != 0) continue;
+      if (other == p.module || prefix.empty() || !other.starts_with(prefix)) continue;
       WeightSource ob = source(base_side, other), of = source(fused_side, other);
       if (ob.weight == nullptr || of.weight == nullptr || ob.rows() != base.rows() || ob.cols() != base.cols()) continue;
       Fit alt;
@@ -243,10 +244,7 @@ std::optional<double> relative_change(const DiffSide& base, const DiffSide& fuse
 
 std::string kind_of(const std::string& name, std::optional<long>& layer) {
   layer = layer_of(name);
-  if (!layer) return name;
-  std::size_t at = name.rfind(".layers." + std::to_string(*layer) + ".");
-  if (at == std::string::npos) return name;
-  return name.substr(0, at) + ".layers.N." + name.substr(at + 9 + std::to_string(*layer).size());
+  return with_layer_placeholder(name, "N");
 }
 
 std::shared_ptr<const DiffModel> build_diff(const DiffSide& base_side, const DiffSide& fused_side,
@@ -269,13 +267,13 @@ std::shared_ptr<const DiffModel> build_diff(const DiffSide& base_side, const Dif
       return it == a.file_of.end() ? std::string() : std::string(it->second);
     };
     if (f == nullptr) {
-      diff->only_base.push_back({name, file(ba), shape_text(*b), "", std::nullopt});
+      diff->only_base.push_back({name, file(ba), shape_text(b->shape), "", std::nullopt});
     } else if (b == nullptr) {
-      diff->only_fused.push_back({name, file(fa), "", shape_text(*f), std::nullopt});
+      diff->only_fused.push_back({name, file(fa), "", shape_text(f->shape), std::nullopt});
     } else if (b->dtype != f->dtype) {
       diff->dtype_changed.push_back({name, file(fa), std::string(to_string(b->dtype)), std::string(to_string(f->dtype)), std::nullopt});
     } else if (b->shape != f->shape) {
-      diff->shape_changed.push_back({name, file(fa), shape_text(*b), shape_text(*f), std::nullopt});
+      diff->shape_changed.push_back({name, file(fa), shape_text(b->shape), shape_text(f->shape), std::nullopt});
     } else if (options.values) {
       ++diff->compared;
       auto same = same_bytes(base, *b, fused, *f);

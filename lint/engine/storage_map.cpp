@@ -7,12 +7,13 @@
 #include <map>
 
 #include "util/text.h"
+#include "util/shape_text.h"
 
 namespace ckptlint {
 namespace {
 
 std::string describe_tensor(const TensorInfo& t) {
-  return fmt::format("{} [{}]", to_string(t.dtype), fmt::join(t.shape, ", "));
+  return typed_shape_text(to_string(t.dtype), t.shape);
 }
 
 // The mode and bits a quantized module was written with. The bits come from the packed
@@ -82,7 +83,7 @@ std::vector<StoredUnit> storage_map(const Checkpoint& ck, const Analysis& a) {
     }
     for (const auto& [name, e] : expected) {
       if (units.count(name) != 0 || !a.part_expected(*e)) continue;
-      std::string shape = fmt::format("{} [{}]", e->dtype, fmt::join(e->shape, ", "));
+      std::string shape = typed_shape_text(e->dtype, e->shape);
       units.try_emplace(name, StoredUnit{name, e->optional ? "absent" : "missing", "expected " + shape});
     }
   }

@@ -216,7 +216,7 @@ std::map<std::string, std::size_t> count_variants(const LayoutModel& model, cons
     std::size_t best_len = 0;
     for (const auto& [variant, parts] : model.prefixes) {
       for (const auto& [part, prefix] : parts) {
-        if (prefix.size() > best_len && name.compare(0, prefix.size(), prefix) == 0) {
+        if (prefix.size() > best_len && name.starts_with(prefix)) {
           best = &variant;
           best_len = prefix.size();
         }

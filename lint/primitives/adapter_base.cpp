@@ -12,6 +12,8 @@
 
 #include "analysis/analysis.h"
 #include "primitives/adapter_facts.h"
+#include "util/tensor_names.h"
+#include "util/shape_text.h"
 
 namespace ckptlint {
 namespace {
@@ -20,7 +22,8 @@ enum class Check { missing, shape };
 
 // The base module whose path from "layers.N." (or the last two components) on is the same.
 std::string similar_module(const Analysis& base, const std::string& module) {
-  std::size_t at = module.find("layers.");
+  auto span = find_layer(module);
+  std::size_t at = span ? span->begin : std::string::npos;
   if (at == std::string::npos) {
     std::size_t dot = module.rfind('.');
     at = dot == std::string::npos || dot == 0 ? std::string::npos : module.rfind('.', dot - 1);
@@ -77,7 +80,7 @@ class AdapterBase final : public Primitive {
         out_dim = std::to_string(d->out);
         base_in = std::to_string(w_in);
         base_out = std::to_string(w.shape[0]);
-        base_shape = shape_text(&w);
+        base_shape = shape_text(w.shape);
         m.facts.emplace_back("hint", "");
       }
       m.facts.emplace_back("in", in);

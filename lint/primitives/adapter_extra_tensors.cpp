@@ -12,6 +12,7 @@
 
 #include "analysis/analysis.h"
 #include "primitives/adapter_facts.h"
+#include "util/tensor_names.h"
 
 namespace ckptlint {
 namespace {
@@ -47,8 +48,7 @@ class AdapterExtraTensors final : public Primitive {
     std::uint64_t bytes = 0, count = 0;
     const TensorInfo* first = nullptr;
     for (const TensorInfo* t : a.adapter->other) {
-      std::string module = strip_leaf(t->name);
-      if (module.rfind("base_model.model.", 0) == 0) module = module.substr(17);
+      std::string module(without_prefix(strip_leaf(t->name), kPeftModulePrefix));
       if (listed(module, except)) continue;
       if (first == nullptr || t->name < first->name) first = t;
       ++count;

@@ -8,11 +8,12 @@
 
 #include "adapter/adapter_model.h"
 #include "primitives/primitive.h"
+#include "util/shape_text.h"
 
 namespace ckptlint {
 
-inline std::string shape_text(const TensorInfo* t) {
-  return t == nullptr ? "absent" : fmt::format("[{}]", fmt::join(t->shape, ", "));
+inline std::string pair_shape_text(const TensorInfo* t) {
+  return t == nullptr ? "absent" : shape_text(t->shape);
 }
 
 inline std::vector<std::string> pair_fact_names() {
@@ -30,8 +31,8 @@ inline Match pair_match(const LoraPair& p) {
              {"layer", p.layer ? std::to_string(*p.layer) : "none"},
              {"leaf", p.leaf},
              {"naming", to_string(p.naming)},
-             {"shape_a", shape_text(p.a)},
-             {"shape_b", shape_text(p.b)}};
+             {"shape_a", pair_shape_text(p.a)},
+             {"shape_b", pair_shape_text(p.b)}};
   return m;
 }
 

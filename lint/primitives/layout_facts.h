@@ -6,6 +6,7 @@
 
 #include "analysis/analysis.h"
 #include "primitives/primitive.h"
+#include "util/shape_text.h"
 
 namespace ckptlint {
 
@@ -23,7 +24,7 @@ inline Match entry_match(const Analysis& a, const LayoutEntry& e, const std::str
              {"kind", e.kind},
              {"layer", e.layer ? std::to_string(*e.layer) : "-"},
              {"part", e.part},
-             {"expected", fmt::format("{} [{}]", e.dtype, fmt::join(e.shape, ", "))}};
+             {"expected", typed_shape_text(e.dtype, e.shape)}};
   return m;
 }
 

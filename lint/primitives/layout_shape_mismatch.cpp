@@ -3,6 +3,7 @@
 // vs sliding layers, double-wide MLP on shared layers). For a quantized module the leading
 // dimensions are compared here and the packed last one by the quant-shapes checks.
 #include "primitives/layout_facts.h"
+#include "util/shape_text.h"
 
 namespace ckptlint {
 namespace {
@@ -28,7 +29,7 @@ class LayoutShapeMismatch final : public Primitive {
                          : t->shape == e.shape;
       if (same) continue;
       Match m = entry_match(a, e, e.name);
-      m.facts.emplace_back("shape", fmt::format("{} [{}]", to_string(t->dtype), fmt::join(t->shape, ", ")));
+      m.facts.emplace_back("shape", typed_shape_text(to_string(t->dtype), t->shape));
       out.push_back(std::move(m));
     }
   }

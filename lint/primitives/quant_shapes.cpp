@@ -17,6 +17,7 @@
 
 #include "analysis/analysis.h"
 #include "primitives/primitive.h"
+#include "util/shape_text.h"
 
 namespace ckptlint {
 namespace {
@@ -33,7 +34,6 @@ bool valid_group_size(const std::string& mode, std::uint64_t gs) {
   return gs == (mode == "nvfp4" ? 16u : 32u);
 }
 
-std::string shape_text(const std::vector<std::uint64_t>& s) { return fmt::format("[{}]", fmt::join(s, ", ")); }
 
 class QuantShapes final : public Primitive {
  public:

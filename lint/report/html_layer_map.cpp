@@ -9,6 +9,7 @@
 #include <set>
 
 #include "report/html_util.h"
+#include "util/tensor_names.h"
 
 namespace ckptlint::html {
 namespace {
@@ -22,9 +23,8 @@ struct Place {
   std::string kind;
 };
 
-bool all_digits(std::string_view s) {
-  return !s.empty() && s.size() <= 6 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
+// A layer or expert number (longer digit runs are names, not positions on the map).
+bool all_digits(std::string_view s) { return s.size() <= 6 && is_all_digits(s); }
 
 Place place_of(const std::string& name) {
   Place p;

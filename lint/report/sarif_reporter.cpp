@@ -54,7 +54,7 @@ std::string artifact_uri(const Report& report, const std::string& file) {
     }
   }
   // An absolute path is a file URI; a relative one resolves against the working directory.
-  return escaped.rfind('/', 0) == 0 ? "file://" + escaped : escaped;
+  return escaped.starts_with('/') ? "file://" + escaped : escaped;
 }
 
 // "mixed-quantization" -> "MixedQuantization": SARIF wants a readable name distinct from the id.
