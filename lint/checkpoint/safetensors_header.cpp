@@ -89,9 +89,7 @@ void record_trailing(const std::string& file, std::string_view header, std::size
   add_problem(problems, LoadProblemCode::header_trailing_bytes, file, "",
               {{"offset", std::to_string(8 + at)},
                {"count", std::to_string(rest.size())},
-               {"what", what},
-               {"consumers", all_nul ? "the reference reader rejects it; MLX ignores the rest of the header"
-                                     : "the reference reader rejects it; MLX silently ignores the bytes"}});
+               {"what", what}});
 }
 
 }  // namespace
@@ -127,8 +125,7 @@ Shard read_safetensors_header(const std::string& file, const ByteSource& source,
     } else if (n > kMaxHeaderSize) {
       add_problem(problems, LoadProblemCode::header_too_large, file, "",
                   {{"header_size", std::to_string(n)},
-                   {"limit", std::to_string(kMaxHeaderSize)},
-                   {"consumers", "the reference reader and MLX both reject it"}});
+                   {"limit", std::to_string(kMaxHeaderSize)}});
     } else {
       add_problem(problems, LoadProblemCode::header_exceeds_file, file, "",
                   {{"header_size", std::to_string(n)}, {"available", std::to_string(available)}})
@@ -145,7 +142,7 @@ Shard read_safetensors_header(const std::string& file, const ByteSource& source,
   }
   if (header.starts_with("\xEF\xBB\xBF")) {
     add_problem(problems, LoadProblemCode::header_byte_order_mark, file, "",
-                {{"consumers", "the reference reader rejects it; MLX (nlohmann) skips the mark and loads it"}});
+                {});
     return shard;
   }
   if (std::size_t bad = first_invalid_utf8(header); bad != std::string_view::npos) {
@@ -188,8 +185,7 @@ Shard read_safetensors_header(const std::string& file, const ByteSource& source,
   }
   if (n == kMaxHeaderSize) {
     add_problem(problems, LoadProblemCode::header_at_mlx_limit, file, "",
-                {{"header_size", std::to_string(n)},
-                 {"consumers", "the reference reader accepts it (limit is inclusive); MLX rejects headers of 100,000,000 bytes or more"}});
+                {{"header_size", std::to_string(n)}});
   }
   collector.finish();
   shard.readable = true;

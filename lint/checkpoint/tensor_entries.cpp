@@ -53,8 +53,7 @@ void EntryCollector::add_metadata(JValue&& value) {
     std::string observed = value.kind == JValue::Kind::object ? "an object with a non-string value"
                                                               : fmt::format("a {}", value.type_name());
     add_problem(problems_, LoadProblemCode::metadata_not_string_map, shard_.file, "",
-                {{"observed", observed},
-                 {"consumers", "the reference reader rejects it; MLX throws a type error"}});
+                {{"observed", observed}});
     return;
   }
   std::map<std::string, std::string> metadata;
@@ -66,8 +65,7 @@ void EntryCollector::add(std::string&& key, JValue&& value) {
   if (key == "__metadata__") {
     if (metadata_seen_) {
       add_problem(problems_, LoadProblemCode::tensor_duplicate, shard_.file, key,
-                  {{"first", "__metadata__"}, {"second", "__metadata__"},
-                   {"consumers", "the reference reader and MLX keep the last one silently"}});
+                  {{"first", "__metadata__"}, {"second", "__metadata__"}});
     }
     metadata_seen_ = true;
     add_metadata(std::move(value));
@@ -116,8 +114,7 @@ void EntryCollector::add(std::string&& key, JValue&& value) {
       }
     }
     add_problem(problems_, LoadProblemCode::shape_malformed, shard_.file, printable(key),
-                {{"value", bad},
-                 {"consumers", "the reference reader rejects it; MLX may truncate or wrap the value and load it"}});
+                {{"value", bad}});
     ok = false;
   } else {
     for (const JValue& d : shape->items) t.shape.push_back(d.unsigned_value);
@@ -146,8 +143,7 @@ void EntryCollector::add(std::string&& key, JValue&& value) {
       elements ? checked_mul(*elements, static_cast<std::uint64_t>(bit_width(t.dtype))) : std::nullopt;
   if (!bits) {
     add_problem(problems_, LoadProblemCode::shape_overflow, shard_.file, printable(key),
-                {{"shape", shape_text(t.shape)}, {"dtype", std::string(to_string(t.dtype))},
-                 {"consumers", "the reference reader rejects it; readers with unchecked multiplication may wrap to a tiny size"}});
+                {{"shape", shape_text(t.shape)}, {"dtype", std::string(to_string(t.dtype))}});
     return;
   }
   if (*bits % 8 != 0) {
@@ -195,8 +191,7 @@ void EntryCollector::check_fields(const std::string& key, const JValue& value) {
   }
   if (first_repeated != nullptr) {
     add_problem(problems_, LoadProblemCode::tensor_field_duplicate, shard_.file, printable(key),
-                {{"field", printable(*first_repeated)}, {"count", std::to_string(repeated)},
-                 {"consumers", "the reference reader rejects it; MLX silently keeps the last value"}});
+                {{"field", printable(*first_repeated)}, {"count", std::to_string(repeated)}});
   }
   if (unknown > 0) {
     add_problem(problems_, LoadProblemCode::tensor_unknown_field, shard_.file, printable(key),
@@ -214,8 +209,7 @@ void EntryCollector::check_duplicates() {
     auto [it, inserted] = first.try_emplace(t.name, i);
     if (inserted) continue;
     add_problem(problems_, LoadProblemCode::tensor_duplicate, shard_.file, printable(t.name),
-                {{"first", describe(shard_.tensors[it->second])}, {"second", describe(t)},
-                 {"consumers", "the reference reader and MLX keep the last definition silently"}});
+                {{"first", describe(shard_.tensors[it->second])}, {"second", describe(t)}});
   }
 }
 
@@ -286,14 +280,12 @@ void EntryCollector::check_coverage() {
     if (t->data_begin > running_end) {
       add_problem(problems_, LoadProblemCode::offsets_gap, shard_.file, printable(t->name),
                   {{"begin", std::to_string(t->data_begin)}, {"expected_begin", std::to_string(running_end)},
-                   {"gap", std::to_string(t->data_begin - running_end)},
-                   {"consumers", "the reference reader rejects it; MLX loads it"}});
+                   {"gap", std::to_string(t->data_begin - running_end)}});
     } else if (t->data_begin < running_end && owner != nullptr && owner->name != t->name && t->nbytes() > 0) {
       // Equal names overlap because they are duplicates: tensor-duplicate already says so.
       add_problem(problems_, LoadProblemCode::offsets_overlap, shard_.file, printable(t->name),
                   {{"other", printable(owner->name)}, {"begin", std::to_string(t->data_begin)},
-                   {"overlap", std::to_string(std::min(running_end, t->data_end) - t->data_begin)},
-                   {"consumers", "the reference reader rejects it; MLX loads both views of the same bytes"}});
+                   {"overlap", std::to_string(std::min(running_end, t->data_end) - t->data_begin)}});
     }
     if (t->data_end >= running_end) {
       running_end = t->data_end;
@@ -315,8 +307,7 @@ void EntryCollector::check_coverage() {
       if (static_cast<unsigned char>(magic[0]) == 0x80 && magic[1] >= 2 && magic[1] <= 5) what = "a pickle (polyglot file)";
     }
     add_problem(problems_, LoadProblemCode::trailing_bytes, shard_.file, "",
-                {{"count", std::to_string(count)}, {"offset", std::to_string(at)}, {"what", what},
-                 {"consumers", "the reference reader rejects it (incomplete metadata, file not fully covered); MLX loads it"}})
+                {{"count", std::to_string(count)}, {"offset", std::to_string(at)}, {"what", what}})
         .location.byte_offset = at;
   }
 }

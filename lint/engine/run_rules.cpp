@@ -72,14 +72,18 @@ Finding to_finding(const CompiledRule& cr, Match&& m) {
   return f;
 }
 
-// For an adapter: every lora_b, to find untrained adapters (B is initialised to zero).
-std::vector<std::pair<std::size_t, std::size_t>> lora_b_tensors(const Checkpoint& ck, const Analysis& analysis) {
+// (shard, index) of the tensors the selected rules want tested for all zeros.
+std::vector<std::pair<std::size_t, std::size_t>> zero_checks(const Checkpoint& ck, const Analysis& analysis,
+                                                             const std::vector<const CompiledRule*>& selected) {
   std::vector<std::pair<std::size_t, std::size_t>> out;
-  if (!analysis.adapter) return out;
-  for (const LoraPair& p : analysis.adapter->pairs) {
-    const Shard* s = p.b != nullptr ? ck.shard_of(*p.b) : nullptr;
-    if (s != nullptr) out.emplace_back(static_cast<std::size_t>(s - ck.shards.data()), static_cast<std::size_t>(p.b - s->tensors.data()));
+  for (const CompiledRule* cr : selected) {
+    for (const TensorInfo* t : cr->primitive->zero_checks(analysis)) {
+      const Shard* s = ck.shard_of(*t);
+      if (s != nullptr) out.emplace_back(static_cast<std::size_t>(s - ck.shards.data()), static_cast<std::size_t>(t - s->tensors.data()));
+    }
   }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
@@ -148,7 +152,7 @@ Report run(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options
   for (const CompiledRule* cr : selected) values_wanted = values_wanted || cr->primitive->needs_values();
   // An adapter is small: its values are always scanned.
   if ((options.scan_values || analysis.adapter) && values_wanted && !ck.remote) {
-    analysis.values = scan_values(ck, ScanOptions{options.jobs, 16u << 20, options.progress, lora_b_tensors(ck, analysis)});
+    analysis.values = scan_values(ck, ScanOptions{options.jobs, 16u << 20, options.progress, zero_checks(ck, analysis, selected)});
     spdlog::debug("scanned {} tensors, {:.2f} GB in {:.2f} s ({:.2f} GB/s)", analysis.values->tensors_scanned,
                   analysis.values->bytes / 1e9, analysis.values->seconds,
                   analysis.values->bytes / 1e9 / std::max(analysis.values->seconds, 1e-9));

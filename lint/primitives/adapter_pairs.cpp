@@ -29,6 +29,15 @@ class AdapterPairs final : public Primitive {
  public:
   AdapterPairs(Check check, Expr rank, Expr pattern) : check_(check), rank_(std::move(rank)), pattern_(std::move(pattern)) {}
   bool needs_values() const override { return check_ == Check::lora_b_zero; }
+  // An untrained adapter: B is initialised to zero and never moved.
+  std::vector<const TensorInfo*> zero_checks(const Analysis& a) const override {
+    std::vector<const TensorInfo*> out;
+    if (check_ != Check::lora_b_zero || !a.adapter) return out;
+    for (const LoraPair& p : a.adapter->pairs) {
+      if (p.b != nullptr) out.push_back(p.b);
+    }
+    return out;
+  }
   std::vector<std::string> fact_names() const override {
     std::vector<std::string> names = pair_fact_names();
     for (const char* f : {"rank", "expected", "dialect", "expected_naming", "in", "out"}) names.push_back(f);

@@ -39,6 +39,8 @@ class Primitive {
   virtual void run(const RunContext& context, std::vector<Match>& out) const = 0;
   /// True when the primitive reads the value scan (it then runs only when values are scanned).
   virtual bool needs_values() const { return false; }
+  /// Tensors the value scan must also test for being all zeros (TensorValues::all_zero).
+  virtual std::vector<const TensorInfo*> zero_checks(const Analysis&) const { return {}; }
 };
 
 /// Reads a rule's `with:` mapping, recording every problem with its position in the file.

@@ -54,7 +54,7 @@ std::vector<Chunk> plan(const Checkpoint& ck, std::size_t chunk_bytes,
       std::uint64_t usable = (end - begin) / element * element;
       for (std::uint64_t off = 0; off < usable; off += chunk_bytes) {
         std::uint64_t size = std::min<std::uint64_t>(chunk_bytes, usable - off);
-        bool zero = std::find(zero_check.begin(), zero_check.end(), std::make_pair(s, t)) != zero_check.end();
+        bool zero = std::binary_search(zero_check.begin(), zero_check.end(), std::make_pair(s, t));
         chunks.push_back({s, t, begin + off, size, off / element, zero});
       }
     }

@@ -18,7 +18,7 @@ struct ScanOptions {
   int jobs = 0;                            ///< worker threads; 0 = all cores
   std::size_t chunk_bytes = 16u << 20;     ///< bytes per work item (multiple of 8)
   bool progress = false;                   ///< draw a progress bar on stderr (when the scan takes > 1 s)
-  /// Tensors (shard, tensor index) to also test for being all zeros (an untrained lora_b).
+  /// Tensors (shard, tensor index), sorted, to also test for being all zeros (an untrained lora_b).
   std::vector<std::pair<std::size_t, std::size_t>> zero_check;
 };
 
