@@ -186,7 +186,7 @@ TEST(Remote, odd_shard_names_are_fetched_as_themselves) {
       "  model-00002-of-00002.safetensors:\n"
       "    metadata: {format: pt}\n"
       "    tensors: [{name: \"model.embed_tokens.weight\", dtype: BF16, shape: [2, 2]}]\n"
-      "  config.json: {model_type: llama, hidden_size: 2}\n"
+      "  config.json: {model_type: toy, hidden_size: 2}\n"
       "  model.safetensors.index.json: {auto: true}\n",
       dir.path());
   ASSERT_TRUE(fs::exists(local + "/shard #1 ?x=%41.safetensors"));

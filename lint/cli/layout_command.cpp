@@ -29,7 +29,8 @@ int run_layout_command(const Options& o, const RuleSet& rules) {
     fmt::print(stderr, "ckptlint: no layout model for model_type {}\n", types.empty() ? "(none)" : fmt::format("{}", fmt::join(types, ", ")));
     return 2;
   }
-  Layout layout = expand_layout(*model, config->dom, o.variant);
+  const std::string variant = o.variant.empty() ? model->default_variant : o.variant;
+  Layout layout = expand_layout(*model, config->dom, variant);
   for (const std::string& p : layout.problems) fmt::print(stderr, "ckptlint: {}\n", p);
   if (layout.entries.empty()) return 2;
   std::string recipe = o.recipe.empty() ? model->default_recipe : o.recipe;
@@ -49,18 +50,23 @@ int run_layout_command(const Options& o, const RuleSet& rules) {
     nlohmann::ordered_json doc;
     doc["schema"] = "ckptlint-layout/1";
     doc["layout"] = model->name;
-    doc["variant"] = o.variant;
+    doc["variant"] = variant;
     doc["recipe"] = recipe;
     doc["config"] = o.positional[0];
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
-    for (const ExpectedTensor& t : tensors) list.push_back({{"name", t.name}, {"dtype", t.dtype}, {"shape", t.shape}});
+    for (const ExpectedTensor& t : tensors) {
+      list.push_back({{"name", t.name}, {"dtype", t.dtype}, {"shape", t.shape}});
+      if (t.optional) list.back()["optional"] = true;
+    }
     doc["tensors"] = list;
     doc["count"] = tensors.size();
     doc["total_size"] = total;
     out << doc.dump(2) << "\n";
   } else {
-    out << fmt::format("layout {} ({} keys, recipe {}) for {}\n", model->name, o.variant, recipe, o.positional[0]);
-    for (const ExpectedTensor& t : tensors) out << fmt::format("{:<72} {:<5} {}\n", t.name, t.dtype, shape_text(t.shape));
+    out << fmt::format("layout {} ({} keys, recipe {}) for {}\n", model->name, variant, recipe, o.positional[0]);
+    for (const ExpectedTensor& t : tensors) {
+      out << fmt::format("{:<72} {:<5} {}{}\n", t.name, t.dtype, shape_text(t.shape), t.optional ? " (optional)" : "");
+    }
     out << fmt::format("{} tensors, {} bytes\n", group_digits(std::to_string(tensors.size())), group_digits(std::to_string(total)));
   }
   return out ? 0 : 2;

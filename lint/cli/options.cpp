@@ -60,7 +60,8 @@ Options:
   --no-progress          never draw a progress bar
   --timeout SECONDS      remote paths: the limit for each HTTP request (default: 30)
   --jobs N               worker threads (default: all cores)
-  --variant KEYS         layout: key layout, mlx | hf | text-only (default: mlx)
+  --variant KEYS         layout: key layout, e.g. mlx | hf | text-only (default: the
+                         layout model's first, mlx for Gemma 4)
   --recipe NAME          layout: which modules a quantized config quantizes, e.g. mlx-vlm, mlx-lm,
                          ple-safe (default: the layout model's)
   --quiet                findings only, without help lines or summary

@@ -30,7 +30,7 @@ struct Options {
   bool no_progress = false;
   int jobs = 0;                        ///< 0 = all cores
   double timeout_seconds = 30;         ///< --timeout: per HTTP request of a remote path
-  std::string variant = "mlx";         ///< layout: key layout (mlx, hf, text-only)
+  std::string variant;                 ///< layout: key layout (a variant of the layout model; "": its first)
   std::string recipe;                  ///< layout: quantization recipe ("" = the model's default)
   std::string base;                    ///< check: the base model of the adapter PATH
   std::string adapter;                 ///< check: an adapter to check against the checkpoint PATH

@@ -57,8 +57,9 @@ std::vector<ExpectedTensor> expected_tensors(const LayoutModel& model, const Lay
       }
     }
     std::vector<ExpectedTensor> triple = params ? quantized_triple(e, *params) : std::vector<ExpectedTensor>{};
-    if (triple.empty()) out.push_back({e.name, e.dtype, e.shape});
-    else out.insert(out.end(), triple.begin(), triple.end());
+    if (triple.empty()) triple.push_back({e.name, e.dtype, e.shape});
+    for (ExpectedTensor& t : triple) t.optional = e.optional;
+    out.insert(out.end(), triple.begin(), triple.end());
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   return out;

@@ -15,6 +15,7 @@ struct ExpectedTensor {
   std::string name;
   std::string dtype;
   std::vector<std::uint64_t> shape;
+  bool optional = false;  ///< the layout lets a checkpoint leave it out
   std::uint64_t nbytes() const;
 };
 

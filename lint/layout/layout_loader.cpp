@@ -34,6 +34,7 @@ class LayoutReader : DocReader {
     m->lets = expressions(root["let"], "let");
     if (root["prefixes"].is_map()) {
       for (const auto& variant : root["prefixes"].members()) {
+        if (m->default_variant.empty()) m->default_variant = variant.first.scalar();
         for (const auto& part : variant.second.members()) m->prefixes[variant.first.scalar()][part.first.scalar()] = part.second.scalar();
       }
     } else {

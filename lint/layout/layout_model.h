@@ -47,6 +47,7 @@ struct LayoutModel {
   std::vector<std::string> model_types;               ///< applies-to.model-type
   std::vector<std::pair<std::string, Expr>> lets;     ///< config-derived variables, in order
   std::map<std::string, std::map<std::string, std::string>> prefixes;  ///< variant -> part -> key prefix
+  std::string default_variant;                        ///< the first variant under `prefixes:`
   std::vector<std::string> optional_parts;            ///< parts a checkpoint may omit entirely
   std::map<std::string, Expr> recipes;                ///< quantization recipes (`layout --recipe`)
   std::string default_recipe;
