@@ -43,7 +43,9 @@ std::string with_text(const DocNode& n) {
 
 class RuleFileReader : DocReader {
  public:
-  using DocReader::DocReader;
+  /// `key_layouts`: the variants the packs' layout models declare, for `applies-to.layout`.
+  RuleFileReader(const std::string& file, std::vector<RuleError>& errors, const std::set<std::string>& key_layouts)
+      : DocReader(file, errors), key_layouts_(key_layouts) {}
 
   std::shared_ptr<const CompiledRule> read(const DocNode& root) {
     if (!root.is_map()) {
@@ -141,8 +143,10 @@ class RuleFileReader : DocReader {
       if (k != "checkpoint" && k != "adapter" && k != "diff") error(applies["kind"], fmt::format("unknown kind '{}' (checkpoint, adapter or diff)", k));
     }
     for (const std::string& l : rule.rule.layouts) {
-      if (l != "mlx" && l != "hf" && l != "text-only" && l != "unknown") {
-        error(applies["layout"], fmt::format("unknown layout '{}' (mlx, hf, text-only, unknown)", l));
+      if (key_layouts_.count(l) == 0 && l != "unknown") {
+        std::string known;
+        for (const std::string& k : key_layouts_) known += k + ", ";
+        error(applies["layout"], fmt::format("unknown layout '{}' (the layout models' key layouts: {}unknown)", l, known));
       }
     }
     if (applies["when"].defined()) {
@@ -176,6 +180,7 @@ class RuleFileReader : DocReader {
     return t;
   }
 
+  const std::set<std::string>& key_layouts_;
 };
 
 }  // namespace
@@ -204,14 +209,20 @@ RuleSet load_rule_documents(const std::vector<RuleDocument>& documents, std::vec
   auto& rules = packs->rules;
   auto& layouts = packs->layouts;
   std::map<std::string, std::string> seen;
-  const std::string layout_suffix = ".layout.yaml";
+  auto is_layout = [](const std::string& file) { return file.size() > 12 && file.ends_with(".layout.yaml"); };
+  // Layout models first: rules name their key layouts.
+  std::set<std::string> key_layouts;
+  for (const RuleDocument& doc : documents) {
+    if (!is_layout(doc.file)) continue;
+    if (auto layout = load_layout_model(doc.file, doc.root, errors)) {
+      for (const auto& [variant, parts] : layout->prefixes) key_layouts.insert(variant);
+      layouts.push_back(std::move(layout));
+    }
+  }
   for (const RuleDocument& doc : documents) {
     const std::string& file = doc.file;
-    if (file.size() > layout_suffix.size() && file.compare(file.size() - layout_suffix.size(), layout_suffix.size(), layout_suffix) == 0) {
-      if (auto layout = load_layout_model(file, doc.root, errors)) layouts.push_back(std::move(layout));
-      continue;
-    }
-    auto rule = RuleFileReader(file, errors).read(doc.root);
+    if (is_layout(file)) continue;
+    auto rule = RuleFileReader(file, errors, key_layouts).read(doc.root);
     if (!rule) continue;
     auto [it, inserted] = seen.try_emplace(rule->rule.id, file);
     if (!inserted) {
