@@ -5,6 +5,7 @@
 #include <set>
 
 namespace ckptlint {
+
 bool Analysis::part_present(const std::string& part) const {
   return std::find(parts_present.begin(), parts_present.end(), part) != parts_present.end();
 }
@@ -54,9 +55,9 @@ Analysis analyze(const Checkpoint& ck, const LayoutModels& layouts, const Checkp
     a.quant = QuantConfig::from(ck.config->value);
   }
   static_cast<ModuleTable&>(a) = index_modules(ck);
-  std::vector<std::string> names;
+  std::vector<std::string_view> names;
   names.reserve(a.file_of.size());
-  for (const auto& [name, file] : a.file_of) names.emplace_back(name);
+  for (const auto& [name, file] : a.file_of) names.push_back(name);
   const LayoutModel* model = ck.config ? layout_for(layouts, config_model_types(ck.config->value)) : nullptr;
   if (model == nullptr) {
     // No model applies: the key layout is still named, after the layout whose prefixes most

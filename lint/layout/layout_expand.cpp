@@ -207,9 +207,9 @@ const LayoutModel* layout_for(const LayoutModels& models, const std::vector<std:
   return nullptr;
 }
 
-std::map<std::string, std::size_t> count_variants(const LayoutModel& model, const std::vector<std::string>& names) {
+std::map<std::string, std::size_t> count_variants(const LayoutModel& model, const std::vector<std::string_view>& names) {
   std::map<std::string, std::size_t> votes;
-  for (const std::string& name : names) {
+  for (std::string_view name : names) {
     // The longest matching prefix of any part wins: "model.vision_tower." (hf) over "model."
     // (text-only), "model.language_model." (hf) over "model.".
     const std::string* best = nullptr;

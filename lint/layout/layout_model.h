@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -127,7 +128,7 @@ Layout expand_layout(const LayoutModel& model, const nlohmann::json& config, con
 
 /// For each key layout, how many tensor names fall under its prefixes (each name votes for
 /// the layout with the longest matching prefix of any part).
-std::map<std::string, std::size_t> count_variants(const LayoutModel& model, const std::vector<std::string>& names);
+std::map<std::string, std::size_t> count_variants(const LayoutModel& model, const std::vector<std::string_view>& names);
 
 /// The key layout with the most votes ("" when no name matched).
 std::string detect_variant(const std::map<std::string, std::size_t>& votes);
