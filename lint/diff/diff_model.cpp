@@ -263,8 +263,8 @@ std::shared_ptr<const DiffModel> build_diff(const DiffSide& base_side, const Dif
     const TensorInfo* b = base.find(name);
     const TensorInfo* f = fused.find(name);
     auto file = [&](const ModuleTable& a) {
-      auto it = a.file_of.find(name);
-      return it == a.file_of.end() ? std::string() : std::string(it->second);
+      const std::string* f = a.file_of.find(name);
+      return f == nullptr ? std::string() : *f;
     };
     if (f == nullptr) {
       diff->only_base.push_back({name, file(ba), shape_text(b->shape), "", std::nullopt});

@@ -7,21 +7,32 @@ namespace {
 constexpr std::string_view kSuffixes[] = {".weight", ".scales", ".biases"};
 }  // namespace
 
+const std::string* TensorFiles::find(const std::string& name) const {
+  if (ck_ == nullptr) return nullptr;
+  auto it = ck_->by_name.find(name);
+  return it == ck_->by_name.end() ? nullptr : &ck_->shards[it->second.shard].file;
+}
+
 ModuleTable index_modules(const Checkpoint& ck) {
   ModuleTable table;
-  std::size_t total = 0;
-  for (const Shard& shard : ck.shards) total += shard.tensors.size();
-  table.file_of.reserve(total);
-  for (const Shard& shard : ck.shards) {
-    for (const TensorInfo& t : shard.tensors) {
-      if (!table.file_of.try_emplace(t.name, shard.file).second) continue;  // first definition wins, as by_name
-      for (std::string_view suffix : kSuffixes) {
-        if (t.name.size() <= suffix.size() || !t.name.ends_with(suffix)) continue;
-        StoredModule& m = table.modules[t.name.substr(0, t.name.size() - suffix.size())];
-        if (suffix[1] == 'w') m.weight = &t;
-        else if (suffix[1] == 's') m.scales = &t;
-        else m.biases = &t;
-        if (m.file.empty() || suffix[1] == 'w') m.file = shard.file;
+  table.file_of = TensorFiles(ck);
+  for (const auto& [name, ref] : ck.by_name) {  // the first definition of every name
+    const TensorInfo& t = ck.tensor(ref);
+    const std::string& file = ck.shards[ref.shard].file;
+    for (std::string_view suffix : kSuffixes) {
+      if (name.size() <= suffix.size() || !name.ends_with(suffix)) continue;
+      StoredModule& m = table.modules[name.substr(0, name.size() - suffix.size())];
+      // The module's file is its weight's shard, else its scales', else its biases', in
+      // whichever order the names come.
+      if (suffix[1] == 'w') {
+        m.weight = &t;
+        m.file = file;
+      } else if (suffix[1] == 's') {
+        m.scales = &t;
+        if (m.weight == nullptr) m.file = file;
+      } else {
+        m.biases = &t;
+        if (m.weight == nullptr && m.scales == nullptr) m.file = file;
       }
     }
   }

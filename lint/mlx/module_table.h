@@ -22,11 +22,46 @@ struct StoredModule {
   bool quantized() const { return scales != nullptr; }
 };
 
+/// Tensor name -> shard file (the first definition, as Checkpoint::by_name), answered from
+/// by_name rather than a second table of every name. The Checkpoint must outlive it.
+/// Unordered: whoever emits in this order must sort.
+class TensorFiles {
+ public:
+  using Names = decltype(Checkpoint::by_name);
+  class iterator {
+   public:
+    iterator(Names::const_iterator at, const Checkpoint* ck) : at_(at), ck_(ck) {}
+    /// (tensor name, shard file)
+    std::pair<std::string_view, std::string_view> operator*() const {
+      return {at_->first, ck_->shards[at_->second.shard].file};
+    }
+    iterator& operator++() {
+      ++at_;
+      return *this;
+    }
+    bool operator==(const iterator& other) const { return at_ == other.at_; }
+
+   private:
+    Names::const_iterator at_;
+    const Checkpoint* ck_;
+  };
+
+  TensorFiles() = default;
+  explicit TensorFiles(const Checkpoint& ck) : ck_(&ck) {}
+  iterator begin() const { return ck_ ? iterator(ck_->by_name.begin(), ck_) : iterator({}, nullptr); }
+  iterator end() const { return ck_ ? iterator(ck_->by_name.end(), ck_) : iterator({}, nullptr); }
+  std::size_t size() const { return ck_ ? ck_->by_name.size() : 0; }
+  std::size_t count(const std::string& name) const { return ck_ ? ck_->by_name.count(name) : 0; }
+  /// The shard file of `name`, or nullptr.
+  const std::string* find(const std::string& name) const;
+
+ private:
+  const Checkpoint* ck_ = nullptr;
+};
+
 struct ModuleTable {
   std::map<std::string, StoredModule> modules;  ///< module path -> tensors, for every *.weight/.scales/.biases
-  /// Tensor name -> shard file (first definition), as views into the Checkpoint, which must
-  /// outlive the table. Unordered: whoever emits in this order must sort.
-  std::unordered_map<std::string_view, std::string_view> file_of;
+  TensorFiles file_of;                          ///< tensor name -> shard file
 };
 
 /// The table of `ck`'s tensors (the first definition of a name wins, as in Checkpoint::by_name).

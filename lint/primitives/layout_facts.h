@@ -15,8 +15,8 @@ inline std::vector<std::string> entry_fact_names() { return {"tensor", "file", "
 
 /// A match on one layout entry: tensor, its file ("." when absent), kind, layer, expected shape.
 inline Match entry_match(const Analysis& a, const LayoutEntry& e, const std::string& tensor) {
-  auto f = a.file_of.find(tensor);
-  std::string file = f == a.file_of.end() ? "." : std::string(f->second);
+  const std::string* f = a.file_of.find(tensor);
+  std::string file = f == nullptr ? "." : *f;
   Match m;
   m.location = location_at(file, tensor);
   m.facts = {{"tensor", tensor},

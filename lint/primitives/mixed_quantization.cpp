@@ -78,7 +78,7 @@ class MixedQuantization final : public Primitive {
       if (!involved) continue;
       auto& bucket = (q ? quants : floats)[e->kind];
       if (e->layer) bucket.insert(*e->layer);
-      if (!q) float_weights.push_back(location_at(std::string(a.file_of.at(e->name)), e->name));
+      if (const std::string* file = a.file_of.find(e->name); !q && file != nullptr) float_weights.push_back(location_at(*file, e->name));
     }
     if (floats.empty() || quants.empty()) return;
     Match m;
