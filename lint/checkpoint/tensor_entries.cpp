@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cstring>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "checkpoint/problem_builder.h"
 #include "checkpoint/safetensors_header.h"
@@ -228,8 +227,17 @@ void EntryCollector::check_names() {
   // Names that differ only in case form a class keyed by the lower-cased name. One finding
   // per file names the first class and counts them all: a hostile header with a million
   // such pairs costs one finding, not a million. Only a class with an upper-case spelling
-  // can have two, so lower just those.
-  std::unordered_set<std::string> has_upper;
+  // can have two: those classes are keyed first, then every name is looked up (lowered only
+  // when it has upper case). Each class keeps its first two spellings, nothing more.
+  struct Spellings {
+    const std::string* first = nullptr;   // the first spelling in file order
+    const std::string* second = nullptr;  // the first other spelling after it
+    std::size_t seen_at = 0;              // index of the first spelling
+  };
+  auto has_upper = [](const std::string& name) {
+    return std::any_of(name.begin(), name.end(), [](unsigned char c) { return c >= 'A' && c <= 'Z'; });
+  };
+  std::unordered_map<std::string, Spellings> classes;
   for (const std::string& name : shard_.all_names) {
     if (name.empty()) {
       add_problem(problems_, LoadProblemCode::tensor_name_suspicious, shard_.file, printable(name),
@@ -238,32 +246,31 @@ void EntryCollector::check_names() {
       add_problem(problems_, LoadProblemCode::tensor_name_suspicious, shard_.file, printable(name),
                   {{"problem", "the name contains control characters"}});
     }
-    if (std::any_of(name.begin(), name.end(), [](unsigned char c) { return c >= 'A' && c <= 'Z'; })) has_upper.insert(ascii_lower(name));
+    if (has_upper(name)) classes.try_emplace(ascii_lower(name));
   }
-  if (has_upper.empty()) return;
-  struct Spellings {
-    std::vector<const std::string*> names;  // distinct spellings, in file order
-    std::unordered_set<std::string_view> seen;
-  };
-  std::unordered_map<std::string, Spellings> classes;
-  std::vector<const std::string*> order;  // the class keys in order of first appearance
-  for (const std::string& name : shard_.all_names) {
-    std::string low = ascii_lower(name);
-    if (!has_upper.count(low)) continue;
-    auto [it, inserted] = classes.try_emplace(low);
-    if (inserted) order.push_back(&it->first);
-    if (it->second.seen.insert(name).second) it->second.names.push_back(&name);
+  if (classes.empty()) return;
+  for (std::size_t i = 0; i < shard_.all_names.size(); ++i) {
+    const std::string& name = shard_.all_names[i];
+    auto it = has_upper(name) ? classes.find(ascii_lower(name)) : classes.find(name);
+    if (it == classes.end()) continue;
+    Spellings& c = it->second;
+    if (c.first == nullptr) {
+      c.first = &name;
+      c.seen_at = i;
+    } else if (c.second == nullptr && name != *c.first) {
+      c.second = &name;
+    }
   }
   const Spellings* first = nullptr;
   std::size_t count = 0;
-  for (const std::string* low : order) {
-    const Spellings& c = classes.at(*low);
-    if (c.names.size() < 2) continue;
-    if (count++ == 0) first = &c;
+  for (const auto& [low, c] : classes) {
+    if (c.second == nullptr) continue;
+    ++count;
+    if (first == nullptr || c.seen_at < first->seen_at) first = &c;
   }
   if (first == nullptr) return;
-  add_problem(problems_, LoadProblemCode::tensor_name_case_collision, shard_.file, printable(*first->names[1]),
-              {{"other", printable(*first->names[0])}, {"count", std::to_string(count)}});
+  add_problem(problems_, LoadProblemCode::tensor_name_case_collision, shard_.file, printable(*first->second),
+              {{"other", printable(*first->first)}, {"count", std::to_string(count)}});
 }
 
 void EntryCollector::check_coverage() {
