@@ -13,6 +13,7 @@
 #include "checkpoint/byte_source.h"
 #include "checkpoint/problem_builder.h"
 #include "checkpoint/safetensors_header.h"
+#include "util/parallel.h"
 
 namespace ckptlint {
 namespace fs = std::filesystem;
@@ -81,9 +82,14 @@ std::optional<std::string> LocalStore::read_text(const std::string& name, std::u
 }
 
 std::vector<Shard> LocalStore::read_shards(const std::vector<std::string>& names, std::vector<LoadProblem>& problems) {
-  std::vector<Shard> shards;
-  shards.reserve(names.size());
-  for (const std::string& name : names) shards.push_back(read_shard(root_ / name, name, problems));
+  // Headers are independent: one thread per core, each shard with its own problem list,
+  // merged in name order so that the report does not depend on timing.
+  std::vector<Shard> shards(names.size());
+  std::vector<std::vector<LoadProblem>> found(names.size());
+  parallel_for(names.size(), 0, [&](std::size_t i) { shards[i] = read_shard(root_ / names[i], names[i], found[i]); });
+  for (auto& f : found) {
+    for (LoadProblem& p : f) problems.push_back(std::move(p));
+  }
   return shards;
 }
 

@@ -164,7 +164,8 @@ Shard read_safetensors_header(const std::string& file, const ByteSource& source,
   limits.max_object_members = 4096;
   limits.keep_past_cap = {"dtype", "shape", "data_offsets"};
   JsonStreamResult parsed = stream_object_members(
-      header, [&](std::string&& key, JValue&& value) { collector.add(std::move(key), std::move(value)); }, limits);
+      header, [&](std::string&& key, JValue&& value) { collector.add(std::move(key), std::move(value)); }, limits,
+      [&](std::string& key, std::string_view rest) { return collector.add_plain(key, rest, limits.max_array_items); });
   switch (parsed.status) {
     case JsonStreamResult::Status::ok:
       break;

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "checkpoint/plain_entry.h"
 #include "checkpoint/problem_builder.h"
 #include "checkpoint/safetensors_header.h"
 #include "util/checked.h"
@@ -93,15 +94,7 @@ void EntryCollector::add(std::string&& key, JValue&& value) {
   }
   TensorInfo t;
   t.name = key;
-  bool ok = true;
-  if (dtype->kind == JValue::Kind::string && dtype_from_string(dtype->text)) {
-    t.dtype = *dtype_from_string(dtype->text);
-  } else {
-    std::string seen = dtype->kind == JValue::Kind::string ? dtype->text : dtype->brief();
-    add_problem(problems_, LoadProblemCode::dtype_unknown, shard_.file, printable(key),
-                {{"dtype", printable(seen)}, {"suggestion", std::string(nearest_dtype_name(seen))}});
-    ok = false;
-  }
+  bool ok = dtype->kind == JValue::Kind::string ? set_dtype(t, dtype->text, true) : set_dtype(t, dtype->brief(), false);
   bool shape_ok = shape->kind == JValue::Kind::array && !shape->truncated;
   for (const JValue& d : shape->items) shape_ok = shape_ok && d.kind == JValue::Kind::unsigned_int;
   if (!shape_ok) {
@@ -130,29 +123,62 @@ void EntryCollector::add(std::string&& key, JValue&& value) {
   }
   t.data_begin = offsets->items[0].unsigned_value;
   t.data_end = offsets->items[1].unsigned_value;
+  add_tensor(std::move(t), ok);
+}
+
+std::size_t EntryCollector::add_plain(std::string& key, std::string_view text, std::size_t max_dims) {
+  if (key == "__metadata__") return 0;
+  PlainEntry entry;
+  std::size_t used = scan_plain_entry(text, max_dims, entry);
+  if (used == 0) return 0;
+  shard_.all_names.push_back(key);
+  TensorInfo t;
+  t.name = std::move(key);
+  bool ok = set_dtype(t, entry.dtype, true);
+  t.shape = std::move(entry.shape);
+  t.data_begin = entry.data_begin;
+  t.data_end = entry.data_end;
+  add_tensor(std::move(t), ok);
+  return used;
+}
+
+bool EntryCollector::set_dtype(TensorInfo& t, std::string_view seen, bool is_string) {
+  if (is_string) {
+    if (std::optional<DType> d = dtype_from_string(seen)) {
+      t.dtype = *d;
+      return true;
+    }
+  }
+  add_problem(problems_, LoadProblemCode::dtype_unknown, shard_.file, printable(t.name),
+              {{"dtype", printable(seen)}, {"suggestion", std::string(nearest_dtype_name(seen))}});
+  return false;
+}
+
+// What both paths share once the fields are typed: ranges, element count, byte size.
+void EntryCollector::add_tensor(TensorInfo&& t, bool dtype_ok) {
   if (t.data_begin > t.data_end) {
-    add_problem(problems_, LoadProblemCode::offsets_reversed, shard_.file, printable(key),
+    add_problem(problems_, LoadProblemCode::offsets_reversed, shard_.file, printable(t.name),
                 {{"begin", std::to_string(t.data_begin)}, {"end", std::to_string(t.data_end)}});
     return;
   }
-  if (!ok) return;
+  if (!dtype_ok) return;
   std::optional<std::uint64_t> elements = 1;
   for (std::uint64_t d : t.shape) elements = elements ? checked_mul(*elements, d) : std::nullopt;
   std::optional<std::uint64_t> bits =
       elements ? checked_mul(*elements, static_cast<std::uint64_t>(bit_width(t.dtype))) : std::nullopt;
   if (!bits) {
-    add_problem(problems_, LoadProblemCode::shape_overflow, shard_.file, printable(key),
+    add_problem(problems_, LoadProblemCode::shape_overflow, shard_.file, printable(t.name),
                 {{"shape", shape_text(t.shape)}, {"dtype", std::string(to_string(t.dtype))}});
     return;
   }
   if (*bits % 8 != 0) {
-    add_problem(problems_, LoadProblemCode::subbyte_misaligned, shard_.file, printable(key),
+    add_problem(problems_, LoadProblemCode::subbyte_misaligned, shard_.file, printable(t.name),
                 {{"dtype", std::string(to_string(t.dtype))}, {"elements", std::to_string(*elements)},
                  {"bits", std::to_string(*bits)}});
     return;
   }
   if (*bits / 8 != t.nbytes()) {
-    add_problem(problems_, LoadProblemCode::size_mismatch, shard_.file, printable(key),
+    add_problem(problems_, LoadProblemCode::size_mismatch, shard_.file, printable(t.name),
                 {{"dtype", std::string(to_string(t.dtype))}, {"shape", shape_text(t.shape)},
                  {"expected_bytes", std::to_string(*bits / 8)}, {"actual_bytes", std::to_string(t.nbytes())}});
     // The range is still real bytes of the file: keep it for the coverage walk below.

@@ -20,11 +20,17 @@ class EntryCollector {
 
   /// One top-level member of the header, in file order.
   void add(std::string&& key, JValue&& value);
+  /// The fast path (checkpoint/plain_entry.h): adds the member if its value at the start of
+  /// `text` is a plain tensor entry and returns the bytes it spans; 0 otherwise, with
+  /// nothing added and `key` untouched.
+  std::size_t add_plain(std::string& key, std::string_view text, std::size_t max_dims);
   /// Checks that need every entry: duplicates, names, coverage of the data section.
   void finish();
 
  private:
   void add_metadata(JValue&& value);
+  bool set_dtype(TensorInfo& t, std::string_view seen, bool is_string);
+  void add_tensor(TensorInfo&& t, bool dtype_ok);
   void check_fields(const std::string& key, const JValue& value);
   void check_duplicates();
   void check_names();

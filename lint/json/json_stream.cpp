@@ -18,7 +18,7 @@ class Parser {
  public:
   Parser(std::string_view text, JsonStreamLimits limits) : s_(text), limits_(limits) {}
 
-  JsonStreamResult run(const std::function<void(std::string&&, JValue&&)>& on_member) {
+  JsonStreamResult run(const std::function<void(std::string&&, JValue&&)>& on_member, const MemberFastPath& fast_path) {
     skip_space();
     if (pos_ >= s_.size()) return fail("unexpected end of input; expected '{'");
     if (s_[pos_] != '{') {
@@ -32,9 +32,16 @@ class Parser {
     if (!eat('}')) {
       while (true) {
         std::string key;
-        JValue value;
-        if (!string(key) || !colon() || !parse_value(value, 1)) return error_;
-        on_member(std::move(key), std::move(value));
+        if (!string(key) || !colon()) return error_;
+        skip_space();
+        std::size_t taken = fast_path ? std::min(fast_path(key, s_.substr(pos_)), s_.size() - pos_) : 0;
+        if (taken > 0) {
+          pos_ += taken;
+        } else {
+          JValue value;
+          if (!parse_value(value, 1)) return error_;
+          on_member(std::move(key), std::move(value));
+        }
         skip_space();
         if (eat(',')) continue;
         if (eat('}')) break;
@@ -348,8 +355,8 @@ const char* JValue::type_name() const {
 
 JsonStreamResult stream_object_members(
     std::string_view text, const std::function<void(std::string&&, JValue&&)>& on_member,
-    JsonStreamLimits limits) {
-  return Parser(text, limits).run(on_member);
+    JsonStreamLimits limits, const MemberFastPath& fast_path) {
+  return Parser(text, limits).run(on_member, fast_path);
 }
 
 }  // namespace ckptlint

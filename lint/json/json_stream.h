@@ -63,9 +63,18 @@ struct JsonStreamLimits {
   std::vector<std::string> keep_past_cap;
 };
 
-/// Parses `text` as one JSON object; calls `on_member(key, value)` for each top-level member.
+/// A caller's fast path for the values of top-level members, tried before the general
+/// parser: given the key and the text from the value's first byte to the end of the input,
+/// it returns how many bytes it took, which must be exactly one JSON value (the member is
+/// then the caller's, and `on_member` is not called for it), or 0 to decline (the value is
+/// parsed in full and handed to `on_member` as usual). A fast path only has to recognise
+/// the common, well-formed shape; everything else it declines.
+using MemberFastPath = std::function<std::size_t(std::string& key, std::string_view rest)>;
+
+/// Parses `text` as one JSON object; calls `on_member(key, value)` for each top-level member
+/// that `fast_path` (if any) did not take.
 JsonStreamResult stream_object_members(
     std::string_view text, const std::function<void(std::string&& key, JValue&& value)>& on_member,
-    JsonStreamLimits limits = {});
+    JsonStreamLimits limits = {}, const MemberFastPath& fast_path = nullptr);
 
 }  // namespace ckptlint

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "remote/http_client.h"
 
-#include <curl/curl.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,6 +8,7 @@
 #include <charconv>
 #include <mutex>
 
+#include "remote/curl_library.h"
 #include "util/text.h"
 
 namespace ckptlint {
@@ -117,29 +117,31 @@ std::string url_origin(const std::string& url) {
 }
 
 struct HttpClient::Shared {
+  const CurlLibrary* curl = nullptr;  // null when libcurl could not be loaded
+  std::string load_error;
   CURLSH* share = nullptr;
   std::array<std::mutex, CURL_LOCK_DATA_LAST> locks;
 };
 
 HttpClient::HttpClient(HttpSettings settings) : settings_(std::move(settings)), shared_(std::make_unique<Shared>()) {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   settings_.token_origin = url_origin(settings_.token_origin);
-  shared_->share = curl_share_init();
-  curl_share_setopt(shared_->share, CURLSHOPT_LOCKFUNC, +[](CURL*, curl_lock_data d, curl_lock_access, void* u) {
+  const CurlLibrary* curl = shared_->curl = curl_library(shared_->load_error);
+  if (curl == nullptr) return;
+  shared_->share = curl->share_init();
+  curl->share_setopt(shared_->share, CURLSHOPT_LOCKFUNC, +[](CURL*, curl_lock_data d, curl_lock_access, void* u) {
     static_cast<Shared*>(u)->locks[d].lock();
   });
-  curl_share_setopt(shared_->share, CURLSHOPT_UNLOCKFUNC, +[](CURL*, curl_lock_data d, void* u) {
+  curl->share_setopt(shared_->share, CURLSHOPT_UNLOCKFUNC, +[](CURL*, curl_lock_data d, void* u) {
     static_cast<Shared*>(u)->locks[d].unlock();
   });
-  curl_share_setopt(shared_->share, CURLSHOPT_USERDATA, shared_.get());
-  curl_share_setopt(shared_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
-  curl_share_setopt(shared_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-  curl_share_setopt(shared_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+  curl->share_setopt(shared_->share, CURLSHOPT_USERDATA, shared_.get());
+  curl->share_setopt(shared_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+  curl->share_setopt(shared_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+  curl->share_setopt(shared_->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
 }
 
 HttpClient::~HttpClient() {
-  if (shared_->share != nullptr) curl_share_cleanup(shared_->share);
+  if (shared_->share != nullptr) shared_->curl->share_cleanup(shared_->share);
 }
 
 std::optional<HttpResponse> HttpClient::get(const std::string& url, std::uint64_t max_body, HttpError& error) {
@@ -160,13 +162,18 @@ std::optional<HttpResponse> HttpClient::fetch(const std::string& start_url,
                                               std::optional<std::pair<std::uint64_t, std::uint64_t>> range,
                                               std::uint64_t max_body, HttpError& error) {
   ++requests_;
+  const CurlLibrary* curl_lib = shared_->curl;
+  if (curl_lib == nullptr) {
+    error.message = shared_->load_error;
+    return std::nullopt;
+  }
   std::string url = start_url;
   for (int hop = 0; hop <= kMaxRedirects; ++hop) {
     if (!url.starts_with("https://") && !url.starts_with("http://")) {
       error.message = fmt::format("refused to follow a redirect to '{}' (only http and https)", url);
       return std::nullopt;
     }
-    std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
+    std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_lib->easy_init(), curl_lib->easy_cleanup);
     if (!curl) {
       error.message = "libcurl could not start a transfer";
       return std::nullopt;
@@ -179,33 +186,33 @@ std::optional<HttpResponse> HttpClient::fetch(const std::string& start_url,
     std::string range_header, auth_header;
     if (range) {
       range_header = fmt::format("Range: bytes={}-{}", range->first, range->second);
-      headers = curl_slist_append(headers, range_header.c_str());
+      headers = curl_lib->slist_append(headers, range_header.c_str());
     }
     // The token goes to its own origin only: never to a CDN a redirect points at.
     if (!settings_.token.empty() && url_origin(url) == settings_.token_origin) {
       auth_header = "Authorization: Bearer " + settings_.token;
-      headers = curl_slist_append(headers, auth_header.c_str());
+      headers = curl_lib->slist_append(headers, auth_header.c_str());
     }
     CURL* c = curl.get();
-    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(c, CURLOPT_SHARE, shared_->share);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_USERAGENT, kUserAgent);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, settings_.timeout_ms);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, std::min<long>(settings_.timeout_ms, 15000));
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf.data());
-    CURLcode rc = curl_easy_perform(c);
-    curl_slist_free_all(headers);
+    curl_lib->easy_setopt(c, CURLOPT_URL, url.c_str());
+    curl_lib->easy_setopt(c, CURLOPT_SHARE, shared_->share);
+    curl_lib->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_lib->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_lib->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_lib->easy_setopt(c, CURLOPT_USERAGENT, kUserAgent);
+    curl_lib->easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    curl_lib->easy_setopt(c, CURLOPT_TIMEOUT_MS, settings_.timeout_ms);
+    curl_lib->easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, std::min<long>(settings_.timeout_ms, 15000));
+    curl_lib->easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_lib->easy_setopt(c, CURLOPT_HEADERDATA, &t);
+    curl_lib->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_lib->easy_setopt(c, CURLOPT_WRITEDATA, &t);
+    curl_lib->easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf.data());
+    CURLcode rc = curl_lib->easy_perform(c);
+    curl_lib->slist_free_all(headers);
     ++exchanges_;
     long header_bytes = 0;
-    curl_easy_getinfo(c, CURLINFO_HEADER_SIZE, &header_bytes);
+    curl_lib->easy_getinfo(c, CURLINFO_HEADER_SIZE, &header_bytes);
     bytes_ += t.body.size() + static_cast<std::uint64_t>(std::max(header_bytes, 0L));
     const std::string origin = url_origin(url);
     if (t.ignored_range) {
@@ -218,7 +225,7 @@ std::optional<HttpResponse> HttpClient::fetch(const std::string& start_url,
       return std::nullopt;
     }
     if (rc != CURLE_OK && !t.discarded) {
-      std::string detail = errbuf[0] != '\0' ? std::string(errbuf.data()) : curl_easy_strerror(rc);
+      std::string detail = errbuf[0] != '\0' ? std::string(errbuf.data()) : curl_lib->easy_strerror(rc);
       switch (rc) {
         case CURLE_OPERATION_TIMEDOUT:
           error.message = fmt::format("{}: no complete answer within {} s (--timeout)", url, settings_.timeout_ms / 1000.0);
@@ -242,10 +249,10 @@ std::optional<HttpResponse> HttpClient::fetch(const std::string& start_url,
       return std::nullopt;
     }
     long status = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_lib->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     if (status >= 300 && status < 400) {
       char* location = nullptr;
-      curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &location);
+      curl_lib->easy_getinfo(c, CURLINFO_REDIRECT_URL, &location);
       if (location == nullptr || *location == '\0') {
         error.message = fmt::format("{}: redirect ({}) without a Location", url, status);
         error.status = status;

@@ -6,14 +6,13 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <atomic>
 #include <cstdlib>
 #include <fstream>
-#include <thread>
 
 #include "checkpoint/byte_source.h"
 #include "checkpoint/problem_builder.h"
 #include "checkpoint/safetensors_header.h"
+#include "util/parallel.h"
 
 namespace ckptlint {
 namespace {
@@ -232,21 +231,13 @@ std::vector<Shard> RemoteStore::read_shards(const std::vector<std::string>& name
   std::vector<Shard> shards(names.size());
   std::vector<std::vector<LoadProblem>> found(names.size());
   std::vector<std::string> errors(names.size());
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    for (std::size_t i; (i = next++) < names.size();) {
-      try {
-        shards[i] = read_one(names[i], found[i]);
-      } catch (const StoreError& e) {
-        errors[i] = e.what();
-      }
+  parallel_for(names.size(), kMaxParallel, [&](std::size_t i) {
+    try {
+      shards[i] = read_one(names[i], found[i]);
+    } catch (const StoreError& e) {
+      errors[i] = e.what();
     }
-  };
-  std::vector<std::thread> threads;
-  const std::size_t n = std::min(kMaxParallel, names.size());
-  for (std::size_t t = 1; t < n; ++t) threads.emplace_back(work);
-  work();
-  for (std::thread& t : threads) t.join();
+  });
   for (const std::string& e : errors) {
     if (!e.empty()) throw StoreError(e);
   }

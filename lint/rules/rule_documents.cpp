@@ -73,6 +73,8 @@ nlohmann::ordered_json documents_to_json(const std::vector<RuleDocument>& docume
 
 std::vector<RuleDocument> documents_from_json(std::string_view text) {
   std::vector<RuleDocument> out;
+  JsonStreamLimits limits;  // the build wrote it: no cap on lists
+  limits.max_array_items = SIZE_MAX;
   JsonStreamResult r = stream_object_members(
       text,
       [&](std::string&& key, JValue&& files) {
@@ -86,7 +88,7 @@ std::vector<RuleDocument> documents_from_json(std::string_view text) {
           out.push_back(std::move(d));
         }
       },
-      JsonStreamLimits{64, SIZE_MAX});
+      limits);
   // The text was written by the build; failing to read it back is a bug, not bad input.
   if (r.status != JsonStreamResult::Status::ok) throw std::runtime_error("embedded rules are corrupt: " + r.error);
   return out;
