@@ -6,7 +6,6 @@
 #include <map>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "ckptlint/checkpoint.h"
 
@@ -17,7 +16,7 @@ struct StoredModule {
   const TensorInfo* weight = nullptr;
   const TensorInfo* scales = nullptr;
   const TensorInfo* biases = nullptr;
-  std::string file;  ///< the weight's shard (or the scales' when the weight is missing)
+  std::string file;  ///< the weight's shard; without a weight, the scales', then the biases'
   /// MLX loaders treat a module as quantized exactly when its .scales exists.
   bool quantized() const { return scales != nullptr; }
 };

@@ -209,7 +209,8 @@ RuleSet load_rule_documents(const std::vector<RuleDocument>& documents, std::vec
   auto& rules = packs->rules;
   auto& layouts = packs->layouts;
   std::map<std::string, std::string> seen;
-  auto is_layout = [](const std::string& file) { return file.size() > 12 && file.ends_with(".layout.yaml"); };
+  constexpr std::string_view kLayoutSuffix = ".layout.yaml";
+  auto is_layout = [&](const std::string& file) { return file.size() > kLayoutSuffix.size() && file.ends_with(kLayoutSuffix); };
   // Layout models first: rules name their key layouts.
   std::set<std::string> key_layouts;
   for (const RuleDocument& doc : documents) {
