@@ -62,7 +62,8 @@ class Expander {
     if (!n.when.empty() && !n.when.test(scope)) return;
     LayoutEntry e;
     std::string kind;
-    e.name = prefix->second + substitute(n.name, scope, kind);
+    e.name = prefix->second;
+    substitute(n.name, scope, e.name, kind);
     for (const Expr& d : n.shape) {
       nlohmann::json v = d.eval(scope);
       if (!v.is_number_integer() || v.get<std::int64_t>() < 0) {
@@ -88,10 +89,12 @@ class Expander {
       nlohmann::json dtype = n.dtype->eval(scope);
       e.dtype = dtype.is_string() ? dtype.get<std::string>() : "BF16";
     } else {
-      const nlohmann::json* f = scope.lookup("float");
+      static const std::string kFloat = "float";
+      const nlohmann::json* f = scope.lookup(kFloat);
       e.dtype = f != nullptr && f->is_string() ? f->get<std::string>() : "BF16";
     }
-    if (const nlohmann::json* layer = scope.lookup("layer"); layer != nullptr && layer->is_number_integer() && frame) {
+    static const std::string kLayer = "layer";
+    if (const nlohmann::json* layer = scope.lookup(kLayer); layer != nullptr && layer->is_number_integer() && frame) {
       e.layer = layer->get<std::int64_t>();
     }
     e.own.emplace_back("optional", e.optional);
@@ -106,20 +109,28 @@ class Expander {
     out_.entries.push_back(std::move(e));
   }
 
-  // Fills {var}; `kind` gets the same text with integer variables (layer numbers) dropped.
-  static std::string substitute(const std::string& tmpl, const Scope& scope, std::string& kind) {
-    std::string out;
+  // Appends `tmpl` with {var} filled to `out`; `kind` gets the same text with integer
+  // variables (layer numbers) dropped. Runs once per tensor: no temporary strings.
+  void substitute(const std::string& tmpl, const Scope& scope, std::string& out, std::string& kind) {
     kind.clear();
+    kind.reserve(tmpl.size());
+    out.reserve(out.size() + tmpl.size() + 8);
     bool skip_dot = false;  // in `kind`, after a dropped number
-    for (std::size_t i = 0; i < tmpl.size(); ++i) {
-      if (tmpl[i] != '{') {
-        out += tmpl[i];
-        if (!(skip_dot && tmpl[i] == '.')) kind += tmpl[i];
+    std::size_t i = 0;
+    while (i < tmpl.size()) {
+      // The literal run up to the next placeholder, in one append.
+      std::size_t open = tmpl.find('{', i);
+      std::size_t end = open == std::string::npos ? tmpl.size() : open;
+      if (end > i) {
+        out.append(tmpl, i, end - i);
+        std::size_t from = skip_dot && tmpl[i] == '.' ? i + 1 : i;
+        kind.append(tmpl, from, end - from);
         skip_dot = false;
-        continue;
       }
-      std::size_t close = tmpl.find('}', i);
-      const nlohmann::json* v = scope.lookup(tmpl.substr(i + 1, close - i - 1));
+      if (open == std::string::npos) break;
+      std::size_t close = tmpl.find('}', open);  // the loader rejects an unterminated '{'
+      var_name_.assign(tmpl, open + 1, close - open - 1);
+      const nlohmann::json* v = scope.lookup(var_name_);
       std::string text = v ? render_value(*v) : "?";
       out += text;
       // "layers.{layer}.x" has the kind "x": a number is dropped with its dot and the list
@@ -131,14 +142,14 @@ class Expander {
       } else {
         kind += text;
       }
-      i = close;
+      i = close + 1;
     }
-    return out;
   }
 
   const LayoutModel& model_;
   const std::map<std::string, std::string>& prefixes_;
   Layout& out_;
+  std::string var_name_;  // the placeholder being filled, reused across tensors
 };
 
 }  // namespace
