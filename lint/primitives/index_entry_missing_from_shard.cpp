@@ -16,18 +16,26 @@ class IndexEntryMissingFromShard final : public Primitive {
   void run(const RunContext& context, std::vector<Match>& out) const override {
     const Checkpoint& ck = context.checkpoint;
     if (!has_weight_map(ck)) return;
-    // Every name each readable shard declares, malformed entries included.
+    // Every name each readable shard declares, malformed entries included: built only when
+    // by_name (the first file of each well-formed tensor) does not settle an entry.
     std::unordered_map<std::string_view, std::unordered_set<std::string_view>> names;
-    for (const Shard& s : ck.shards) {
-      if (!s.readable) continue;
-      auto& set = names[s.file];
-      for (const std::string& n : s.all_names) set.insert(n);
-    }
+    auto declares = [&](const Shard& shard, const std::string& tensor) {
+      auto first = ck.by_name.find(tensor);
+      if (first != ck.by_name.end() && &ck.shards[first->second.shard] == &shard) return true;
+      if (names.empty()) {
+        for (const Shard& s : ck.shards) {
+          if (!s.readable) continue;
+          auto& set = names[s.file];
+          for (const std::string& n : s.all_names) set.insert(n);
+        }
+      }
+      return names[shard.file].count(tensor) != 0;
+    };
     for (const auto& [tensor, file] : ck.weight_map) {
       const Shard* shard = find_shard(ck, file);
       // A missing or unreadable shard has its own finding; its tensors are unknown.
       if (shard == nullptr || !shard->readable) continue;
-      if (names[shard->file].count(tensor) != 0) continue;
+      if (declares(*shard, tensor)) continue;
       Match m;
       m.location = location_at(ck.index->file, tensor, "/weight_map/" + tensor);
       m.related.push_back(location_at(shard->file, ""));

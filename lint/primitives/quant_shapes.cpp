@@ -78,13 +78,14 @@ class QuantShapes final : public Primitive {
       const std::uint64_t packed = m.weight->shape.back();
       const std::uint64_t bits = static_cast<std::uint64_t>(p->bits), gs = static_cast<std::uint64_t>(p->group_size);
       const std::uint64_t in = e != nullptr && !e->shape.empty() ? e->shape.back() : packed * 32 / std::max<std::uint64_t>(bits, 1);
-      Facts base = {{"module", module}, {"file", m.file}, {"in", std::to_string(in)}, {"bits", std::to_string(bits)},
-                    {"group_size", std::to_string(gs)}, {"mode", p->mode}};
+      // The facts are built only for a finding: most modules have none, and this runs for
+      // every quantized module of every rule on this primitive.
       auto report = [&](const TensorInfo& t, Facts extra) {
         Match match;
         match.location = location_at(m.file, t.name);
-        match.facts = {{"tensor", t.name}, {"shape", shape_text(t.shape)}};
-        match.facts.insert(match.facts.end(), base.begin(), base.end());
+        match.facts = {{"tensor", t.name}, {"shape", shape_text(t.shape)}, {"module", module}, {"file", m.file},
+                       {"in", std::to_string(in)}, {"bits", std::to_string(bits)}, {"group_size", std::to_string(gs)},
+                       {"mode", p->mode}};
         match.facts.insert(match.facts.end(), extra.begin(), extra.end());
         out.push_back(std::move(match));
       };

@@ -14,12 +14,18 @@ class TensorInSeveralShards final : public Primitive {
  public:
   std::vector<std::string> fact_names() const override { return {"tensor", "file", "files", "count"}; }
   void run(const RunContext& context, std::vector<Match>& out) const override {
+    // by_name holds the first file of each name: a tensor found in another file is in two.
+    // Only those names get a list (by name, first file first), not every tensor.
+    const Checkpoint& ck = context.checkpoint;
     std::map<std::string_view, std::vector<const Shard*>> owners;
-    for (const Shard& shard : context.checkpoint.shards) {
+    for (std::size_t s = 0; s < ck.shards.size(); ++s) {
+      const Shard& shard = ck.shards[s];
       for (const TensorInfo& t : shard.tensors) {
+        const std::size_t first = ck.by_name.at(t.name).shard;
+        if (first == s) continue;  // its first file (a duplicate inside one header is tensor-duplicate's)
         auto& list = owners[t.name];
-        // A duplicate inside one header is tensor-duplicate's finding.
-        if (list.empty() || list.back() != &shard) list.push_back(&shard);
+        if (list.empty()) list.push_back(&ck.shards[first]);
+        if (list.back() != &shard) list.push_back(&shard);
       }
     }
     for (const auto& [name, shards] : owners) {

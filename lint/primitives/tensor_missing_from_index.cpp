@@ -24,12 +24,12 @@ class TensorMissingFromIndex final : public Primitive {
       if (indexed.count(shard.file) == 0) continue;
       for (const TensorInfo& t : shard.tensors) {
         auto it = listed_in.find(t.name);
-        std::string listed = it != listed_in.end() ? std::string(it->second) : "";
+        std::string_view listed = it != listed_in.end() ? it->second : std::string_view();
         if (listed == shard.file) continue;
         Match m;
         m.location = location_at(shard.file, t.name);
         m.related.push_back(location_at(ck.index->file, "", "/weight_map"));
-        m.facts = {{"tensor", t.name}, {"file", shard.file}, {"indexed_shard", listed.empty() ? "none" : listed}};
+        m.facts = {{"tensor", t.name}, {"file", shard.file}, {"indexed_shard", listed.empty() ? "none" : std::string(listed)}};
         out.push_back(std::move(m));
       }
     }
