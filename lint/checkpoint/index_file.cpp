@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include <map>
+#include <algorithm>
 #include <unordered_map>
 
 #include "checkpoint/file_store.h"
@@ -52,8 +52,8 @@ IndexRead read_index(FileStore& store) {
   auto malformed = [&](const std::string& problem) {
     add_problem(out.problems, LoadProblemCode::index_malformed, kIndexFileName, "", {{"problem", problem}});
   };
-  const JValue* weight_map = nullptr;
-  for (const auto& [k, v] : parsed->members) {
+  JValue* weight_map = nullptr;
+  for (auto& [k, v] : parsed->members) {
     if (k == "weight_map") {
       if (weight_map != nullptr) malformed("'weight_map' appears twice");
       else weight_map = &v;
@@ -64,10 +64,13 @@ IndexRead read_index(FileStore& store) {
     out.index = JsonFile{kIndexFileName, std::move(parsed->dom), std::move(parsed->text)};
     return out;
   }
-  std::map<std::string, std::size_t> tensors_per_file;
+  std::vector<JMember>& members = weight_map->members;
+  std::unordered_map<std::string_view, std::size_t> counts;  // tensors per file
   std::unordered_map<std::string_view, std::string_view> first_file;
-  first_file.reserve(weight_map->members.size());
-  for (const auto& [tensor, file] : weight_map->members) {
+  first_file.reserve(members.size());
+  std::vector<bool> kept(members.size(), false);  // the first entry of each tensor, with a file name
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    const auto& [tensor, file] = members[i];
     if (file.kind != JValue::Kind::string) {
       malformed(fmt::format("weight_map entry '{}' is a {}, not a file name", tensor, file.type_name()));
       continue;
@@ -77,12 +80,18 @@ IndexRead read_index(FileStore& store) {
       malformed(fmt::format("weight_map lists '{}' twice ('{}' and '{}')", tensor, it->second, file.text));
       continue;
     }
-    ++tensors_per_file[file.text];
+    kept[i] = true;
+    ++counts[file.text];
   }
-  out.weight_map.reserve(first_file.size());
-  for (const auto& [tensor, file] : weight_map->members) {
-    auto it = first_file.find(tensor);
-    if (it != first_file.end() && it->second.data() == file.text.data()) out.weight_map.emplace_back(tensor, file.text);
+  // By file name, as problems are reported; copied out before the strings move below.
+  std::vector<std::pair<std::string, std::size_t>> tensors_per_file(counts.begin(), counts.end());
+  std::sort(tensors_per_file.begin(), tensors_per_file.end());
+  first_file.clear();
+  counts.clear();
+  // The views above are gone: the parsed strings can move into the weight map.
+  out.weight_map.reserve(members.size());
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    if (kept[i]) out.weight_map.emplace_back(std::move(members[i].first), std::move(members[i].second.text));
   }
   for (const auto& [file, count] : tensors_per_file) {
     if (std::string reason = unsafe_path_reason(file); !reason.empty()) {
