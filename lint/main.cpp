@@ -112,7 +112,7 @@ int run(int argc, char** argv) {
   double rules_ms = 0;
   std::thread rules_loader([&] {
     try {
-      rules = load_cli_rules(rule_dirs, rule_errors, rules_from);
+      rules = load_cli_rules(rule_dirs, rule_errors, rules_from, o.command == "layout");
       rules_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     } catch (...) {
       rules_failed = std::current_exception();

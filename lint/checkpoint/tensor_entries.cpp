@@ -253,8 +253,8 @@ void EntryCollector::check_names() {
   // Names that differ only in case form a class keyed by the lower-cased name. One finding
   // per file names the first class and counts them all: a hostile header with a million
   // such pairs costs one finding, not a million. Only a class with an upper-case spelling
-  // can have two: those classes are keyed first, then every name is looked up (lowered only
-  // when it has upper case). Each class keeps its first two spellings, nothing more.
+  // can have two: those classes are keyed first (each upper-case name lowered once), then
+  // every name is placed in its class. Each class keeps its first two spellings, nothing more.
   struct Spellings {
     const std::string* first = nullptr;   // the first spelling in file order
     const std::string* second = nullptr;  // the first other spelling after it
@@ -264,6 +264,9 @@ void EntryCollector::check_names() {
     return std::any_of(name.begin(), name.end(), [](unsigned char c) { return c >= 'A' && c <= 'Z'; });
   };
   std::unordered_map<std::string, Spellings> classes;
+  // The class of each upper-case name, in file order: each is lowered once (element
+  // pointers of an unordered_map survive rehashing).
+  std::vector<Spellings*> upper_class;
   for (const std::string& name : shard_.all_names) {
     if (name.empty()) {
       add_problem(problems_, LoadProblemCode::tensor_name_suspicious, shard_.file, printable(name),
@@ -272,19 +275,24 @@ void EntryCollector::check_names() {
       add_problem(problems_, LoadProblemCode::tensor_name_suspicious, shard_.file, printable(name),
                   {{"problem", "the name contains control characters"}});
     }
-    if (has_upper(name)) classes.try_emplace(ascii_lower(name));
+    if (has_upper(name)) upper_class.push_back(&classes.try_emplace(ascii_lower(name)).first->second);
   }
   if (classes.empty()) return;
+  std::size_t next_upper = 0;
   for (std::size_t i = 0; i < shard_.all_names.size(); ++i) {
     const std::string& name = shard_.all_names[i];
-    auto it = has_upper(name) ? classes.find(ascii_lower(name)) : classes.find(name);
-    if (it == classes.end()) continue;
-    Spellings& c = it->second;
-    if (c.first == nullptr) {
-      c.first = &name;
-      c.seen_at = i;
-    } else if (c.second == nullptr && name != *c.first) {
-      c.second = &name;
+    Spellings* c = nullptr;
+    if (has_upper(name)) {
+      c = upper_class[next_upper++];
+    } else if (auto it = classes.find(name); it != classes.end()) {
+      c = &it->second;
+    }
+    if (c == nullptr) continue;
+    if (c->first == nullptr) {
+      c->first = &name;
+      c->seen_at = i;
+    } else if (c->second == nullptr && name != *c->first) {
+      c->second = &name;
     }
   }
   const Spellings* first = nullptr;

@@ -29,7 +29,7 @@ std::string installed_rules_dir() {
 }  // namespace
 
 RuleSet load_cli_rules(const std::vector<std::string>& extra_dirs, std::vector<RuleError>& errors,
-                       std::string& description) {
+                       std::string& description, bool layouts_only) {
   std::vector<RuleDocument> documents;
   std::string installed = installed_rules_dir();
   if (const char* dir = std::getenv("CKPTLINT_RULES_DIR"); dir != nullptr && *dir != '\0') {
@@ -39,12 +39,15 @@ RuleSet load_cli_rules(const std::vector<std::string>& extra_dirs, std::vector<R
     documents = read_rule_documents({installed}, errors);
     description = installed;
   } else {
-    documents = documents_from_json(kEmbeddedRules);
+    documents = documents_from_json(kEmbeddedRules, layouts_only);
     description = "built-in packs";
   }
   std::vector<RuleDocument> extra = read_rule_documents(extra_dirs, errors);
   documents.insert(documents.end(), extra.begin(), extra.end());
   for (const std::string& d : extra_dirs) description += ", " + d;
+  if (layouts_only) {
+    std::erase_if(documents, [](const RuleDocument& d) { return !is_layout_document(d.file); });
+  }
   return load_rule_documents(documents, errors);
 }
 

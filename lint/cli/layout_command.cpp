@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 
@@ -15,6 +16,33 @@
 #include "util/shape_text.h"
 
 namespace ckptlint {
+namespace {
+
+bool is_ascii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+// One line of the text listing: the name padded to 72 columns, the dtype to 5, the shape.
+// Padded by hand: fmt measures the display width of every padded string, which made the
+// listing of an E4B (2,896 lines) cost more than expanding the layout. Names with
+// non-ASCII bytes keep fmt's width rules.
+void append_row(std::string& text, const ExpectedTensor& t) {
+  if (!is_ascii(t.name) || !is_ascii(t.dtype)) {
+    text += fmt::format("{:<72} {:<5} ", t.name, t.dtype);
+  } else {
+    text += t.name;
+    text.append(t.name.size() < 72 ? 72 - t.name.size() : 0, ' ');
+    text += ' ';
+    text += t.dtype;
+    text.append(t.dtype.size() < 5 ? 5 - t.dtype.size() : 0, ' ');
+    text += ' ';
+  }
+  text += shape_text(t.shape);
+  if (t.optional) text += " (optional)";
+  text += '\n';
+}
+
+}  // namespace
 
 int run_layout_command(const Options& o, const RuleSet& rules) {
   JsonFileError error;
@@ -64,9 +92,9 @@ int run_layout_command(const Options& o, const RuleSet& rules) {
     out << doc.dump(2) << "\n";
   } else {
     out << fmt::format("layout {} ({} keys, recipe {}) for {}\n", model->name, variant, recipe, o.positional[0]);
-    for (const ExpectedTensor& t : tensors) {
-      out << fmt::format("{:<72} {:<5} {}{}\n", t.name, t.dtype, shape_text(t.shape), t.optional ? " (optional)" : "");
-    }
+    std::string text;
+    for (const ExpectedTensor& t : tensors) append_row(text, t);
+    out << text;
     out << fmt::format("{} tensors, {} bytes\n", group_digits(std::to_string(tensors.size())), group_digits(std::to_string(total)));
   }
   return out ? 0 : 2;

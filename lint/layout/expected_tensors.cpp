@@ -61,8 +61,18 @@ std::vector<ExpectedTensor> expected_tensors(const LayoutModel& model, const Lay
     for (ExpectedTensor& t : triple) t.optional = e.optional;
     out.insert(out.end(), triple.begin(), triple.end());
   }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
-  return out;
+  // Sorted through an index: comparing the long shared prefixes is the cost, not moving
+  // the tensors around with every swap. Equal names keep their layout order.
+  std::vector<std::size_t> order(out.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    int c = out[a].name.compare(out[b].name);
+    return c != 0 ? c < 0 : a < b;
+  });
+  std::vector<ExpectedTensor> sorted;
+  sorted.reserve(out.size());
+  for (std::size_t i : order) sorted.push_back(std::move(out[i]));
+  return sorted;
 }
 
 }  // namespace ckptlint

@@ -71,7 +71,12 @@ nlohmann::ordered_json documents_to_json(const std::vector<RuleDocument>& docume
   return {{"files", files}};
 }
 
-std::vector<RuleDocument> documents_from_json(std::string_view text) {
+bool is_layout_document(const std::string& file) {
+  constexpr std::string_view kSuffix = ".layout.yaml";
+  return file.size() > kSuffix.size() && file.ends_with(kSuffix);
+}
+
+std::vector<RuleDocument> documents_from_json(std::string_view text, bool layouts_only) {
   std::vector<RuleDocument> out;
   JsonStreamLimits limits;  // the build wrote it: no cap on lists
   limits.max_array_items = SIZE_MAX;
@@ -83,9 +88,9 @@ std::vector<RuleDocument> documents_from_json(std::string_view text) {
           RuleDocument d;
           for (auto& [k, v] : f.members) {
             if (k == "file") d.file = std::move(v.text);
-            else if (k == "doc") d.root = from_value(std::move(v));
+            else if (k == "doc" && (!layouts_only || is_layout_document(d.file))) d.root = from_value(std::move(v));
           }
-          out.push_back(std::move(d));
+          if (!layouts_only || is_layout_document(d.file)) out.push_back(std::move(d));
         }
       },
       limits);

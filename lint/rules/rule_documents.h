@@ -28,6 +28,9 @@ struct RuleDocument {
   DocNode root;
 };
 
+/// A layout model (`*.layout.yaml`) rather than a rule.
+bool is_layout_document(const std::string& file);
+
 /// Converts a yaml-cpp tree, keeping positions and whether scalars were quoted.
 DocNode to_doc(const YAML::Node& node);
 
@@ -41,7 +44,8 @@ RuleSet load_rule_documents(const std::vector<RuleDocument>& documents, std::vec
 /// form the built-in packs are embedded in. Mapping keys keep their order.
 nlohmann::ordered_json documents_to_json(const std::vector<RuleDocument>& documents);
 
-/// The inverse of documents_to_json(), from its text.
-std::vector<RuleDocument> documents_from_json(std::string_view text);
+/// The inverse of documents_to_json(), from its text; with `layouts_only`, only the layout
+/// models are converted (the `layout` command needs no rules).
+std::vector<RuleDocument> documents_from_json(std::string_view text, bool layouts_only = false);
 
 }  // namespace ckptlint

@@ -209,12 +209,10 @@ RuleSet load_rule_documents(const std::vector<RuleDocument>& documents, std::vec
   auto& rules = packs->rules;
   auto& layouts = packs->layouts;
   std::map<std::string, std::string> seen;
-  constexpr std::string_view kLayoutSuffix = ".layout.yaml";
-  auto is_layout = [&](const std::string& file) { return file.size() > kLayoutSuffix.size() && file.ends_with(kLayoutSuffix); };
   // Layout models first: rules name their key layouts.
   std::set<std::string> key_layouts;
   for (const RuleDocument& doc : documents) {
-    if (!is_layout(doc.file)) continue;
+    if (!is_layout_document(doc.file)) continue;
     if (auto layout = load_layout_model(doc.file, doc.root, errors)) {
       for (const auto& [variant, parts] : layout->prefixes) key_layouts.insert(variant);
       layouts.push_back(std::move(layout));
@@ -222,7 +220,7 @@ RuleSet load_rule_documents(const std::vector<RuleDocument>& documents, std::vec
   }
   for (const RuleDocument& doc : documents) {
     const std::string& file = doc.file;
-    if (is_layout(file)) continue;
+    if (is_layout_document(file)) continue;
     auto rule = RuleFileReader(file, errors, key_layouts).read(doc.root);
     if (!rule) continue;
     auto [it, inserted] = seen.try_emplace(rule->rule.id, file);
