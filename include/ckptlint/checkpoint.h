@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -114,7 +115,13 @@ struct TensorRef {
 };
 
 /// Everything ckptlint read from one checkpoint or adapter. Built by load_checkpoint().
+/// Movable, not copyable: `by_name` views the names held in `shards`.
 struct Checkpoint {
+  Checkpoint() = default;
+  Checkpoint(const Checkpoint&) = delete;
+  Checkpoint& operator=(const Checkpoint&) = delete;
+  Checkpoint(Checkpoint&&) = default;  // the shards' buffers move with their names: views stay valid
+  Checkpoint& operator=(Checkpoint&&) = default;
   std::filesystem::path root;            ///< the directory (or the single file's directory)
   std::string display_path;              ///< the path as the user gave it
   /// Read over HTTP: only headers and JSON files are here, no tensor data can be read.
@@ -133,7 +140,9 @@ struct Checkpoint {
   std::vector<LoadProblem> problems;     ///< what could not be read; never thrown
   std::string family;                    ///< config model_type, or "" when unknown
   /// First definition of every well-formed tensor by name (later duplicates are in the shards).
-  std::unordered_map<std::string, TensorRef> by_name;
+  /// The keys view the names in `shards` (no second copy of every name), which must not
+  /// change once this is built.
+  std::unordered_map<std::string_view, TensorRef> by_name;
 
   const TensorInfo& tensor(TensorRef ref) const { return shards[ref.shard].tensors[ref.index]; }
   const TensorInfo* find(const std::string& name) const;

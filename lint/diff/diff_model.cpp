@@ -256,8 +256,8 @@ std::shared_ptr<const DiffModel> build_diff(const DiffSide& base_side, const Dif
   auto diff = std::make_shared<DiffModel>();
   diff->base = &base;
   std::set<std::string> names;
-  for (const auto& [name, ref] : base.by_name) names.insert(name);
-  for (const auto& [name, ref] : fused.by_name) names.insert(name);
+  for (const auto& [name, ref] : base.by_name) names.emplace(name);
+  for (const auto& [name, ref] : fused.by_name) names.emplace(name);
   std::set<std::string> changed_modules;
   for (const std::string& name : names) {
     const TensorInfo* b = base.find(name);
