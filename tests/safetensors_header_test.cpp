@@ -176,6 +176,23 @@ TEST(SafetensorsHeader, tensor_name_case_collision) {
   EXPECT_FALSE(parsed.has(LoadProblemCode::tensor_name_suspicious));
 }
 
+// Entries that do not become tensors keep their names and places: the name checks, the tensor
+// count and the index's "declared by the shard" see every key in header order.
+TEST(SafetensorsHeader, other_entries_keep_their_place_among_all_names) {
+  auto parsed = parse(file_with_header(
+      R"({"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"B":{"dtype":"U8","shape":[-1],"data_offsets":[1,2]},)"
+      R"("__metadata__":{},"b":{"dtype":"U8","shape":[1],"data_offsets":[1,2]},"c":{"dtype":"U8","shape":[1],"data_offsets":[2,3]},"X":7})",
+      "xyz"));
+  ASSERT_EQ(parsed.shard.tensors.size(), 3u);
+  EXPECT_EQ(parsed.shard.other_entries, (std::vector<std::pair<std::size_t, std::string>>{{1, "B"}, {4, "X"}}));
+  EXPECT_EQ(parsed.shard.entry_count(), 5u);
+  std::string order;
+  parsed.shard.for_each_entry_name([&](std::size_t pos, const std::string& name) { order += std::to_string(pos) + name; });
+  EXPECT_EQ(order, "0a1B2b3c4X");
+  // The malformed "B" is the first spelling of its class: the finding names "b" beside it.
+  EXPECT_EQ(parsed.fact(LoadProblemCode::tensor_name_case_collision, "other"), "B");
+}
+
 TEST(SafetensorsHeader, metadata_null_is_no_metadata) {
   auto parsed = parse(file_with_header(R"({"__metadata__":null,"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}})", "x"));
   EXPECT_TRUE(parsed.has(LoadProblemCode::metadata_null));

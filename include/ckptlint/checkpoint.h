@@ -96,9 +96,25 @@ struct Shard {
   std::uint64_t header_size = 0;                ///< the little-endian u64 prefix
   bool readable = false;                        ///< the header parsed; tensors are meaningful
   std::vector<TensorInfo> tensors;              ///< well-formed entries, in header order
-  std::vector<std::string> all_names;           ///< every top-level key but __metadata__, malformed too
+  /// The entries that are not in `tensors` (malformed, or left out for a problem), by name,
+  /// each with its position among all entries but __metadata__, in header order.
+  std::vector<std::pair<std::size_t, std::string>> other_entries;
   std::optional<std::map<std::string, std::string>> metadata;  ///< "__metadata__", when a string map
   std::uint64_t data_start() const { return 8 + header_size; }  ///< file offset of the data section
+  /// Top-level keys but __metadata__: tensors and other entries.
+  std::size_t entry_count() const { return tensors.size() + other_entries.size(); }
+  /// Calls `fn(position, name)` for every top-level key but __metadata__, in header order.
+  template <typename Fn>
+  void for_each_entry_name(Fn&& fn) const {
+    std::size_t t = 0, o = 0;
+    for (std::size_t pos = 0; pos < entry_count(); ++pos) {
+      if (o < other_entries.size() && other_entries[o].first == pos) {
+        fn(pos, static_cast<const std::string&>(other_entries[o++].second));
+      } else if (t < tensors.size()) {
+        fn(pos, static_cast<const std::string&>(tensors[t++].name));
+      }
+    }
+  }
 };
 
 /// A JSON file of the checkpoint (config, index, adapter config), kept for rules to query.

@@ -71,14 +71,19 @@ void EntryCollector::add(std::string&& key, JValue&& value) {
     add_metadata(std::move(value));
     return;
   }
-  shard_.all_names.push_back(key);
+  if (!add_entry(key, std::move(value))) shard_.other_entries.emplace_back(entries_, std::move(key));
+  ++entries_;
+}
+
+// The general path: returns whether the entry became a tensor.
+bool EntryCollector::add_entry(const std::string& key, JValue&& value) {
   // The name is escaped for messages (printable) only when an entry has a problem.
   auto malformed = [&](const std::string& problem) {
     add_problem(problems_, LoadProblemCode::tensor_entry_malformed, shard_.file, printable(key), {{"problem", problem}});
   };
   if (value.kind != JValue::Kind::object) {
     malformed(fmt::format("the entry is a {}, not an object", value.type_name()));
-    return;
+    return false;
   }
   check_fields(key, value);
   const JValue* dtype = field(value, "dtype");
@@ -86,11 +91,11 @@ void EntryCollector::add(std::string&& key, JValue&& value) {
   const JValue* offsets = field(value, "data_offsets");
   if (dtype == nullptr || shape == nullptr) {
     malformed(fmt::format("missing field '{}'", dtype == nullptr ? "dtype" : "shape"));
-    return;
+    return false;
   }
   if (offsets == nullptr) {
     add_problem(problems_, LoadProblemCode::offsets_malformed, shard_.file, printable(key), {{"value", "missing"}});
-    return;
+    return false;
   }
   TensorInfo t;
   t.name = key;
@@ -119,11 +124,11 @@ void EntryCollector::add(std::string&& key, JValue&& value) {
                       : offsets->items.size() != 2     ? fmt::format("{} items instead of 2", offsets->items.size())
                                                        : fmt::format("[{}, {}]", offsets->items[0].brief(), offsets->items[1].brief());
     add_problem(problems_, LoadProblemCode::offsets_malformed, shard_.file, printable(key), {{"value", bad}});
-    return;
+    return false;
   }
   t.data_begin = offsets->items[0].unsigned_value;
   t.data_end = offsets->items[1].unsigned_value;
-  add_tensor(std::move(t), ok);
+  return add_tensor(t, ok);
 }
 
 std::size_t EntryCollector::add_plain(std::string& key, std::string_view text, std::size_t max_dims) {
@@ -131,14 +136,14 @@ std::size_t EntryCollector::add_plain(std::string& key, std::string_view text, s
   PlainEntry entry;
   std::size_t used = scan_plain_entry(text, max_dims, entry);
   if (used == 0) return 0;
-  shard_.all_names.push_back(key);
   TensorInfo t;
   t.name = std::move(key);
   bool ok = set_dtype(t, entry.dtype, true);
   t.shape = std::move(entry.shape);
   t.data_begin = entry.data_begin;
   t.data_end = entry.data_end;
-  add_tensor(std::move(t), ok);
+  if (!add_tensor(t, ok)) shard_.other_entries.emplace_back(entries_, std::move(t.name));
+  ++entries_;
   return used;
 }
 
@@ -155,13 +160,14 @@ bool EntryCollector::set_dtype(TensorInfo& t, std::string_view seen, bool is_str
 }
 
 // What both paths share once the fields are typed: ranges, element count, byte size.
-void EntryCollector::add_tensor(TensorInfo&& t, bool dtype_ok) {
+// Returns whether `t` became a tensor (moved from); otherwise it is left as it was.
+bool EntryCollector::add_tensor(TensorInfo& t, bool dtype_ok) {
   if (t.data_begin > t.data_end) {
     add_problem(problems_, LoadProblemCode::offsets_reversed, shard_.file, printable(t.name),
                 {{"begin", std::to_string(t.data_begin)}, {"end", std::to_string(t.data_end)}});
-    return;
+    return false;
   }
-  if (!dtype_ok) return;
+  if (!dtype_ok) return false;
   std::optional<std::uint64_t> elements = 1;
   for (std::uint64_t d : t.shape) elements = elements ? checked_mul(*elements, d) : std::nullopt;
   std::optional<std::uint64_t> bits =
@@ -169,13 +175,13 @@ void EntryCollector::add_tensor(TensorInfo&& t, bool dtype_ok) {
   if (!bits) {
     add_problem(problems_, LoadProblemCode::shape_overflow, shard_.file, printable(t.name),
                 {{"shape", shape_text(t.shape)}, {"dtype", std::string(to_string(t.dtype))}});
-    return;
+    return false;
   }
   if (*bits % 8 != 0) {
     add_problem(problems_, LoadProblemCode::subbyte_misaligned, shard_.file, printable(t.name),
                 {{"dtype", std::string(to_string(t.dtype))}, {"elements", std::to_string(*elements)},
                  {"bits", std::to_string(*bits)}});
-    return;
+    return false;
   }
   if (*bits / 8 != t.nbytes()) {
     add_problem(problems_, LoadProblemCode::size_mismatch, shard_.file, printable(t.name),
@@ -184,6 +190,7 @@ void EntryCollector::add_tensor(TensorInfo&& t, bool dtype_ok) {
     // The range is still real bytes of the file: keep it for the coverage walk below.
   }
   shard_.tensors.push_back(std::move(t));
+  return true;
 }
 
 // One finding per entry for repeated fields (serde rejects them, nlohmann, and so MLX, keeps
@@ -267,7 +274,7 @@ void EntryCollector::check_names() {
   // The class of each upper-case name, in file order: each is lowered once (element
   // pointers of an unordered_map survive rehashing).
   std::vector<Spellings*> upper_class;
-  for (const std::string& name : shard_.all_names) {
+  shard_.for_each_entry_name([&](std::size_t, const std::string& name) {
     if (name.empty()) {
       add_problem(problems_, LoadProblemCode::tensor_name_suspicious, shard_.file, printable(name),
                   {{"problem", "the name is empty"}});
@@ -276,25 +283,24 @@ void EntryCollector::check_names() {
                   {{"problem", "the name contains control characters"}});
     }
     if (has_upper(name)) upper_class.push_back(&classes.try_emplace(ascii_lower(name)).first->second);
-  }
+  });
   if (classes.empty()) return;
   std::size_t next_upper = 0;
-  for (std::size_t i = 0; i < shard_.all_names.size(); ++i) {
-    const std::string& name = shard_.all_names[i];
+  shard_.for_each_entry_name([&](std::size_t i, const std::string& name) {
     Spellings* c = nullptr;
     if (has_upper(name)) {
       c = upper_class[next_upper++];
     } else if (auto it = classes.find(name); it != classes.end()) {
       c = &it->second;
     }
-    if (c == nullptr) continue;
+    if (c == nullptr) return;
     if (c->first == nullptr) {
       c->first = &name;
       c->seen_at = i;
     } else if (c->second == nullptr && name != *c->first) {
       c->second = &name;
     }
-  }
+  });
   const Spellings* first = nullptr;
   std::size_t count = 0;
   for (const auto& [low, c] : classes) {

@@ -29,8 +29,9 @@ class EntryCollector {
 
  private:
   void add_metadata(JValue&& value);
+  bool add_entry(const std::string& key, JValue&& value);
   bool set_dtype(TensorInfo& t, std::string_view seen, bool is_string);
-  void add_tensor(TensorInfo&& t, bool dtype_ok);
+  bool add_tensor(TensorInfo& t, bool dtype_ok);
   void check_fields(const std::string& key, const JValue& value);
   void check_duplicates();
   void check_names();
@@ -43,6 +44,7 @@ class EntryCollector {
   const ByteSource& source_;
   std::vector<LoadProblem>& problems_;
   bool metadata_seen_ = false;
+  std::size_t entries_ = 0;  // entries but __metadata__ so far: the next one's position
 };
 
 }  // namespace ckptlint

@@ -26,7 +26,7 @@ class IndexEntryMissingFromShard final : public Primitive {
         for (const Shard& s : ck.shards) {
           if (!s.readable) continue;
           auto& set = names[s.file];
-          for (const std::string& n : s.all_names) set.insert(n);
+          s.for_each_entry_name([&](std::size_t, const std::string& n) { set.insert(n); });
         }
       }
       return names[shard.file].count(tensor) != 0;

@@ -12,10 +12,10 @@ class TensorCount final : public Primitive {
   std::vector<std::string> fact_names() const override { return {"file", "count", "max"}; }
   void run(const RunContext& context, std::vector<Match>& out) const override {
     for (const Shard& shard : context.checkpoint.shards) {
-      if (static_cast<std::int64_t>(shard.all_names.size()) <= max_) continue;
+      if (static_cast<std::int64_t>(shard.entry_count()) <= max_) continue;
       Match m;
       m.location = location_at(shard.file, "");
-      m.facts = {{"file", shard.file}, {"count", std::to_string(shard.all_names.size())}, {"max", std::to_string(max_)}};
+      m.facts = {{"file", shard.file}, {"count", std::to_string(shard.entry_count())}, {"max", std::to_string(max_)}};
       out.push_back(std::move(m));
     }
   }
