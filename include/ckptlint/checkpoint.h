@@ -109,9 +109,9 @@ struct Shard {
     std::size_t t = 0, o = 0;
     for (std::size_t pos = 0; pos < entry_count(); ++pos) {
       if (o < other_entries.size() && other_entries[o].first == pos) {
-        fn(pos, static_cast<const std::string&>(other_entries[o++].second));
+        fn(pos, other_entries[o++].second);
       } else if (t < tensors.size()) {
-        fn(pos, static_cast<const std::string&>(tensors[t++].name));
+        fn(pos, tensors[t++].name);
       }
     }
   }
