@@ -4,7 +4,9 @@
 #include "checkpoint/load_from_store.h"
 
 #include <algorithm>
+#include <exception>
 #include <set>
+#include <thread>
 
 #include "checkpoint/index_file.h"
 #include "checkpoint/json_file.h"
@@ -96,11 +98,46 @@ void load_from_store(FileStore& store, const StoreTarget& target, Checkpoint& ck
     read_config(ck, store);
   }
   // Shards are the *.safetensors files listed in the directory plus those the index names
-  // (which may sit in subdirectories).
+  // (which may sit in subdirectories). The index is parsed while the listed shards are read
+  // (the two are most of a header check, and for a remote target each is a round trip);
+  // shards only the index names are read after it.
   IndexRead index;
-  if (target.single_file.empty() && ck.kind != "adapter") index = read_index(store);
-  to_read.insert(index.shards.begin(), index.shards.end());
-  ck.shards = store.read_shards(std::vector<std::string>(to_read.begin(), to_read.end()), ck.problems);
+  std::vector<LoadProblem> shard_problems;
+  std::vector<Shard> shards;
+  {
+    std::exception_ptr index_failed;
+    std::thread index_reader;
+    if (target.single_file.empty() && ck.kind != "adapter") {
+      index_reader = std::thread([&] {
+        try {
+          index = read_index(store);
+        } catch (...) {
+          index_failed = std::current_exception();
+        }
+      });
+    }
+    // Joined however read_shards leaves (a remote store throws on a failed transfer).
+    struct Joiner {
+      std::thread& t;
+      ~Joiner() {
+        if (t.joinable()) t.join();
+      }
+    } joiner{index_reader};
+    shards = store.read_shards(std::vector<std::string>(to_read.begin(), to_read.end()), shard_problems);
+    if (index_reader.joinable()) index_reader.join();
+    if (index_failed) std::rethrow_exception(index_failed);
+  }
+  std::vector<std::string> index_only;
+  for (const std::string& name : index.shards) {
+    if (to_read.count(name) == 0) index_only.push_back(name);
+  }
+  if (!index_only.empty()) {
+    std::vector<Shard> more = store.read_shards(index_only, shard_problems);
+    for (Shard& shard : more) shards.push_back(std::move(shard));
+    std::sort(shards.begin(), shards.end(), [](const Shard& a, const Shard& b) { return a.file < b.file; });
+  }
+  ck.shards = std::move(shards);
+  for (LoadProblem& p : shard_problems) ck.problems.push_back(std::move(p));
   ck.index = std::move(index.index);
   ck.weight_map = std::move(index.weight_map);
   for (LoadProblem& p : index.problems) ck.problems.push_back(std::move(p));
