@@ -121,6 +121,23 @@ TEST(RuleLoader, id_must_match_the_file_name_and_be_unique) {
   EXPECT_NE(errors[0].message.find("already defined"), std::string::npos);
 }
 
+TEST(RuleLoader, ids_are_kebab_case) {
+  for (const std::string id : {"Bad-Id", "-lead", "trail-", "two--dashes", "under_score", "dot.ted"}) {
+    ScratchDir dir("rules-kebab");
+    std::string text = kGood;
+    text.replace(text.find("good-rule"), 9, id);
+    write(dir.path(), id + ".yaml", text);
+    EXPECT_TRUE(has_error(load_errors(dir.path()), 1, 5, "is not kebab-case")) << id;
+  }
+  for (const std::string id : {"a", "a-1-b", "4bit-scales"}) {
+    ScratchDir dir("rules-kebab-ok");
+    std::string text = kGood;
+    text.replace(text.find("good-rule"), 9, id);
+    write(dir.path(), id + ".yaml", text);
+    EXPECT_TRUE(load_errors(dir.path()).empty()) << id;
+  }
+}
+
 TEST(RuleLoader, unknown_parameter_and_missing_required_parameter) {
   ScratchDir dir("rules-with");
   std::string text = kGood;

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
-#include <regex>
 #include <set>
 
 #include "ckptlint/load.h"
@@ -41,6 +40,22 @@ std::string with_text(const DocNode& n) {
   return "null";
 }
 
+// [a-z0-9]+(-[a-z0-9]+)*, without std::regex (compiling one cost more than reading a rule).
+bool is_kebab_case(std::string_view id) {
+  bool after_dash = true;  // a word must start here
+  for (char c : id) {
+    if (c == '-') {
+      if (after_dash) return false;
+      after_dash = true;
+    } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      after_dash = false;
+    } else {
+      return false;
+    }
+  }
+  return !after_dash;
+}
+
 class RuleFileReader : DocReader {
  public:
   /// `key_layouts`: the variants the packs' layout models declare, for `applies-to.layout`.
@@ -62,8 +77,7 @@ class RuleFileReader : DocReader {
     }
     r.id = scalar(root, "id", true);
     std::string stem = fs::path(file()).stem().string();
-    static const std::regex kKebab("[a-z0-9]+(-[a-z0-9]+)*");
-    if (!r.id.empty() && !std::regex_match(r.id, kKebab)) error(root["id"], fmt::format("id '{}' is not kebab-case", r.id));
+    if (!r.id.empty() && !is_kebab_case(r.id)) error(root["id"], fmt::format("id '{}' is not kebab-case", r.id));
     if (!r.id.empty() && r.id != stem) error(root["id"], fmt::format("id '{}' differs from the file name '{}'", r.id, stem));
     std::string cls = scalar(root, "class", true);
     if (auto c = failure_class_from_string(cls)) {
