@@ -39,7 +39,7 @@ RuleSet load_cli_rules(const std::vector<std::string>& extra_dirs, std::vector<R
     documents = read_rule_documents({installed}, errors);
     description = installed;
   } else {
-    documents = documents_from_json(kEmbeddedRules, layouts_only);
+    documents = unpack_documents(kEmbeddedRules, layouts_only);
     description = "built-in packs";
   }
   std::vector<RuleDocument> extra = read_rule_documents(extra_dirs, errors);

@@ -3,46 +3,90 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <charconv>
 #include <stdexcept>
 
-#include "json/json_stream.h"
 
 namespace ckptlint {
 namespace {
 
-nlohmann::ordered_json doc_to_json(const DocNode& n) {
+void pack(const DocNode& n, std::string& out) {
   switch (n.kind()) {
-    case DocNode::Kind::map: {
-      nlohmann::ordered_json out = nlohmann::ordered_json::object();
-      for (const auto& [k, v] : n.members()) out[k.scalar()] = doc_to_json(v);
-      return out;
-    }
-    case DocNode::Kind::sequence: {
-      nlohmann::ordered_json out = nlohmann::ordered_json::array();
-      for (const DocNode& item : n.items()) out.push_back(doc_to_json(item));
-      return out;
-    }
-    case DocNode::Kind::scalar: return n.scalar();
-    default: return nullptr;
+    case DocNode::Kind::map:
+      out += 'M' + std::to_string(n.members().size()) + ':';
+      for (const auto& [k, v] : n.members()) {
+        pack(k, out);
+        pack(v, out);
+      }
+      return;
+    case DocNode::Kind::sequence:
+      out += 'S' + std::to_string(n.items().size()) + ':';
+      for (const DocNode& item : n.items()) pack(item, out);
+      return;
+    case DocNode::Kind::scalar:
+      out += 'V' + std::to_string(n.scalar().size()) + ':';
+      out += n.scalar();
+      return;
+    default:
+      out += 'N';
   }
 }
 
-DocNode from_value(JValue&& v) {
-  switch (v.kind) {
-    case JValue::Kind::object: {
-      DocNode out = DocNode::make(DocNode::Kind::map);
-      for (auto& [k, item] : v.members) out.add(DocNode::make_scalar(std::move(k)), from_value(std::move(item)));
-      return out;
-    }
-    case JValue::Kind::array: {
-      DocNode out = DocNode::make(DocNode::Kind::sequence);
-      for (JValue& item : v.items) out.push(from_value(std::move(item)));
-      return out;
-    }
-    case JValue::Kind::string: return DocNode::make_scalar(std::move(v.text));
-    default: return DocNode::make(DocNode::Kind::null);
+// Reads what pack() wrote. The text is the build's own, but every count and length is still
+// checked against what is left, and depth is bounded.
+class Unpacker {
+ public:
+  explicit Unpacker(std::string_view s) : s_(s) {}
+
+  bool done() const { return pos_ == s_.size(); }
+
+  // 'X' then a decimal count and ':'.
+  std::size_t header(char tag) {
+    if (pos_ >= s_.size() || s_[pos_] != tag) corrupt();
+    ++pos_;
+    std::size_t n = 0;
+    auto [end, ec] = std::from_chars(s_.data() + pos_, s_.data() + s_.size(), n);
+    if (ec != std::errc() || end == s_.data() + s_.size() || *end != ':') corrupt();
+    pos_ = static_cast<std::size_t>(end - s_.data()) + 1;
+    return n;
   }
-}
+  std::string text() {
+    std::size_t n = header('V');
+    if (n > s_.size() - pos_) corrupt();
+    std::string out(s_.substr(pos_, n));
+    pos_ += n;
+    return out;
+  }
+  DocNode node(int depth = 0) {
+    if (depth > 256 || pos_ >= s_.size()) corrupt();
+    switch (s_[pos_]) {
+      case 'M': {
+        DocNode out = DocNode::make(DocNode::Kind::map);
+        for (std::size_t i = header('M'); i > 0; --i) {
+          DocNode key = node(depth + 1);
+          out.add(std::move(key), node(depth + 1));
+        }
+        return out;
+      }
+      case 'S': {
+        DocNode out = DocNode::make(DocNode::Kind::sequence);
+        for (std::size_t i = header('S'); i > 0; --i) out.push(node(depth + 1));
+        return out;
+      }
+      case 'V': return DocNode::make_scalar(text());
+      case 'N': ++pos_; return DocNode::make(DocNode::Kind::null);
+      default: corrupt();
+    }
+  }
+
+ private:
+  // The text was written by the build; failing to read it back is a bug, not bad input.
+  [[noreturn]] void corrupt() const {
+    throw std::runtime_error("embedded rules are corrupt at byte " + std::to_string(pos_));
+  }
+  std::string_view s_;
+  std::size_t pos_ = 0;
+};
 
 }  // namespace
 
@@ -65,10 +109,13 @@ DocNode to_doc(const YAML::Node& n) {
   return out;
 }
 
-nlohmann::ordered_json documents_to_json(const std::vector<RuleDocument>& documents) {
-  nlohmann::ordered_json files = nlohmann::ordered_json::array();
-  for (const RuleDocument& d : documents) files.push_back({{"file", d.file}, {"doc", doc_to_json(d.root)}});
-  return {{"files", files}};
+std::string pack_documents(const std::vector<RuleDocument>& documents) {
+  std::string out = 'D' + std::to_string(documents.size()) + ':';
+  for (const RuleDocument& d : documents) {
+    out += 'V' + std::to_string(d.file.size()) + ':' + d.file;
+    pack(d.root, out);
+  }
+  return out;
 }
 
 bool is_layout_document(const std::string& file) {
@@ -76,26 +123,16 @@ bool is_layout_document(const std::string& file) {
   return file.size() > kSuffix.size() && file.ends_with(kSuffix);
 }
 
-std::vector<RuleDocument> documents_from_json(std::string_view text, bool layouts_only) {
+std::vector<RuleDocument> unpack_documents(std::string_view packed, bool layouts_only) {
+  Unpacker in(packed);
   std::vector<RuleDocument> out;
-  JsonStreamLimits limits;  // the build wrote it: no cap on lists
-  limits.max_array_items = SIZE_MAX;
-  JsonStreamResult r = stream_object_members(
-      text,
-      [&](std::string&& key, JValue&& files) {
-        if (key != "files") return;
-        for (JValue& f : files.items) {
-          RuleDocument d;
-          for (auto& [k, v] : f.members) {
-            if (k == "file") d.file = std::move(v.text);
-            else if (k == "doc" && (!layouts_only || is_layout_document(d.file))) d.root = from_value(std::move(v));
-          }
-          if (!layouts_only || is_layout_document(d.file)) out.push_back(std::move(d));
-        }
-      },
-      limits);
-  // The text was written by the build; failing to read it back is a bug, not bad input.
-  if (r.status != JsonStreamResult::Status::ok) throw std::runtime_error("embedded rules are corrupt: " + r.error);
+  for (std::size_t i = in.header('D'); i > 0; --i) {
+    RuleDocument d;
+    d.file = in.text();
+    d.root = in.node();
+    if (!layouts_only || is_layout_document(d.file)) out.push_back(std::move(d));
+  }
+  if (!in.done()) throw std::runtime_error("embedded rules have trailing bytes");
   return out;
 }
 

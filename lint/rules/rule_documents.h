@@ -2,16 +2,14 @@
 // Rule packs as parsed documents, and the built-in packs embedded in the binary.
 //
 // yaml-cpp scans roughly a kilobyte of YAML per millisecond, which would make rule loading
-// the slowest part of a header-only check. So the built-in packs are validated and turned
-// into JSON at build time (lint/tools/embed_rules.cpp: a bad built-in rule fails the
-// build), and the binary reads that JSON with the same fast parser as safetensors headers.
+// the slowest part of a header-only check. So the built-in packs are validated and packed
+// at build time (lint/tools/embed_rules.cpp: a bad built-in rule fails the build), and the
+// binary unpacks them straight into documents (pack_documents below).
 // Packs given with --rules, or a CKPTLINT_RULES_DIR, are read from YAML as usual.
 #pragma once
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "ckptlint/rule.h"
 #include "lang/doc_node.h"
@@ -40,12 +38,16 @@ std::vector<RuleDocument> read_rule_documents(const std::vector<std::string>& di
 /// Validates and compiles documents into a RuleSet (all errors collected).
 RuleSet load_rule_documents(const std::vector<RuleDocument>& documents, std::vector<RuleError>& errors);
 
-/// {"files": [{"file": path, "doc": document}]} with every scalar as a JSON string: the
-/// form the built-in packs are embedded in. Mapping keys keep their order.
-nlohmann::ordered_json documents_to_json(const std::vector<RuleDocument>& documents);
+/// The form the built-in packs are embedded in: each document as its path and its tree,
+/// written in preorder with every text length-prefixed, so that reading it back is a walk
+/// with no escapes, no number parsing and no intermediate tree. Mapping keys keep their
+/// order; positions are not kept (the build already reported any error with them).
+///   node := 'M' count ':' (key node)*  |  'S' count ':' node*  |  'V' length ':' bytes  |  'N'
+///   packs := 'D' count ':' ('V' length ':' path  node)*
+std::string pack_documents(const std::vector<RuleDocument>& documents);
 
-/// The inverse of documents_to_json(), from its text; with `layouts_only`, only the layout
-/// models are converted (the `layout` command needs no rules).
-std::vector<RuleDocument> documents_from_json(std::string_view text, bool layouts_only = false);
+/// The inverse of pack_documents(); with `layouts_only`, only the layout models are kept
+/// (the `layout` command needs no rules). Throws on text pack_documents() did not write.
+std::vector<RuleDocument> unpack_documents(std::string_view packed, bool layouts_only = false);
 
 }  // namespace ckptlint
