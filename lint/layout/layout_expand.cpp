@@ -193,20 +193,26 @@ const nlohmann::json* LayoutEntry::var(const std::string& name) const {
 }
 
 EntryScope::EntryScope(const LayoutEntry& entry, const Scope& root, const VarList* extra) {
-  std::vector<const VarList*> lists;  // innermost last
-  for (const VarFrame* f = entry.frame.get(); f != nullptr; f = f->parent.get()) lists.insert(lists.begin(), &f->vars);
-  lists.push_back(entry.labels);
-  lists.push_back(&entry.own);
-  if (extra != nullptr) lists.push_back(extra);
-  chain_.reserve(lists.size());
-  const Scope* parent = &root;
-  for (const VarList* l : lists) {
-    Scope s;
-    s.bound = l;
-    s.parent = parent;
-    chain_.push_back(s);
-    parent = &chain_.back();
+  std::size_t frames = 0;
+  for (const VarFrame* f = entry.frame.get(); f != nullptr; f = f->parent.get()) ++frames;
+  const std::size_t count = frames + 2 + (extra != nullptr ? 1 : 0);  // frames, labels, own, extra
+  Scope* chain = inline_.data();
+  if (count > kInline) {
+    deeper_.resize(count);
+    chain = deeper_.data();
   }
+  // Frames outermost first: the innermost frame is the last of them.
+  std::size_t at = frames;
+  for (const VarFrame* f = entry.frame.get(); f != nullptr; f = f->parent.get()) chain[--at].bound = &f->vars;
+  chain[frames].bound = entry.labels;
+  chain[frames + 1].bound = &entry.own;
+  if (extra != nullptr) chain[frames + 2].bound = extra;
+  const Scope* parent = &root;
+  for (std::size_t i = 0; i < count; ++i) {
+    chain[i].parent = parent;
+    parent = &chain[i];
+  }
+  top_ = parent;
 }
 
 const LayoutModel* layout_for(const LayoutModels& models, const std::vector<std::string>& model_types) {

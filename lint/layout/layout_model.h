@@ -3,6 +3,7 @@
 // (rules/<family>/<name>.layout.yaml) and expanded here by a generic engine. The family
 // knowledge (key names, shapes, which layers are KV-shared) is all in the YAML.
 #pragma once
+#include <array>
 #include <map>
 #include <memory>
 #include <optional>
@@ -95,13 +96,20 @@ struct LayoutEntry {
 
 /// Scopes for evaluating an expression at a layout entry: own values, labels, every loop
 /// frame, then `root`; `extra` variables are searched first.
+/// Built for every `where` filter a rule tests on every entry, so it allocates nothing for
+/// the usual nesting (a few loops); it links to itself, so it stays where it was made.
 class EntryScope {
  public:
   EntryScope(const LayoutEntry& entry, const Scope& root, const VarList* extra = nullptr);
-  const Scope& scope() const { return chain_.back(); }
+  EntryScope(const EntryScope&) = delete;
+  EntryScope& operator=(const EntryScope&) = delete;
+  const Scope& scope() const { return *top_; }
 
  private:
-  std::vector<Scope> chain_;  // outermost first; each links to the one before it
+  static constexpr std::size_t kInline = 8;
+  std::array<Scope, kInline> inline_;  // outermost first; each links to the one before it
+  std::vector<Scope> deeper_;          // instead, for entries nested deeper than that
+  const Scope* top_ = nullptr;
 };
 
 /// A layout model expanded for one config and one key layout.

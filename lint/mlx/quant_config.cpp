@@ -68,19 +68,25 @@ QuantConfig QuantConfig::from(const nlohmann::json& config) {
 }
 
 const std::string* QuantConfig::entry_key(const std::string& module) const {
+  auto it = find_entry(module);
+  return it == modules.end() ? nullptr : &it->first;
+}
+
+QuantConfig::Entries::const_iterator QuantConfig::find_entry(std::string_view module) const {
+  if (modules.empty()) return modules.end();
   auto it = modules.find(module);
-  if (it != modules.end()) return &it->first;
+  if (it != modules.end()) return it;
   for (const std::string& prefix : entry_prefixes) {
     if (!module.starts_with(prefix)) continue;
     it = modules.find(module.substr(prefix.size()));
-    if (it != modules.end()) return &it->first;
+    if (it != modules.end()) return it;
   }
-  return nullptr;
+  return modules.end();
 }
 
 const std::optional<QuantParams>* QuantConfig::explicit_entry(const std::string& module) const {
-  const std::string* key = entry_key(module);
-  return key == nullptr ? nullptr : &modules.at(*key);
+  auto it = find_entry(module);
+  return it == modules.end() ? nullptr : &it->second;
 }
 
 std::optional<QuantParams> QuantConfig::params_for(const std::string& module) const {

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -29,7 +30,9 @@ struct QuantConfig {
   bool present = false;                        ///< config carries an MLX quantization section
   std::string key;                             ///< where it was found: "quantization", ...
   std::optional<QuantParams> global;           ///< the global settings, when complete
-  std::map<std::string, std::optional<QuantParams>> modules;  ///< per-module entries; nullopt = false
+  /// Per-module entries; nullopt = false. (std::less<>: looked up by views, without copies.)
+  using Entries = std::map<std::string, std::optional<QuantParams>, std::less<>>;
+  Entries modules;
   /// Prefixes a per-module entry may leave out of the module path (the layout model's
   /// quantization.entry-prefixes): an entry for "P.x" is also looked up as "x".
   std::vector<std::string> entry_prefixes;
@@ -46,6 +49,9 @@ struct QuantConfig {
 
   /// The settings a quantized `module` was written with: its explicit entry, else the global.
   std::optional<QuantParams> params_for(const std::string& module) const;
+
+ private:
+  Entries::const_iterator find_entry(std::string_view module) const;
 };
 
 }  // namespace ckptlint
