@@ -5,7 +5,12 @@ shapes of hostile headers: one entry with N unknown fields, one field repeated N
 names in case-only pairs, and (the baseline in the same run) N plain tensors. Growth from
 one size to the next 10x should stay near 10x (linear work).
 
-Usage: python3 bench/hostile_headers.py [build/ckptlint]   (after .ci/setup has built it)
+Each time is the best of three runs (the small sizes take tens of milliseconds, where one
+run is noise). With --instructions, valgrind's instruction count is shown as well, for
+growth that does not depend on the machine: time can grow faster than the work once the
+tables leave the caches, instruction counts cannot.
+
+Usage: python3 bench/hostile_headers.py [--instructions] [build/ckptlint]   (after .ci/setup)
 """
 import os
 import resource
@@ -30,10 +35,23 @@ def shapes(n):
     yield "plain tensors (baseline)", "{" + ",".join(entry("w%d" % i, i) for i in range(n)) + "}", n
 
 
+def instructions(binary, path):
+    err = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", binary, "check", path,
+                          "--no-values", "--format", "json", "--no-config"], capture_output=True, text=True).stderr
+    for line in err.splitlines():
+        if "refs:" in line:
+            return int(line.split("refs:")[1].replace(",", ""))
+    return None
+
+
 def main():
-    binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build", "ckptlint")
-    print("| attack | N | header | time | growth | peak RSS | exit | findings |")
-    print("|---|---|---|---|---|---|---|---|")
+    args = [a for a in sys.argv[1:] if a != "--instructions"]
+    count_instructions = "--instructions" in sys.argv[1:]
+    binary = args[0] if args else os.path.join(ROOT, "build", "ckptlint")
+    extra = " instructions | growth |" if count_instructions else ""
+    print("| attack | N | header | time | growth | peak RSS | exit | findings |" + extra)
+    print("|---|---|---|---|---|---|---|---|" + ("---|---|" if count_instructions else ""))
+    previous_instr = {}
     with tempfile.TemporaryDirectory() as work:
         previous = {}
         for n in (40_000, 400_000, 4_000_000):
@@ -44,12 +62,23 @@ def main():
                 path = os.path.join(work, "x.safetensors")
                 with open(path, "wb") as f:
                     f.write(struct.pack("<Q", len(blob)) + blob + b"\0" * data)
-                # Each measurement in a fresh process, so ru_maxrss is its own.
-                out = subprocess.run([sys.executable, "-c", MEASURE, binary, path], capture_output=True, text=True).stdout.split()
-                seconds, rss, code, findings = float(out[0]), int(out[1]), int(out[2]), int(out[3])
+                # Each measurement in a fresh process, so ru_maxrss is its own; best of three.
+                runs = []
+                for _ in range(3):
+                    out = subprocess.run([sys.executable, "-c", MEASURE, binary, path], capture_output=True, text=True).stdout.split()
+                    runs.append((float(out[0]), int(out[1]), int(out[2]), int(out[3])))
+                seconds = min(r[0] for r in runs)
+                rss = max(r[1] for r in runs)
+                code, findings = runs[0][2], runs[0][3]
                 growth = "%.1f×" % (seconds / previous[label]) if label in previous else "—"
                 previous[label] = seconds
-                print(f"| {label} | {n:,} | {len(blob) / 1e6:.1f} MB | {seconds:.2f} s | {growth} | {rss / 1024:.0f} MB | {code} | {findings} |")
+                row = f"| {label} | {n:,} | {len(blob) / 1e6:.1f} MB | {seconds:.3f} s | {growth} | {rss / 1024:.0f} MB | {code} | {findings} |"
+                if count_instructions:
+                    instr = instructions(binary, path)
+                    instr_growth = "%.1f×" % (instr / previous_instr[label]) if label in previous_instr and instr else "—"
+                    previous_instr[label] = instr
+                    row += f" {instr / 1e6:,.0f} M | {instr_growth} |" if instr else " — | — |"
+                print(row)
 
 
 MEASURE = """

@@ -2,6 +2,8 @@
 // Expands a layout model for one config: loops, lets, name templates and shape expressions.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "layout/layout_model.h"
 
 namespace ckptlint {
@@ -225,21 +227,30 @@ const LayoutModel* layout_for(const LayoutModels& models, const std::vector<std:
 }
 
 std::map<std::string, std::size_t> count_variants(const LayoutModel& model, const std::vector<std::string_view>& names) {
-  std::map<std::string, std::size_t> votes;
+  // Every (prefix, variant) once, longest prefix first: the first that a name starts with is
+  // its longest match, "model.vision_tower." (hf) before "model." (text-only). Votes are
+  // counted per variant index and named at the end, not looked up per name.
+  std::vector<std::string> variants;
+  std::vector<std::pair<std::string_view, std::size_t>> prefixes;
+  for (const auto& [variant, parts] : model.prefixes) {
+    variants.push_back(variant);
+    for (const auto& [part, prefix] : parts) prefixes.emplace_back(prefix, variants.size() - 1);
+  }
+  // Stable: of equal prefixes, the first variant in name order wins, as it always did.
+  std::stable_sort(prefixes.begin(), prefixes.end(),
+                   [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+  std::vector<std::size_t> counts(variants.size(), 0);
   for (std::string_view name : names) {
-    // The longest matching prefix of any part wins: "model.vision_tower." (hf) over "model."
-    // (text-only), "model.language_model." (hf) over "model.".
-    const std::string* best = nullptr;
-    std::size_t best_len = 0;
-    for (const auto& [variant, parts] : model.prefixes) {
-      for (const auto& [part, prefix] : parts) {
-        if (prefix.size() > best_len && name.starts_with(prefix)) {
-          best = &variant;
-          best_len = prefix.size();
-        }
+    for (const auto& [prefix, variant] : prefixes) {
+      if (name.starts_with(prefix)) {
+        ++counts[variant];
+        break;
       }
     }
-    if (best != nullptr) ++votes[*best];
+  }
+  std::map<std::string, std::size_t> votes;
+  for (std::size_t i = 0; i < variants.size(); ++i) {
+    if (counts[i] > 0) votes[variants[i]] = counts[i];
   }
   return votes;
 }

@@ -26,6 +26,9 @@ class LayoutLayerCount final : public Primitive {
       if (layout_prefixes == a.layout_model->prefixes.end() || layout_prefixes->second.count(part_) == 0) return;
       prefixes = {layout_prefixes->second.at(part_) + "layers."};
     }
+    // Without an expected count there is nothing to compare: no walk over every name.
+    nlohmann::json expected = count_.eval(a.root_scope());
+    if (!expected.is_number_integer()) return;
     std::set<long> layers;
     for (const auto& [name, file] : a.file_of) {
       for (const std::string& prefix : prefixes) {
@@ -38,8 +41,7 @@ class LayoutLayerCount final : public Primitive {
         }
       }
     }
-    nlohmann::json expected = count_.eval(a.root_scope());
-    if (layers.empty() || !expected.is_number_integer()) return;
+    if (layers.empty()) return;
     long highest = *layers.rbegin();
     if (static_cast<long>(layers.size()) == expected.get<long>() && highest + 1 == expected.get<long>()) return;
     Match m;

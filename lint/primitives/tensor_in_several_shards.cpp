@@ -17,6 +17,7 @@ class TensorInSeveralShards final : public Primitive {
     // by_name holds the first file of each name: a tensor found in another file is in two.
     // Only those names get a list (by name, first file first), not every tensor.
     const Checkpoint& ck = context.checkpoint;
+    if (ck.shards.size() < 2) return;
     std::map<std::string_view, std::vector<const Shard*>> owners;
     for (std::size_t s = 0; s < ck.shards.size(); ++s) {
       const Shard& shard = ck.shards[s];
