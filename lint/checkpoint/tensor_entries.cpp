@@ -12,6 +12,7 @@
 #include "checkpoint/problem_builder.h"
 #include "checkpoint/safetensors_header.h"
 #include "util/checked.h"
+#include "util/name_index.h"
 #include "util/text.h"
 #include "util/shape_text.h"
 
@@ -233,15 +234,15 @@ void EntryCollector::check_fields(const std::string& key, const JValue& value) {
 }
 
 void EntryCollector::check_duplicates() {
-  // The tensors vector no longer moves: views of its names are stable here.
-  std::unordered_map<std::string_view, std::size_t> first;
-  first.reserve(shard_.tensors.size());
-  for (std::size_t i = 0; i < shard_.tensors.size(); ++i) {
-    const TensorInfo& t = shard_.tensors[i];
-    auto [it, inserted] = first.try_emplace(t.name, i);
-    if (inserted) continue;
-    add_problem(problems_, LoadProblemCode::tensor_duplicate, shard_.file, printable(t.name),
-                {{"first", describe(shard_.tensors[it->second])}, {"second", describe(t)}});
+  // The tensors vector no longer moves: its names can be read by position.
+  const std::vector<TensorInfo>& tensors = shard_.tensors;
+  auto name_at = [&](std::size_t i) -> std::string_view { return tensors[i].name; };
+  NameIndex first(tensors.size());
+  for (std::size_t i = 0; i < tensors.size(); ++i) {
+    std::size_t earlier = first.insert(tensors[i].name, i, name_at);
+    if (earlier == NameIndex::npos) continue;
+    add_problem(problems_, LoadProblemCode::tensor_duplicate, shard_.file, printable(tensors[i].name),
+                {{"first", describe(tensors[earlier])}, {"second", describe(tensors[i])}});
   }
 }
 
@@ -270,10 +271,12 @@ void EntryCollector::check_names() {
   auto has_upper = [](const std::string& name) {
     return std::any_of(name.begin(), name.end(), [](unsigned char c) { return c >= 'A' && c <= 'Z'; });
   };
-  std::unordered_map<std::string, Spellings> classes;
-  // The class of each upper-case name, in file order: each is lowered once (element
-  // pointers of an unordered_map survive rehashing).
-  std::vector<Spellings*> upper_class;
+  // Class keys (lower-cased names) by class number; the index finds a key's number.
+  std::vector<std::string> keys;
+  auto key_at = [&](std::size_t i) -> std::string_view { return keys[i]; };
+  NameIndex classes(0);
+  // The class of each upper-case name, in file order: each is lowered once.
+  std::vector<std::size_t> upper_class;
   shard_.for_each_entry_name([&](std::size_t, const std::string& name) {
     if (name.empty()) {
       add_problem(problems_, LoadProblemCode::tensor_name_suspicious, shard_.file, printable(name),
@@ -282,28 +285,33 @@ void EntryCollector::check_names() {
       add_problem(problems_, LoadProblemCode::tensor_name_suspicious, shard_.file, printable(name),
                   {{"problem", "the name contains control characters"}});
     }
-    if (has_upper(name)) upper_class.push_back(&classes.try_emplace(ascii_lower(name)).first->second);
+    if (!has_upper(name)) return;
+    std::string lower = ascii_lower(name);
+    std::size_t id = classes.find(lower, key_at);
+    if (id == NameIndex::npos) {
+      id = keys.size();
+      keys.push_back(std::move(lower));
+      classes.insert(keys.back(), id, key_at);
+    }
+    upper_class.push_back(id);
   });
-  if (classes.empty()) return;
+  if (keys.empty()) return;
+  std::vector<Spellings> spellings(keys.size());
   std::size_t next_upper = 0;
   shard_.for_each_entry_name([&](std::size_t i, const std::string& name) {
-    Spellings* c = nullptr;
-    if (has_upper(name)) {
-      c = upper_class[next_upper++];
-    } else if (auto it = classes.find(name); it != classes.end()) {
-      c = &it->second;
-    }
-    if (c == nullptr) return;
-    if (c->first == nullptr) {
-      c->first = &name;
-      c->seen_at = i;
-    } else if (c->second == nullptr && name != *c->first) {
-      c->second = &name;
+    std::size_t id = has_upper(name) ? upper_class[next_upper++] : classes.find(name, key_at);
+    if (id == NameIndex::npos) return;
+    Spellings& c = spellings[id];
+    if (c.first == nullptr) {
+      c.first = &name;
+      c.seen_at = i;
+    } else if (c.second == nullptr && name != *c.first) {
+      c.second = &name;
     }
   });
   const Spellings* first = nullptr;
   std::size_t count = 0;
-  for (const auto& [low, c] : classes) {
+  for (const Spellings& c : spellings) {
     if (c.second == nullptr) continue;
     ++count;
     if (first == nullptr || c.seen_at < first->seen_at) first = &c;
