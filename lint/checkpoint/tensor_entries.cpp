@@ -271,13 +271,7 @@ void EntryCollector::check_names() {
   auto has_upper = [](const std::string& name) {
     return std::any_of(name.begin(), name.end(), [](unsigned char c) { return c >= 'A' && c <= 'Z'; });
   };
-  // Class keys (lower-cased names) by class number; the index finds a key's number.
-  std::vector<std::string> keys;
-  auto key_at = [&](std::size_t i) -> std::string_view { return keys[i]; };
-  NameIndex classes(0);
-  // The class of each upper-case name, in file order: each is lowered once.
-  std::vector<std::size_t> upper_class;
-  shard_.for_each_entry_name([&](std::size_t, const std::string& name) {
+  auto suspicious_name = [&](const std::string& name) {
     if (name.empty()) {
       add_problem(problems_, LoadProblemCode::tensor_name_suspicious, shard_.file, printable(name),
                   {{"problem", "the name is empty"}});
@@ -285,6 +279,20 @@ void EntryCollector::check_names() {
       add_problem(problems_, LoadProblemCode::tensor_name_suspicious, shard_.file, printable(name),
                   {{"problem", "the name contains control characters"}});
     }
+  };
+  // Class keys (lower-cased names) by class number; the index finds a key's number. All
+  // are sized from a count of the upper-case names: no table grows by doubling.
+  std::size_t uppers = 0;
+  shard_.for_each_entry_name([&](std::size_t, const std::string& name) { uppers += has_upper(name) ? 1 : 0; });
+  std::vector<std::string> keys;
+  keys.reserve(uppers);
+  auto key_at = [&](std::size_t i) -> std::string_view { return keys[i]; };
+  NameIndex classes(uppers);
+  // The class of each upper-case name, in file order: each is lowered once.
+  std::vector<std::size_t> upper_class;
+  upper_class.reserve(uppers);
+  shard_.for_each_entry_name([&](std::size_t, const std::string& name) {
+    suspicious_name(name);
     if (!has_upper(name)) return;
     std::string lower = ascii_lower(name);
     std::size_t id = classes.find(lower, key_at);
