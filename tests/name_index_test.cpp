@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// util/name_index.h: the open-addressing index the header checks use for duplicate and
+// ckptlint/name_index.h: the open-addressing index the header checks use for duplicate and
 // case-collision detection, against a std::unordered_map on the same names.
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "util/name_index.h"
+#include "ckptlint/name_index.h"
 
 namespace ckptlint {
 namespace {

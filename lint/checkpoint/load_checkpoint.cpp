@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <exception>
 #include <set>
+#include <stdexcept>
 #include <thread>
 
 #include "checkpoint/index_file.h"
@@ -72,8 +73,36 @@ std::vector<std::string> config_model_types(const nlohmann::json& config) {
 }
 
 const TensorInfo* Checkpoint::find(const std::string& name) const {
-  auto it = by_name.find(name);
-  return it == by_name.end() ? nullptr : &tensor(it->second);
+  const TensorRef* ref = by_name.find(name);
+  return ref == nullptr ? nullptr : &tensor(*ref);
+}
+
+void TensorIndex::build(const std::vector<Shard>& shards) {
+  std::size_t total = 0;
+  for (const Shard& shard : shards) total += shard.tensors.size();
+  entries_.clear();
+  entries_.reserve(total);
+  index_ = NameIndex(total);  // sized once: no rehash per doubling
+  auto name_at = [&](std::size_t i) { return entries_[i].first; };
+  for (std::size_t s = 0; s < shards.size(); ++s) {
+    const std::vector<TensorInfo>& tensors = shards[s].tensors;
+    for (std::size_t i = 0; i < tensors.size(); ++i) {
+      if (index_.insert(tensors[i].name, entries_.size(), name_at) == NameIndex::npos) {
+        entries_.emplace_back(tensors[i].name, TensorRef{s, i});
+      }
+    }
+  }
+}
+
+const TensorRef* TensorIndex::find(std::string_view name) const {
+  std::size_t at = index_.find(name, [&](std::size_t i) { return entries_[i].first; });
+  return at == NameIndex::npos ? nullptr : &entries_[at].second;
+}
+
+const TensorRef& TensorIndex::at(std::string_view name) const {
+  const TensorRef* ref = find(name);
+  if (ref == nullptr) throw std::out_of_range("no tensor named " + std::string(name));
+  return *ref;
 }
 
 const Shard* Checkpoint::shard_of(const TensorInfo& t) const {
@@ -141,13 +170,7 @@ void load_from_store(FileStore& store, const StoreTarget& target, Checkpoint& ck
   ck.index = std::move(index.index);
   ck.weight_map = std::move(index.weight_map);
   for (LoadProblem& p : index.problems) ck.problems.push_back(std::move(p));
-  std::size_t total = 0;
-  for (const Shard& shard : ck.shards) total += shard.tensors.size();
-  ck.by_name.reserve(total);  // one allocation of the table, not a rehash per doubling
-  for (std::size_t s = 0; s < ck.shards.size(); ++s) {
-    const std::vector<TensorInfo>& tensors = ck.shards[s].tensors;
-    for (std::size_t i = 0; i < tensors.size(); ++i) ck.by_name.try_emplace(tensors[i].name, TensorRef{s, i});
-  }
+  ck.by_name.build(ck.shards);
   if (ck.config && ck.config->value.is_object()) {
     const nlohmann::json& mt = ck.config->value["model_type"];
     if (mt.is_string()) ck.family = mt.get<std::string>();

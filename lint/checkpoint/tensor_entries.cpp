@@ -12,7 +12,7 @@
 #include "checkpoint/problem_builder.h"
 #include "checkpoint/safetensors_header.h"
 #include "util/checked.h"
-#include "util/name_index.h"
+#include "ckptlint/name_index.h"
 #include "util/text.h"
 #include "util/shape_text.h"
 

@@ -9,8 +9,8 @@ constexpr std::string_view kSuffixes[] = {".weight", ".scales", ".biases"};
 
 const std::string* TensorFiles::find(const std::string& name) const {
   if (ck_ == nullptr) return nullptr;
-  auto it = ck_->by_name.find(name);
-  return it == ck_->by_name.end() ? nullptr : &ck_->shards[it->second.shard].file;
+  const TensorRef* ref = ck_->by_name.find(name);
+  return ref == nullptr ? nullptr : &ck_->shards[ref->shard].file;
 }
 
 ModuleTable index_modules(const Checkpoint& ck) {

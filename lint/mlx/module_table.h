@@ -23,13 +23,12 @@ struct StoredModule {
 
 /// Tensor name -> shard file (the first definition, as Checkpoint::by_name), answered from
 /// by_name rather than a second table of every name. The Checkpoint must outlive it.
-/// Unordered: whoever emits in this order must sort.
+/// In shard order, not name order: whoever emits in this order must sort.
 class TensorFiles {
  public:
-  using Names = decltype(Checkpoint::by_name);
   class iterator {
    public:
-    iterator(Names::const_iterator at, const Checkpoint* ck) : at_(at), ck_(ck) {}
+    iterator(TensorIndex::const_iterator at, const Checkpoint* ck) : at_(at), ck_(ck) {}
     /// (tensor name, shard file)
     std::pair<std::string_view, std::string_view> operator*() const {
       return {at_->first, ck_->shards[at_->second.shard].file};
@@ -41,7 +40,7 @@ class TensorFiles {
     bool operator==(const iterator& other) const { return at_ == other.at_; }
 
    private:
-    Names::const_iterator at_;
+    TensorIndex::const_iterator at_;
     const Checkpoint* ck_;
   };
 

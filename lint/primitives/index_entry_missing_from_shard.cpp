@@ -20,8 +20,8 @@ class IndexEntryMissingFromShard final : public Primitive {
     // by_name (the first file of each well-formed tensor) does not settle an entry.
     std::unordered_map<std::string_view, std::unordered_set<std::string_view>> names;
     auto declares = [&](const Shard& shard, const std::string& tensor) {
-      auto first = ck.by_name.find(tensor);
-      if (first != ck.by_name.end() && &ck.shards[first->second.shard] == &shard) return true;
+      const TensorRef* first = ck.by_name.find(tensor);
+      if (first != nullptr && &ck.shards[first->shard] == &shard) return true;
       if (names.empty()) {
         for (const Shard& s : ck.shards) {
           if (!s.readable) continue;
