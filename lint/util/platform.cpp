@@ -4,8 +4,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <thread>
 
 #if defined(CKPTLINT_POSIX_FALLBACK)
 #define CKPTLINT_PLATFORM_POSIX 1
@@ -44,8 +46,11 @@ void prepare_heap() {
   // Grow the main heap 32 MiB at a time and never hand it back while running (the process
   // is short-lived), so the region below can serve every allocation of the main thread.
   mallopt(M_TOP_PAD, static_cast<int>(kPad));
-  // The worker threads allocate from the same heap instead of fresh per-thread arenas.
-  mallopt(M_ARENA_MAX, 1);
+  // One arena per core: the rule loader, the index reader, the shard readers and the rule
+  // runners allocate at the same time, and sharing one arena made them queue on its lock
+  // (a header check of an E4B: 19.2 ms with one arena, 16.6 ms with two on 2 cores; peak
+  // RSS of a value scan 44.0 against 44.8 MB). glibc's default would be eight per core.
+  mallopt(M_ARENA_MAX, static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
   mallopt(M_TRIM_THRESHOLD, static_cast<int>(kPad * 2));
   void* first = std::malloc(64);
   if (first == nullptr) return;
