@@ -160,6 +160,34 @@ TEST(HostileInput, four_hundred_thousand_names_in_case_only_pairs) {
   EXPECT_LT(o.max_rss_kb, kMaxRssKb);
 }
 
+// `diff --full` compares every row of a changed weight. A 1-D tensor of 2^28 elements has no
+// rows: the comparison must not build an index per element first (it took 2 GB here).
+TEST(HostileInput, diff_full_of_a_long_vector_allocates_no_index_per_element) {
+  ScratchDir dir("long-vector");
+  const std::uint64_t elements = 1ull << 28;
+  const std::string header = "{\"big.weight\":{\"dtype\":\"BF16\",\"shape\":[" + std::to_string(elements) +
+                             "],\"data_offsets\":[0," + std::to_string(2 * elements) + "]}}";
+  for (const char* side : {"base", "fused"}) {
+    std::filesystem::create_directories(dir.path() + "/" + side);
+    const std::string file = dir.path() + "/" + side + "/model.safetensors";
+    // The fused side differs in its first byte; the rest of both is a sparse hole.
+    write_file(file, header, std::string(1, side[0] == 'f' ? '\x01' : '\0'));
+    std::filesystem::resize_file(file, 8 + header.size() + 2 * elements);
+  }
+  std::string command = testing::ckptlint_binary() + " diff " + dir.path() + "/base " + dir.path() +
+                        "/fused --full --format json --exit-zero 2>&1";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf{};
+  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) out.append(buf.data(), n);
+  int status = ::pclose(pipe);
+  struct rusage usage {};
+  ::getrusage(RUSAGE_CHILDREN, &usage);
+  EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0) << out.substr(0, 2000);
+  EXPECT_NE(out.find("big.weight"), std::string::npos) << out.substr(0, 2000);  // reported as changed
+  EXPECT_LT(usage.ru_maxrss, kMaxRssKb);
+}
+
 TEST(HostileInput, index_naming_a_fifo_a_device_and_the_parent_directory) {
   ScratchDir dir("index");
   ASSERT_EQ(::mkfifo((dir.path() + "/pipe.safetensors").c_str(), 0644), 0);

@@ -95,12 +95,38 @@ std::optional<Factors> factors(const Checkpoint& adapter, const LoraPair& p) {
   return f;
 }
 
-std::vector<std::uint64_t> sample(std::uint64_t rows, const DiffOptions& o) {
-  std::vector<std::uint64_t> out;
-  std::uint64_t n = o.full ? rows : std::min(rows, o.sample_rows);
-  for (std::uint64_t k = 0; k < n; ++k) out.push_back(n == rows ? k : k * rows / n);
-  return out;
-}
+// The rows a comparison reads: every row with --full, else up to sample_rows spread evenly.
+// A range, not a list: --full on a tensor declaring billions of rows must not allocate an
+// index per row before the first read fails.
+class SampledRows {
+ public:
+  SampledRows(std::uint64_t rows, const DiffOptions& o) : rows_(rows), n_(o.full ? rows : std::min(rows, o.sample_rows)) {}
+  class iterator {
+   public:
+    iterator(std::uint64_t k, const SampledRows* s) : k_(k), s_(s) {}
+    // floor(k * rows / n) without the product: k * (rows / n) + k * (rows % n) / n.
+    std::uint64_t operator*() const {
+      if (s_->n_ == s_->rows_) return k_;
+      return k_ * (s_->rows_ / s_->n_) + k_ * (s_->rows_ % s_->n_) / s_->n_;
+    }
+    iterator& operator++() {
+      ++k_;
+      return *this;
+    }
+    bool operator!=(const iterator& other) const { return k_ != other.k_; }
+
+   private:
+    std::uint64_t k_;
+    const SampledRows* s_;
+  };
+  iterator begin() const { return {0, this}; }
+  iterator end() const { return {n_, this}; }
+
+ private:
+  std::uint64_t rows_, n_;
+};
+
+SampledRows sample(std::uint64_t rows, const DiffOptions& o) { return SampledRows(rows, o); }
 
 // Least-squares fit of ΔW ≈ s·D over the sampled rows.
 struct Fit {
@@ -226,7 +252,10 @@ FuseFit fit_pair(const DiffModel& diff, const DiffSide& base_side, const DiffSid
 std::optional<double> relative_change(const DiffSide& base, const DiffSide& fused, const std::string& module,
                                       const DiffOptions& o) {
   WeightSource b = source(base, module), f = source(fused, module);
-  if (b.weight == nullptr || f.weight == nullptr || b.rows() != f.rows() || b.cols() != f.cols()) return std::nullopt;
+  // Rows of a matrix only: a 1-D tensor has no rows to sample.
+  if (b.weight == nullptr || f.weight == nullptr || b.cols() == 0 || b.rows() != f.rows() || b.cols() != f.cols()) {
+    return std::nullopt;
+  }
   double diff = 0, norm = 0;
   std::vector<float> delta;
   for (std::uint64_t row : sample(b.rows(), o)) {
