@@ -7,8 +7,10 @@ help="$("$@" --help)"
 {
   echo ".TH CKPTLINT 1 \"\" \"ckptlint $version\" \"User Commands\""
   echo ".SH NAME"
-  echo "$help" | head -1 | sed 's/ - / \\- /'
-  echo "$help" | tail -n +2 | awk '
+  # Here-strings, not `echo | head`: head exits after one line, and when echo was still
+  # writing (it may write line by line), its SIGPIPE failed the build at random under pipefail.
+  sed -n '1s/ - / \\- /p' <<< "$help"
+  tail -n +2 <<< "$help" | awk '
     /^[A-Z][A-Za-z ]*:$/ { sub(":$", ""); print ".SH " toupper($0); next }
     /^$/ { next }
     /^  [^ ]/ { sub(/^  /, ""); gsub(/\\/, "\\\\"); gsub(/-/, "\\-");
