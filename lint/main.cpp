@@ -11,7 +11,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <thread>
 
 #include "cli/baseline.h"
 #include "cli/builtin_rules.h"
@@ -22,6 +21,7 @@
 #include "ckptlint/lint.h"
 #include "ckptlint/load.h"
 #include "ckptlint/reporters.h"
+#include "util/parallel.h"
 #include "util/platform.h"
 
 namespace ckptlint {
@@ -108,30 +108,28 @@ int run(int argc, char** argv) {
   std::vector<RuleError> rule_errors;
   std::string rules_from;
   RuleSet rules;
-  std::exception_ptr rules_failed;
   double rules_ms = 0;
-  std::thread rules_loader([&] {
-    try {
-      rules = load_cli_rules(rule_dirs, rule_errors, rules_from, o.command == "layout");
-      rules_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    } catch (...) {
-      rules_failed = std::current_exception();
-    }
-  });
   Checkpoint ck, base, adapter;
   const bool lints = o.command == "check" || o.command == "diff";
-  const LoadOptions load_options{static_cast<long>(o.timeout_seconds * 1000)};
-  bool loaded = !lints || load_checkpoint(o.target(), ck, error, load_options);
-  bool with_base = lints && !o.base_path().empty();
-  if (loaded && with_base) loaded = load_checkpoint(o.base_path(), base, error, load_options);
+  const bool with_base = lints && !o.base_path().empty();
   const bool diff_adapter = o.command == "diff" && !o.adapter.empty();
-  if (loaded && diff_adapter) loaded = load_checkpoint(o.adapter, adapter, error, load_options);
-  double checkpoint_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  bool loaded = true;
+  double checkpoint_ms = 0;
+  run_beside(
+      [&] {
+        rules = load_cli_rules(rule_dirs, rule_errors, rules_from, o.command == "layout");
+        rules_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+      },
+      [&] {
+        const LoadOptions load_options{static_cast<long>(o.timeout_seconds * 1000)};
+        loaded = !lints || load_checkpoint(o.target(), ck, error, load_options);
+        if (loaded && with_base) loaded = load_checkpoint(o.base_path(), base, error, load_options);
+        if (loaded && diff_adapter) loaded = load_checkpoint(o.adapter, adapter, error, load_options);
+        checkpoint_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+      });
   for (const Checkpoint* c : {&ck, &base, &adapter}) {
     if (c->remote) spdlog::debug("remote {}: {} requests, {} bytes", c->display_path, c->remote_requests, c->remote_bytes);
   }
-  rules_loader.join();
-  if (rules_failed) std::rethrow_exception(rules_failed);
   if (!rule_errors.empty()) {
     for (const RuleError& e : rule_errors) fmt::print(stderr, "{}\n", to_string(e));
     fmt::print(stderr, "ckptlint: {} problem{} in rule files\n", rule_errors.size(), rule_errors.size() == 1 ? "" : "s");

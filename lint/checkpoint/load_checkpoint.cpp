@@ -4,14 +4,13 @@
 #include "checkpoint/load_from_store.h"
 
 #include <algorithm>
-#include <exception>
 #include <set>
 #include <stdexcept>
-#include <thread>
 
 #include "checkpoint/index_file.h"
 #include "checkpoint/json_file.h"
 #include "checkpoint/problem_builder.h"
+#include "util/parallel.h"
 
 namespace ckptlint {
 namespace {
@@ -133,28 +132,13 @@ void load_from_store(FileStore& store, const StoreTarget& target, Checkpoint& ck
   IndexRead index;
   std::vector<LoadProblem> shard_problems;
   std::vector<Shard> shards;
-  {
-    std::exception_ptr index_failed;
-    std::thread index_reader;
-    if (target.single_file.empty() && ck.kind != "adapter") {
-      index_reader = std::thread([&] {
-        try {
-          index = read_index(store);
-        } catch (...) {
-          index_failed = std::current_exception();
-        }
-      });
-    }
-    // Joined however read_shards leaves (a remote store throws on a failed transfer).
-    struct Joiner {
-      std::thread& t;
-      ~Joiner() {
-        if (t.joinable()) t.join();
-      }
-    } joiner{index_reader};
+  auto read_listed = [&] {
     shards = store.read_shards(std::vector<std::string>(to_read.begin(), to_read.end()), shard_problems);
-    if (index_reader.joinable()) index_reader.join();
-    if (index_failed) std::rethrow_exception(index_failed);
+  };
+  if (target.single_file.empty() && ck.kind != "adapter") {
+    run_beside([&] { index = read_index(store); }, read_listed);
+  } else {
+    read_listed();
   }
   std::vector<std::string> index_only;
   for (const std::string& name : index.shards) {

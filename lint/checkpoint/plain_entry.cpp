@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "checkpoint/plain_entry.h"
 
+#include "json/json_stream.h"
+
 namespace ckptlint {
 namespace {
 
@@ -10,7 +12,7 @@ class PlainScanner {
   std::size_t pos() const { return pos_; }
 
   void space() {
-    while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\n' || s_[pos_] == '\r' || s_[pos_] == '\t')) ++pos_;
+    while (pos_ < s_.size() && is_json_space(s_[pos_])) ++pos_;
   }
   bool eat(char c) {
     space();

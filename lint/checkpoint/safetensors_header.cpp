@@ -79,8 +79,6 @@ std::size_t first_invalid_utf8(std::string_view s) {
   return std::string_view::npos;
 }
 
-bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
 void record_trailing(const std::string& file, std::string_view header, std::size_t at,
                      std::vector<LoadProblem>& problems) {
   std::string_view rest = header.substr(at);

@@ -72,7 +72,12 @@ void EntryCollector::add(std::string&& key, JValue&& value) {
     add_metadata(std::move(value));
     return;
   }
-  if (!add_entry(key, std::move(value))) shard_.other_entries.emplace_back(entries_, std::move(key));
+  const bool tensor = add_entry(key, std::move(value));
+  count_entry(tensor, std::move(key));
+}
+
+void EntryCollector::count_entry(bool became_tensor, std::string&& name) {
+  if (!became_tensor) shard_.other_entries.emplace_back(entries_, std::move(name));
   ++entries_;
 }
 
@@ -143,8 +148,8 @@ std::size_t EntryCollector::add_plain(std::string& key, std::string_view text, s
   t.shape = std::move(entry.shape);
   t.data_begin = entry.data_begin;
   t.data_end = entry.data_end;
-  if (!add_tensor(t, ok)) shard_.other_entries.emplace_back(entries_, std::move(t.name));
-  ++entries_;
+  const bool tensor = add_tensor(t, ok);
+  count_entry(tensor, std::move(t.name));  // the name is only kept when `t` did not become a tensor
   return used;
 }
 

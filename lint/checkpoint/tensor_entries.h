@@ -30,6 +30,8 @@ class EntryCollector {
  private:
   void add_metadata(JValue&& value);
   bool add_entry(const std::string& key, JValue&& value);
+  /// Gives the entry just read its position; one that is not a tensor keeps its name there.
+  void count_entry(bool became_tensor, std::string&& name);
   bool set_dtype(TensorInfo& t, std::string_view seen, bool is_string);
   bool add_tensor(TensorInfo& t, bool dtype_ok);
   void check_fields(const std::string& key, const JValue& value);

@@ -39,7 +39,7 @@ RuleSet load_cli_rules(const std::vector<std::string>& extra_dirs, std::vector<R
     documents = read_rule_documents({installed}, errors);
     description = installed;
   } else {
-    documents = unpack_documents(kEmbeddedRules, layouts_only);
+    documents = unpack_documents(kEmbeddedRules);
     description = "built-in packs";
   }
   std::vector<RuleDocument> extra = read_rule_documents(extra_dirs, errors);

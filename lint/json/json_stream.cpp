@@ -72,11 +72,7 @@ class Parser {
   }
 
   void skip_space() {
-    while (pos_ < s_.size()) {
-      char c = s_[pos_];
-      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return;
-      ++pos_;
-    }
+    while (pos_ < s_.size() && is_json_space(s_[pos_])) ++pos_;
   }
   bool eat(char c) {
     if (pos_ < s_.size() && s_[pos_] == c) {

@@ -63,6 +63,9 @@ struct JsonStreamLimits {
   std::vector<std::string> keep_past_cap;
 };
 
+/// JSON's insignificant whitespace (RFC 8259 §2): space, tab, line feed, carriage return.
+inline bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
 /// A caller's fast path for the values of top-level members, tried before the general
 /// parser: given the key and the text from the value's first byte to the end of the input,
 /// it returns how many bytes it took, which must be exactly one JSON value (the member is

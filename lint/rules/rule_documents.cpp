@@ -10,22 +10,33 @@
 namespace ckptlint {
 namespace {
 
+// 'X' then the count (or length) and ':': the prefix of every node but null.
+void put_header(std::string& out, char tag, std::size_t n) {
+  out += tag;
+  out += std::to_string(n);
+  out += ':';
+}
+
+void put_text(std::string& out, const std::string& text) {
+  put_header(out, 'V', text.size());
+  out += text;
+}
+
 void pack(const DocNode& n, std::string& out) {
   switch (n.kind()) {
     case DocNode::Kind::map:
-      out += 'M' + std::to_string(n.members().size()) + ':';
+      put_header(out, 'M', n.members().size());
       for (const auto& [k, v] : n.members()) {
         pack(k, out);
         pack(v, out);
       }
       return;
     case DocNode::Kind::sequence:
-      out += 'S' + std::to_string(n.items().size()) + ':';
+      put_header(out, 'S', n.items().size());
       for (const DocNode& item : n.items()) pack(item, out);
       return;
     case DocNode::Kind::scalar:
-      out += 'V' + std::to_string(n.scalar().size()) + ':';
-      out += n.scalar();
+      put_text(out, n.scalar());
       return;
     default:
       out += 'N';
@@ -110,9 +121,10 @@ DocNode to_doc(const YAML::Node& n) {
 }
 
 std::string pack_documents(const std::vector<RuleDocument>& documents) {
-  std::string out = 'D' + std::to_string(documents.size()) + ':';
+  std::string out;
+  put_header(out, 'D', documents.size());
   for (const RuleDocument& d : documents) {
-    out += 'V' + std::to_string(d.file.size()) + ':' + d.file;
+    put_text(out, d.file);
     pack(d.root, out);
   }
   return out;
@@ -123,14 +135,14 @@ bool is_layout_document(const std::string& file) {
   return file.size() > kSuffix.size() && file.ends_with(kSuffix);
 }
 
-std::vector<RuleDocument> unpack_documents(std::string_view packed, bool layouts_only) {
+std::vector<RuleDocument> unpack_documents(std::string_view packed) {
   Unpacker in(packed);
   std::vector<RuleDocument> out;
   for (std::size_t i = in.header('D'); i > 0; --i) {
     RuleDocument d;
     d.file = in.text();
     d.root = in.node();
-    if (!layouts_only || is_layout_document(d.file)) out.push_back(std::move(d));
+    out.push_back(std::move(d));
   }
   if (!in.done()) throw std::runtime_error("embedded rules have trailing bytes");
   return out;

@@ -46,8 +46,7 @@ RuleSet load_rule_documents(const std::vector<RuleDocument>& documents, std::vec
 ///   packs := 'D' count ':' ('V' length ':' path  node)*
 std::string pack_documents(const std::vector<RuleDocument>& documents);
 
-/// The inverse of pack_documents(); with `layouts_only`, only the layout models are kept
-/// (the `layout` command needs no rules). Throws on text pack_documents() did not write.
-std::vector<RuleDocument> unpack_documents(std::string_view packed, bool layouts_only = false);
+/// The inverse of pack_documents(). Throws on text pack_documents() did not write.
+std::vector<RuleDocument> unpack_documents(std::string_view packed);
 
 }  // namespace ckptlint

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-// Runs independent items on a few threads. Items are handed out one at a time (the caller's
+// Running work on a few threads: independent items (parallel_for), or one task beside the
+// caller's own (run_beside). In parallel_for, items Items are handed out one at a time (the caller's
 // thread works too), so a slow item never holds the others back; results go into slots the
 // caller indexes by item, which keeps output in item order whatever the timing.
 #pragma once
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
+#include <exception>
 #include <thread>
 #include <vector>
 
@@ -24,6 +26,29 @@ void parallel_for(std::size_t count, std::size_t max_threads, const Work& work) 
   for (std::size_t t = 1; t < std::min(max_threads, count); ++t) threads.emplace_back(drain);
   drain();
   for (std::thread& t : threads) t.join();
+}
+
+/// Runs `background` on a second thread while `foreground` runs on this one, and returns
+/// when both are done. The thread is joined however `foreground` leaves; an exception from
+/// `foreground` propagates, else one from `background` is rethrown here.
+template <typename Background, typename Foreground>
+void run_beside(const Background& background, const Foreground& foreground) {
+  std::exception_ptr failed;
+  std::thread helper([&] {
+    try {
+      background();
+    } catch (...) {
+      failed = std::current_exception();
+    }
+  });
+  try {
+    foreground();
+  } catch (...) {
+    helper.join();
+    throw;
+  }
+  helper.join();
+  if (failed) std::rethrow_exception(failed);
 }
 
 }  // namespace ckptlint
