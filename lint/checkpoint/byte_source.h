@@ -8,6 +8,16 @@
 
 namespace ckptlint {
 
+/// Reads up to `length` bytes at `offset` of `fd` with pread, retrying short reads and EINTR;
+/// returns how many were read: fewer when the file ends first (it shrank under us) or on an
+/// I/O error.
+std::size_t read_upto(int fd, std::uint64_t offset, std::size_t length, char* out);
+
+/// read_upto that must read all `length` bytes.
+inline bool read_exactly(int fd, std::uint64_t offset, std::size_t length, char* out) {
+  return read_upto(fd, offset, length, out) == length;
+}
+
 class ByteSource {
  public:
   virtual ~ByteSource() = default;

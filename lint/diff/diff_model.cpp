@@ -6,6 +6,7 @@
 #include <cmath>
 #include <set>
 
+#include "diff/byte_compare.h"
 #include "diff/tensor_rows.h"
 #include "util/tensor_names.h"
 #include "util/shape_text.h"
@@ -288,13 +289,16 @@ std::shared_ptr<const DiffModel> build_diff(const DiffSide& base_side, const Dif
   for (const auto& [name, ref] : base.by_name) names.emplace(name);
   for (const auto& [name, ref] : fused.by_name) names.emplace(name);
   std::set<std::string> changed_modules;
+  auto file_of = [](const ModuleTable& a, const std::string& name) {
+    const std::string* f = a.file_of.find(name);
+    return f == nullptr ? std::string() : *f;
+  };
+  std::vector<const std::string*> compared_names;
+  std::vector<TensorPair> compared;
   for (const std::string& name : names) {
     const TensorInfo* b = base.find(name);
     const TensorInfo* f = fused.find(name);
-    auto file = [&](const ModuleTable& a) {
-      const std::string* f = a.file_of.find(name);
-      return f == nullptr ? std::string() : *f;
-    };
+    auto file = [&](const ModuleTable& a) { return file_of(a, name); };
     if (f == nullptr) {
       diff->only_base.push_back({name, file(ba), shape_text(b->shape), "", std::nullopt});
     } else if (b == nullptr) {
@@ -304,13 +308,18 @@ std::shared_ptr<const DiffModel> build_diff(const DiffSide& base_side, const Dif
     } else if (b->shape != f->shape) {
       diff->shape_changed.push_back({name, file(fa), shape_text(b->shape), shape_text(f->shape), std::nullopt});
     } else if (options.values) {
-      ++diff->compared;
-      auto same = same_bytes(base, *b, fused, *f);
-      if (same && !*same) {
-        diff->changed.push_back({name, file(fa), "", "", std::nullopt});
-        changed_modules.insert(module_of(name));
-      }
+      compared_names.push_back(&name);
+      compared.push_back({&base, b, &fused, f});
     }
+  }
+  // All value comparisons at once, so that every core reads, whatever the tensor sizes.
+  std::vector<SameBytes> same = compare_bytes(compared);
+  diff->compared = compared.size();
+  for (std::size_t i = 0; i < compared.size(); ++i) {
+    if (same[i] != SameBytes::different) continue;
+    const std::string& name = *compared_names[i];
+    diff->changed.push_back({name, file_of(fa, name), "", "", std::nullopt});
+    changed_modules.insert(module_of(name));
   }
   diff->values_compared = options.values;
   for (TensorDelta& t : diff->changed) {

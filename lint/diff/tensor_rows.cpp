@@ -7,6 +7,9 @@
 #include <cmath>
 #include <cstring>
 
+#include "checkpoint/byte_source.h"
+#include "diff/byte_compare.h"
+
 namespace ckptlint {
 namespace {
 
@@ -15,18 +18,7 @@ bool read_at(const Checkpoint& ck, const TensorInfo& t, std::uint64_t offset, st
   if (s == nullptr || offset + size > t.nbytes()) return false;
   int fd = ::open((ck.root / s->file).c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
-  std::uint64_t pos = s->data_start() + t.data_begin + offset;
-  bool ok = true;
-  while (size > 0) {
-    ssize_t got = ::pread(fd, out, size, static_cast<off_t>(pos));
-    if (got <= 0) {
-      ok = false;
-      break;
-    }
-    out += got;
-    pos += static_cast<std::uint64_t>(got);
-    size -= static_cast<std::size_t>(got);
-  }
+  bool ok = read_exactly(fd, s->data_start() + t.data_begin + offset, size, reinterpret_cast<char*>(out));
   ::close(fd);
   return ok;
 }
@@ -161,15 +153,9 @@ std::optional<std::vector<float>> half_steps(const WeightSource& w, std::uint64_
 }
 
 std::optional<bool> same_bytes(const Checkpoint& a, const TensorInfo& ta, const Checkpoint& b, const TensorInfo& tb) {
-  if (ta.nbytes() != tb.nbytes()) return false;
-  const std::size_t kChunk = static_cast<std::size_t>(std::min<std::uint64_t>(ta.nbytes(), 1u << 20));
-  std::vector<unsigned char> x(kChunk), y(kChunk);
-  for (std::uint64_t off = 0; off < ta.nbytes(); off += kChunk) {
-    std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, ta.nbytes() - off));
-    if (!read_at(a, ta, off, n, x.data()) || !read_at(b, tb, off, n, y.data())) return std::nullopt;
-    if (std::memcmp(x.data(), y.data(), n) != 0) return false;
-  }
-  return true;
+  SameBytes same = compare_bytes({{&a, &ta, &b, &tb}}).front();
+  if (same == SameBytes::unreadable) return std::nullopt;
+  return same == SameBytes::same;
 }
 
 }  // namespace ckptlint

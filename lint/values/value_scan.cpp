@@ -14,6 +14,7 @@
 #include <memory>
 #include <thread>
 
+#include "checkpoint/byte_source.h"
 #include "util/platform.h"
 
 namespace ckptlint {
@@ -66,18 +67,6 @@ std::vector<Chunk> plan(const Checkpoint& ck, std::size_t chunk_bytes,
   return chunks;
 }
 
-bool read_fully(int fd, unsigned char* out, std::uint64_t size, std::uint64_t offset) {
-  while (size > 0) {
-    ssize_t got = ::pread(fd, out, static_cast<std::size_t>(size), static_cast<off_t>(offset));
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) return false;  // the file shrank, or an I/O error
-    out += got;
-    offset += static_cast<std::uint64_t>(got);
-    size -= static_cast<std::uint64_t>(got);
-  }
-  return true;
-}
-
 void draw_progress(std::uint64_t done, std::uint64_t total, double seconds, bool final) {
   double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
   double eta = rate > 0 ? static_cast<double>(total - done) / rate : 0;
@@ -116,7 +105,7 @@ ValueScan scan_values(const Checkpoint& ck, const ScanOptions& options) {
         [](unsigned char* p) { ::operator delete[](p, std::align_val_t(64)); });
     for (std::size_t i = next.fetch_add(1); i < chunks.size(); i = next.fetch_add(1)) {
       const Chunk& c = chunks[i];
-      if (fds[c.shard] < 0 || !read_fully(fds[c.shard], buffer.get(), c.size, c.file_offset)) {
+      if (fds[c.shard] < 0 || !read_exactly(fds[c.shard], c.file_offset, static_cast<std::size_t>(c.size), reinterpret_cast<char*>(buffer.get()))) {
         results[i].short_read = true;
         continue;
       }

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "diff/byte_compare.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <thread>
+#include <utility>
+
+#include "checkpoint/byte_source.h"
+#include "util/parallel.h"
+#include "util/platform.h"
+
+namespace ckptlint {
+namespace {
+
+// One work item: bytes [offset, offset + size) of both tensors of a pair.
+struct Chunk {
+  std::size_t pair;
+  std::size_t seq;  // the chunk's place within its pair, front to back
+  std::uint64_t offset;
+  std::size_t size;
+};
+
+// The open shard files of the checkpoints being compared, one descriptor per file.
+class OpenFiles {
+ public:
+  ~OpenFiles() {
+    for (const auto& [key, fd] : files_) {
+      if (fd >= 0) ::close(fd);
+    }
+  }
+  // The descriptor for the shard holding `t`; -1 when it has none or cannot be opened.
+  int fd_of(const Checkpoint& ck, const TensorInfo& t) {
+    const Shard* s = ck.shard_of(t);
+    if (s == nullptr || !s->readable) return -1;
+    std::pair<const Checkpoint*, const Shard*> key{&ck, s};
+    for (const auto& [k, fd] : files_) {
+      if (k == key) return fd;
+    }
+    int fd = ::open((ck.root / s->file).c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) platform::advise_sequential(fd);
+    files_.emplace_back(key, fd);
+    return fd;
+  }
+
+ private:
+  // A diff opens a handful of shards: a list is the right table.
+  std::vector<std::pair<std::pair<const Checkpoint*, const Shard*>, int>> files_;
+};
+
+// Where a tensor's bytes are: an open file and the absolute offset of its first byte.
+struct Place {
+  int fd = -1;
+  std::uint64_t start = 0;
+};
+
+Place place_of(OpenFiles& files, const Checkpoint& ck, const TensorInfo& t) {
+  const Shard* s = ck.shard_of(t);
+  if (s == nullptr) return {};
+  return {files.fd_of(ck, t), s->data_start() + t.data_begin};
+}
+
+}  // namespace
+
+std::vector<SameBytes> compare_bytes(const std::vector<TensorPair>& pairs, std::size_t chunk_bytes) {
+  chunk_bytes = std::max<std::size_t>(chunk_bytes, 1);
+  std::vector<SameBytes> result(pairs.size(), SameBytes::same);
+  OpenFiles files;
+  std::vector<std::pair<Place, Place>> places(pairs.size());
+  std::vector<std::size_t> first_chunk(pairs.size(), 0);
+  std::vector<Chunk> chunks;
+  std::size_t largest = 0;
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    const TensorPair& p = pairs[i];
+    const std::uint64_t n = p.ta->nbytes();
+    if (n != p.tb->nbytes()) {
+      result[i] = SameBytes::different;
+      continue;
+    }
+    if (n == 0) continue;
+    places[i] = {place_of(files, *p.a, *p.ta), place_of(files, *p.b, *p.tb)};
+    if (places[i].first.fd < 0 || places[i].second.fd < 0) {
+      result[i] = SameBytes::unreadable;
+      continue;
+    }
+    first_chunk[i] = chunks.size();
+    std::size_t seq = 0;
+    for (std::uint64_t off = 0; off < n; off += chunk_bytes) {
+      std::size_t size = static_cast<std::size_t>(std::min<std::uint64_t>(chunk_bytes, n - off));
+      chunks.push_back({i, seq++, off, size});
+      largest = std::max(largest, size);
+    }
+  }
+  if (chunks.empty()) return result;
+
+  // Per pair, the first chunk (by seq) found different or unreadable: it decides the answer,
+  // and chunks after it need not be read. Workers take chunks in order, so a chunk before the
+  // deciding one has always been taken, and is read in full unless an earlier one decides.
+  constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+  std::unique_ptr<std::atomic<std::size_t>[]> decided(new std::atomic<std::size_t>[pairs.size()]);
+  for (std::size_t i = 0; i < pairs.size(); ++i) decided[i].store(kNone, std::memory_order_relaxed);
+  std::vector<SameBytes> outcome(chunks.size(), SameBytes::same);
+  std::atomic<std::size_t> next{0};
+  auto drain = [&] {
+    std::unique_ptr<char[]> x(new char[largest]), y(new char[largest]);
+    for (std::size_t i; (i = next++) < chunks.size();) {
+      const Chunk& c = chunks[i];
+      std::atomic<std::size_t>& first = decided[c.pair];
+      if (first.load() < c.seq) continue;
+      const auto& [pa, pb] = places[c.pair];
+      // Bytes both sides could read are compared even when one came up short, so that a
+      // difference before a cut decides whatever the chunk size.
+      std::size_t got = read_upto(pa.fd, pa.start + c.offset, c.size, x.get());
+      if (got > 0) got = read_upto(pb.fd, pb.start + c.offset, got, y.get());
+      SameBytes v = std::memcmp(x.get(), y.get(), got) != 0 ? SameBytes::different
+                    : got < c.size                          ? SameBytes::unreadable
+                                                            : SameBytes::same;
+      outcome[i] = v;
+      if (v == SameBytes::same) continue;
+      for (std::size_t seen = first.load(); c.seq < seen && !first.compare_exchange_weak(seen, c.seq);) {
+      }
+    }
+  };
+  // Each item is one worker draining the shared chunk queue with its own two buffers.
+  const std::size_t workers = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), chunks.size());
+  parallel_for(workers, workers, [&](std::size_t) { drain(); });
+
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    std::size_t seq = decided[i].load();
+    if (seq != kNone) result[i] = outcome[first_chunk[i] + seq];
+  }
+  return result;
+}
+
+}  // namespace ckptlint
