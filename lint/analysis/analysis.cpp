@@ -2,6 +2,7 @@
 #include "analysis/analysis.h"
 
 #include <algorithm>
+#include <array>
 #include <set>
 
 namespace ckptlint {
@@ -29,8 +30,15 @@ bool Analysis::part_expected(const LayoutEntry& entry) const {
                         layout->optional_parts.end();
 }
 
-const LayoutEntry* Analysis::entry_for_module(const std::string& module) const {
-  return layout ? layout->find(module + ".weight") : nullptr;
+const LayoutEntry* Analysis::entry_for_module(std::string_view module) const {
+  if (!layout) return nullptr;
+  // Called for every module by several rules: the key is built on the stack when it fits.
+  constexpr std::string_view kWeight = ".weight";
+  std::array<char, 256> key;
+  if (module.size() + kWeight.size() > key.size()) return layout->find(std::string(module) + ".weight");
+  std::copy(module.begin(), module.end(), key.begin());
+  std::copy(kWeight.begin(), kWeight.end(), key.begin() + static_cast<std::ptrdiff_t>(module.size()));
+  return layout->find(std::string_view(key.data(), module.size() + kWeight.size()));
 }
 
 VarList Analysis::rule_vars() const {

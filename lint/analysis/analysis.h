@@ -50,7 +50,7 @@ struct Analysis : ModuleTable {
 
   bool part_present(const std::string& part) const;
   /// The layout entry of a module path (its ".weight" entry), or nullptr.
-  const LayoutEntry* entry_for_module(const std::string& module) const;
+  const LayoutEntry* entry_for_module(std::string_view module) const;
 
   /// Variables every rule sees besides the config: `adapter` (dialect, weights, pairs),
   /// `base` (the base's config.json) and `layout_model` (the name of the layout model that

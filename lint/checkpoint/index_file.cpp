@@ -9,6 +9,7 @@
 #include "checkpoint/file_store.h"
 #include "checkpoint/json_file.h"
 #include "checkpoint/problem_builder.h"
+#include "ckptlint/name_index.h"
 
 namespace ckptlint {
 namespace fs = std::filesystem;
@@ -66,8 +67,8 @@ IndexRead read_index(FileStore& store) {
   }
   std::vector<JMember>& members = weight_map->members;
   std::unordered_map<std::string_view, std::size_t> counts;  // tensors per file
-  std::unordered_map<std::string_view, std::string_view> first_file;
-  first_file.reserve(members.size());
+  NameIndex first_entry(members.size());  // tensor -> its first entry with a file name
+  auto tensor_at = [&](std::size_t i) -> std::string_view { return members[i].first; };
   std::vector<bool> kept(members.size(), false);  // the first entry of each tensor, with a file name
   for (std::size_t i = 0; i < members.size(); ++i) {
     const auto& [tensor, file] = members[i];
@@ -75,9 +76,8 @@ IndexRead read_index(FileStore& store) {
       malformed(fmt::format("weight_map entry '{}' is a {}, not a file name", tensor, file.type_name()));
       continue;
     }
-    auto [it, inserted] = first_file.try_emplace(tensor, file.text);
-    if (!inserted) {
-      malformed(fmt::format("weight_map lists '{}' twice ('{}' and '{}')", tensor, it->second, file.text));
+    if (std::size_t first = first_entry.insert(tensor, i, tensor_at); first != NameIndex::npos) {
+      malformed(fmt::format("weight_map lists '{}' twice ('{}' and '{}')", tensor, members[first].second.text, file.text));
       continue;
     }
     kept[i] = true;
@@ -86,7 +86,6 @@ IndexRead read_index(FileStore& store) {
   // By file name, as problems are reported; copied out before the strings move below.
   std::vector<std::pair<std::string, std::size_t>> tensors_per_file(counts.begin(), counts.end());
   std::sort(tensors_per_file.begin(), tensors_per_file.end());
-  first_file.clear();
   counts.clear();
   // The views above are gone: the parsed strings can move into the weight map.
   out.weight_map.reserve(members.size());

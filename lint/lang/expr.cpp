@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 
@@ -541,6 +542,19 @@ std::optional<Expr> Expr::parse(const std::string& text, std::string& error, int
   e.root_ = root;
   e.text_ = text;
   return e;
+}
+
+std::vector<std::string> Expr::names() const {
+  std::vector<std::string> out;
+  std::vector<const ExprNode*> todo;
+  if (root_) todo.push_back(root_.get());
+  while (!todo.empty()) {
+    const ExprNode* n = todo.back();
+    todo.pop_back();
+    if (n->op == Op::name && std::find(out.begin(), out.end(), n->text) == out.end()) out.push_back(n->text);
+    for (auto it = n->kids.rbegin(); it != n->kids.rend(); ++it) todo.push_back(it->get());
+  }
+  return out;
 }
 
 json Expr::eval(const Scope& scope) const { return root_ ? eval_node(*root_, scope) : json(nullptr); }

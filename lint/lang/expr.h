@@ -63,6 +63,9 @@ class Expr {
   bool test(const Scope& scope) const;
   const std::string& text() const { return text_; }
   bool empty() const { return root_ == nullptr; }
+  /// The variable names the expression reads (config keys included: a name is looked up
+  /// only when evaluated), each once, in order of first use.
+  std::vector<std::string> names() const;
 
  private:
   std::shared_ptr<const ExprNode> root_;

@@ -13,10 +13,29 @@ namespace {
 constexpr std::int64_t kMaxLoop = 4096;
 constexpr std::size_t kMaxEntries = 200000;
 
+// A loop variable or group let, innermost frame first (later names shadow earlier ones, as in
+// Scope::lookup).
+const nlohmann::json* frame_lookup(const VarFrame* frame, std::string_view name) {
+  for (; frame != nullptr; frame = frame->parent.get()) {
+    for (auto it = frame->vars.rbegin(); it != frame->vars.rend(); ++it) {
+      if (it->first == name) return &it->second;
+    }
+  }
+  return nullptr;
+}
+
+bool ends_with_weight(const std::string& s) { return s.ends_with(".weight") && s.size() > 7; }
+
 class Expander {
  public:
-  Expander(const LayoutModel& model, const std::map<std::string, std::string>& prefixes, Layout& out)
-      : model_(model), prefixes_(prefixes), out_(out) {}
+  Expander(const LayoutModel& model, const std::map<std::string, std::string>& prefixes, const Scope& root, Layout& out)
+      : model_(model), prefixes_(prefixes), out_(out),
+        constants_(static_cast<std::size_t>(model.constant_slots)),
+        known_(static_cast<std::size_t>(model.constant_slots), false) {
+    // What `float` and `layer` are where no loop or group let binds them: one lookup each.
+    root_float_ = root.lookup("float");
+    root_layer_ = root.lookup("layer");
+  }
 
   void nodes(const std::vector<LayoutNode>& list, const Scope& scope, const std::shared_ptr<const VarFrame>& frame) {
     for (const LayoutNode& n : list) {
@@ -27,50 +46,80 @@ class Expander {
   }
 
  private:
+  // The value of `e` at `scope`: a constant is evaluated on first use and kept; anything else
+  // lands in `tmp`.
+  const nlohmann::json& value(const LayoutExpr& e, const Scope& scope, nlohmann::json& tmp) {
+    if (e.slot < 0) return tmp = e.expr.eval(scope);
+    const auto slot = static_cast<std::size_t>(e.slot);
+    if (!known_[slot]) {
+      constants_[slot] = e.expr.eval(scope);
+      known_[slot] = true;
+    }
+    return constants_[slot];
+  }
+
   void group(const LayoutNode& n, const Scope& parent, const std::shared_ptr<const VarFrame>& parent_frame) {
-    std::vector<nlohmann::json> values;
     if (n.loop_var.empty()) {
-      values.emplace_back(nullptr);
+      iteration(n, parent, parent_frame, nullptr);
+      return;
+    }
+    nlohmann::json tmp;
+    const nlohmann::json& over = value(n.loop_over, parent, tmp);
+    if (over.is_array()) {
+      for (const nlohmann::json& v : over) iteration(n, parent, parent_frame, &v);
+    } else if (over.is_number_integer() && over.get<std::int64_t>() >= 0 && over.get<std::int64_t>() <= kMaxLoop) {
+      const std::int64_t count = over.get<std::int64_t>();
+      for (std::int64_t i = 0; i < count; ++i) {
+        const nlohmann::json v = i;
+        iteration(n, parent, parent_frame, &v);
+      }
     } else {
-      nlohmann::json over = n.loop_over.eval(parent);
-      if (over.is_array()) {
-        values.assign(over.begin(), over.end());
-      } else if (over.is_number_integer() && over.get<std::int64_t>() >= 0 && over.get<std::int64_t>() <= kMaxLoop) {
-        for (std::int64_t i = 0; i < over.get<std::int64_t>(); ++i) values.emplace_back(i);
-      } else {
-        out_.problems.push_back(fmt::format("{}:{}: loop '{}' over {} is not a count from 0 to {} or a list",
-                                            model_.source, n.line, n.loop_var, render_value(over), kMaxLoop));
-        return;
-      }
+      out_.problems.push_back(fmt::format("{}:{}: loop '{}' over {} is not a count from 0 to {} or a list",
+                                          model_.source, n.line, n.loop_var, render_value(over), kMaxLoop));
     }
-    for (const nlohmann::json& v : values) {
-      auto frame = std::make_shared<VarFrame>();
-      frame->parent = parent_frame;
-      Scope scope;
-      scope.parent = &parent;
-      scope.bound = &frame->vars;
-      if (!n.loop_var.empty()) frame->vars.emplace_back(n.loop_var, v);
-      for (const auto& [name, e] : n.lets) {
-        nlohmann::json value = e.eval(scope);
-        frame->vars.emplace_back(name, std::move(value));
-      }
-      nodes(n.children, scope, frame);
+  }
+
+  // One pass over a group's children: the loop value (nullptr when the group has no loop),
+  // then the group's lets, in a new frame.
+  void iteration(const LayoutNode& n, const Scope& parent, const std::shared_ptr<const VarFrame>& parent_frame,
+                 const nlohmann::json* loop_value) {
+    auto frame = std::make_shared<VarFrame>();
+    frame->parent = parent_frame;
+    frame->vars.reserve(n.lets.size() + 1);
+    Scope scope;
+    scope.parent = &parent;
+    scope.bound = &frame->vars;
+    if (loop_value != nullptr) frame->vars.emplace_back(n.loop_var, *loop_value);
+    for (const auto& [name, e] : n.lets) {
+      nlohmann::json tmp;
+      const nlohmann::json& v = value(e, scope, tmp);
+      frame->vars.emplace_back(name, &v == &tmp ? std::move(tmp) : v);
     }
+    nodes(n.children, scope, frame);
+  }
+
+  // A placeholder's value: a loop variable or group let from the frames, else a model let.
+  const nlohmann::json* placeholder(const NamePiece& p, const VarFrame* frame) const {
+    if (p.bound) return frame_lookup(frame, p.var);
+    auto it = out_.globals.find(p.var);
+    return it == out_.globals.end() ? nullptr : &it->second;
   }
 
   void tensor(const LayoutNode& n, const Scope& scope, const std::shared_ptr<const VarFrame>& frame) {
     auto prefix = prefixes_.find(n.part);
     if (prefix == prefixes_.end()) return;  // this key layout has no such part
-    if (!n.when.empty() && !n.when.test(scope)) return;
+    nlohmann::json tmp;
+    if (!n.when.empty() && !truthy(value(n.when, scope, tmp))) return;
     LayoutEntry e;
     std::string kind;
     e.name = prefix->second;
-    substitute(n.name, scope, e.name, kind);
-    for (const Expr& d : n.shape) {
-      nlohmann::json v = d.eval(scope);
+    fill_name(n, frame.get(), e.name, kind);
+    e.shape.reserve(n.shape.size());
+    for (const LayoutExpr& d : n.shape) {
+      const nlohmann::json& v = value(d, scope, tmp);
       if (!v.is_number_integer() || v.get<std::int64_t>() < 0) {
         out_.problems.push_back(fmt::format("{}:{}: a dimension of '{}' ({}) is {}, not a size", model_.source, n.line,
-                                            e.name, d.text(), render_value(v)));
+                                            e.name, d.expr.text(), render_value(v)));
         return;
       }
       e.shape.push_back(v.get<std::uint64_t>());
@@ -78,80 +127,65 @@ class Expander {
     e.part = n.part;
     e.group = n.group;
     e.module_kind = n.module;
-    const std::string suffix = ".weight";
-    if (!n.module.empty() && e.name.size() > suffix.size() && e.name.compare(e.name.size() - suffix.size(), suffix.size(), suffix) == 0) {
-      e.module = e.name.substr(0, e.name.size() - suffix.size());
-    }
-    if (kind.size() > suffix.size() && kind.compare(kind.size() - suffix.size(), suffix.size(), suffix) == 0) {
-      kind.resize(kind.size() - suffix.size());
-    }
+    if (!n.module.empty() && ends_with_weight(e.name)) e.module.assign(e.name, 0, e.name.size() - 7);
+    if (ends_with_weight(kind)) kind.resize(kind.size() - 7);
     e.kind = std::move(kind);
-    e.optional = !n.optional.empty() && n.optional.test(scope);
-    if (n.dtype) {
-      nlohmann::json dtype = n.dtype->eval(scope);
-      e.dtype = dtype.is_string() ? dtype.get<std::string>() : "BF16";
-    } else {
-      static const std::string kFloat = "float";
-      const nlohmann::json* f = scope.lookup(kFloat);
-      e.dtype = f != nullptr && f->is_string() ? f->get<std::string>() : "BF16";
-    }
-    static const std::string kLayer = "layer";
-    if (const nlohmann::json* layer = scope.lookup(kLayer); layer != nullptr && layer->is_number_integer() && frame) {
-      e.layer = layer->get<std::int64_t>();
-    }
+    e.optional = !n.optional.empty() && truthy(value(n.optional, scope, tmp));
+    const nlohmann::json* dtype = n.dtype ? &value(*n.dtype, scope, tmp)
+                                  : n.float_bound ? frame_lookup(frame.get(), "float")
+                                                  : root_float_;
+    e.dtype = dtype != nullptr && dtype->is_string() ? dtype->get<std::string>() : "BF16";
+    const nlohmann::json* layer = n.layer_bound ? frame_lookup(frame.get(), "layer") : root_layer_;
+    if (layer != nullptr && layer->is_number_integer() && frame) e.layer = layer->get<std::int64_t>();
+    e.own.reserve(n.attrs.size() + 1);
     e.own.emplace_back("optional", e.optional);
-    for (const auto& [name, x] : n.attrs) e.own.emplace_back(name, x.eval(scope));
+    for (const auto& [name, x] : n.attrs) e.own.emplace_back(name, value(x, scope, tmp));
     e.labels = &n.labels;
     e.frame = frame;
-    auto [it, inserted] = out_.by_name.try_emplace(e.name, out_.entries.size());
-    if (!inserted) {
+    auto name_at = [this](std::size_t i) -> std::string_view { return out_.entries[i].name; };
+    if (out_.by_name.insert(e.name, out_.entries.size(), name_at) != NameIndex::npos) {
       out_.problems.push_back(fmt::format("{}:{}: the layout names '{}' twice", model_.source, n.line, e.name));
       return;
     }
     out_.entries.push_back(std::move(e));
   }
 
-  // Appends `tmpl` with {var} filled to `out`; `kind` gets the same text with integer
-  // variables (layer numbers) dropped. Runs once per tensor: no temporary strings.
-  void substitute(const std::string& tmpl, const Scope& scope, std::string& out, std::string& kind) {
-    kind.clear();
-    kind.reserve(tmpl.size());
-    out.reserve(out.size() + tmpl.size() + 8);
+  // Appends the name with its placeholders filled to `out`; `kind` gets the same text with
+  // integer variables (layer numbers) dropped.
+  void fill_name(const LayoutNode& n, const VarFrame* frame, std::string& out, std::string& kind) const {
+    kind.reserve(n.name.size());
+    out.reserve(out.size() + n.name.size() + 8);
     bool skip_dot = false;  // in `kind`, after a dropped number
-    std::size_t i = 0;
-    while (i < tmpl.size()) {
-      // The literal run up to the next placeholder, in one append.
-      std::size_t open = tmpl.find('{', i);
-      std::size_t end = open == std::string::npos ? tmpl.size() : open;
-      if (end > i) {
-        out.append(tmpl, i, end - i);
-        std::size_t from = skip_dot && tmpl[i] == '.' ? i + 1 : i;
-        kind.append(tmpl, from, end - from);
+    for (const NamePiece& p : n.name_pieces) {
+      if (!p.text.empty()) {
+        out += p.text;
+        kind.append(p.text, skip_dot && p.text.front() == '.' ? 1 : 0);
         skip_dot = false;
       }
-      if (open == std::string::npos) break;
-      std::size_t close = tmpl.find('}', open);  // the loader rejects an unterminated '{'
-      var_name_.assign(tmpl, open + 1, close - open - 1);
-      const nlohmann::json* v = scope.lookup(var_name_);
-      std::string text = v ? render_value(*v) : "?";
-      out += text;
+      if (p.var.empty()) continue;
+      const nlohmann::json* v = placeholder(p, frame);
       // "layers.{layer}.x" has the kind "x": a number is dropped with its dot and the list
       // segment before it, so q_proj of every layer shares one kind.
-      skip_dot = v && v->is_number_integer();
-      if (skip_dot) {
+      if (v != nullptr && v->is_number_integer()) {
+        out += render_value(*v);
         std::size_t cut = kind.size() > 1 ? kind.rfind('.', kind.size() - 2) : std::string::npos;
         kind.resize(cut == std::string::npos ? 0 : cut + 1);
+        skip_dot = true;
       } else {
+        const std::string text = v != nullptr ? render_value(*v) : "?";
+        out += text;
         kind += text;
       }
-      i = close + 1;
     }
   }
 
   const LayoutModel& model_;
   const std::map<std::string, std::string>& prefixes_;
   Layout& out_;
-  std::string var_name_;  // the placeholder being filled, reused across tensors
+  std::vector<nlohmann::json> constants_;  // by LayoutExpr slot
+  std::vector<bool> known_;
+  const nlohmann::json* root_float_ = nullptr;
+  const nlohmann::json* root_layer_ = nullptr;
 };
 
 }  // namespace
@@ -175,7 +209,7 @@ Layout expand_layout(const LayoutModel& model, const nlohmann::json& config, con
     nlohmann::json value = e.eval(root);
     out.globals[name] = std::move(value);
   }
-  Expander(model, prefixes->second, out).nodes(model.tensors, root, nullptr);
+  Expander(model, prefixes->second, root, out).nodes(model.tensors, root, nullptr);
   return out;
 }
 

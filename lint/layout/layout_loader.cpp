@@ -2,6 +2,7 @@
 // *.layout.yaml -> LayoutModel, with every problem reported as file:line:column.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 #include "layout/layout_model.h"
@@ -63,10 +64,11 @@ class LayoutReader : DocReader {
     std::vector<std::string> scope;
     for (const auto& [name, e] : m->lets) scope.push_back(name);
     if (root["tensors"].is_sequence()) {
-      for (const auto& n : root["tensors"].items()) m->tensors.push_back(node(n, scope, *m));
+      for (const auto& n : root["tensors"].items()) m->tensors.push_back(node(n, scope, {}, *m));
     } else {
       error(root, "missing 'tensors' (a list)");
     }
+    m->constant_slots = slots_;
     return errors().size() == before ? m : nullptr;
   }
 
@@ -86,7 +88,46 @@ class LayoutReader : DocReader {
     }
   }
 
-  LayoutNode node(const DocNode& n, std::vector<std::string> scope, const LayoutModel& m) {
+  // An expression that reads none of the `bound` names (loop variables and group lets around
+  // it) is constant within an expansion: it gets a slot.
+  LayoutExpr classify(Expr e, const std::vector<std::string>& bound) {
+    LayoutExpr out{std::move(e), -1};
+    if (out.empty()) return out;
+    for (const std::string& name : out.expr.names()) {
+      if (std::find(bound.begin(), bound.end(), name) != bound.end()) return out;
+    }
+    out.slot = slots_++;
+    return out;
+  }
+
+  std::vector<std::pair<std::string, LayoutExpr>> classify(std::vector<std::pair<std::string, Expr>> list,
+                                                           const std::vector<std::string>& bound) {
+    std::vector<std::pair<std::string, LayoutExpr>> out;
+    for (auto& [name, e] : list) out.emplace_back(name, classify(std::move(e), bound));
+    return out;
+  }
+
+  // `name` cut at its placeholders (check_template has checked them).
+  static std::vector<NamePiece> pieces(const std::string& name, const std::vector<std::string>& bound) {
+    std::vector<NamePiece> out;
+    std::size_t i = 0;
+    while (true) {
+      std::size_t open = name.find('{', i);
+      std::size_t close = open == std::string::npos ? std::string::npos : name.find('}', open);
+      if (close == std::string::npos) {
+        out.push_back({name.substr(i), "", false});
+        return out;
+      }
+      NamePiece p{name.substr(i, open - i), name.substr(open + 1, close - open - 1), false};
+      p.bound = std::find(bound.begin(), bound.end(), p.var) != bound.end();
+      out.push_back(std::move(p));
+      i = close + 1;
+    }
+  }
+
+  // `scope`: every name a template may use (model lets too); `bound`: the loop variables and
+  // group lets around the node, which change within an expansion.
+  LayoutNode node(const DocNode& n, std::vector<std::string> scope, std::vector<std::string> bound, const LayoutModel& m) {
     LayoutNode out;
     out.line = n.line() + 1;
     if (!n.is_map()) {
@@ -104,13 +145,18 @@ class LayoutReader : DocReader {
           error(f, "'for' must be one 'variable: count-or-list' pair");
         } else {
           out.loop_var = f.members().front().first.scalar();
-          if (auto e = expression(f.members().front().second, "for")) out.loop_over = *e;
+          if (auto e = expression(f.members().front().second, "for")) out.loop_over = classify(*e, bound);
           scope.push_back(out.loop_var);
+          bound.push_back(out.loop_var);
         }
       }
-      out.lets = expressions(n["let"], "let");
-      for (const auto& [name, e] : out.lets) scope.push_back(name);
-      for (const auto& child : n["tensors"].items()) out.children.push_back(node(child, scope, m));
+      auto lets = expressions(n["let"], "let");
+      for (const auto& [name, e] : lets) {
+        scope.push_back(name);
+        bound.push_back(name);
+      }
+      out.lets = classify(std::move(lets), bound);
+      for (const auto& child : n["tensors"].items()) out.children.push_back(node(child, scope, bound, m));
       return out;
     }
     static const std::set<std::string> kKeys = {"name", "part", "shape", "module", "group", "dtype", "when", "optional", "attrs"};
@@ -120,6 +166,7 @@ class LayoutReader : DocReader {
     out.name = n["name"].scalar();
     if (out.name.empty()) error(n, "a tensor needs a 'name'");
     check_template(n["name"], out.name, scope);
+    out.name_pieces = pieces(out.name, bound);
     out.part = n["part"].scalar();
     bool known_part = false;
     for (const auto& [variant, parts] : m.prefixes) known_part = known_part || parts.count(out.part) != 0;
@@ -128,7 +175,7 @@ class LayoutReader : DocReader {
       error(n, "a tensor needs a 'shape' list");
     } else {
       for (const auto& d : n["shape"].items()) {
-        if (auto e = expression(d, "shape")) out.shape.push_back(*e);
+        if (auto e = expression(d, "shape")) out.shape.push_back(classify(*e, bound));
       }
     }
     out.module = n["module"].scalar();
@@ -136,18 +183,23 @@ class LayoutReader : DocReader {
       error(n["module"], fmt::format("module '{}' must be linear or embedding", out.module));
     }
     out.group = n["group"].scalar();
-    if (n["dtype"].defined()) out.dtype = expression(n["dtype"], "dtype");
-    if (n["when"].defined()) out.when = expression(n["when"], "when").value_or(Expr{});
-    if (n["optional"].defined()) out.optional = expression(n["optional"], "optional").value_or(Expr{});
+    if (n["dtype"].defined()) {
+      if (auto e = expression(n["dtype"], "dtype")) out.dtype = classify(*e, bound);
+    }
+    if (n["when"].defined()) out.when = classify(expression(n["when"], "when").value_or(Expr{}), bound);
+    if (n["optional"].defined()) out.optional = classify(expression(n["optional"], "optional").value_or(Expr{}), bound);
+    out.float_bound = std::find(bound.begin(), bound.end(), "float") != bound.end();
+    out.layer_bound = std::find(bound.begin(), bound.end(), "layer") != bound.end();
     out.labels = {{"part", out.part}, {"group", out.group}, {"module", out.module}, {"quantizable", !out.module.empty()}};
     if (const DocNode& a = n["attrs"]; a.defined()) {
       for (const auto& kv : a.members()) {
-        if (auto e = expression(kv.second, "attrs")) out.attrs.emplace_back(kv.first.scalar(), *e);
+        if (auto e = expression(kv.second, "attrs")) out.attrs.emplace_back(kv.first.scalar(), classify(*e, bound));
       }
     }
     return out;
   }
 
+  int slots_ = 0;
 };
 
 }  // namespace

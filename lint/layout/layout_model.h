@@ -15,29 +15,49 @@
 #include <nlohmann/json.hpp>
 #include "lang/doc_node.h"
 
+#include "ckptlint/name_index.h"
 #include "ckptlint/rule.h"
 #include "lang/expr.h"
 
 namespace ckptlint {
+
+/// An expression of a layout model. One that reads no loop variable and no group `let` has
+/// one value per expansion: the loader gives it a `slot`, where the expander keeps that value,
+/// so that it is evaluated once per config rather than once per tensor or loop iteration.
+struct LayoutExpr {
+  Expr expr;
+  int slot = -1;  ///< >= 0: constant within an expansion
+  bool empty() const { return expr.empty(); }
+};
+
+/// A run of a name template: literal text, then the placeholder after it ("" at the end).
+struct NamePiece {
+  std::string text;
+  std::string var;
+  bool bound = false;  ///< `var` is a loop variable or group `let` (else a model `let`)
+};
 
 /// One tensor template, or a group of them under a loop and/or `let`.
 struct LayoutNode {
   bool is_group = false;
   // A tensor template.
   std::string name;                     ///< with {var} placeholders, relative to the part's prefix
+  std::vector<NamePiece> name_pieces;   ///< `name` cut at its placeholders
   std::string part;                     ///< "text", "vision", ...: selects the key prefix
-  std::vector<Expr> shape;              ///< one expression per dimension
+  std::vector<LayoutExpr> shape;        ///< one expression per dimension
   std::string module;                   ///< "linear", "embedding" (quantizable) or ""
   std::string group;                    ///< free label for rules: "attention", "ple", "norm", ...
-  std::optional<Expr> dtype;            ///< expected dtype name; default: the model's `float`
-  Expr when;                            ///< the tensor exists in this config (empty: always)
-  Expr optional;                        ///< the tensor may be left out (empty: never)
-  std::vector<std::pair<std::string, Expr>> attrs;  ///< extra labels for rules (kv: true)
+  std::optional<LayoutExpr> dtype;      ///< expected dtype name; default: the model's `float`
+  LayoutExpr when;                      ///< the tensor exists in this config (empty: always)
+  LayoutExpr optional;                  ///< the tensor may be left out (empty: never)
+  std::vector<std::pair<std::string, LayoutExpr>> attrs;  ///< extra labels for rules (kv: true)
   VarList labels;                       ///< part, group, module, quantizable: constant per template
+  bool float_bound = false;             ///< `float` is a loop variable or group let here
+  bool layer_bound = false;             ///< `layer` is a loop variable or group let here
   // A group.
   std::string loop_var;                 ///< `for: {var: N or [items]}`; "" for no loop
-  Expr loop_over;
-  std::vector<std::pair<std::string, Expr>> lets;
+  LayoutExpr loop_over;
+  std::vector<std::pair<std::string, LayoutExpr>> lets;
   std::vector<LayoutNode> children;
   int line = 0;                         ///< in the YAML, for messages
 };
@@ -56,6 +76,7 @@ struct LayoutModel {
   Expr always_quantized;                              ///< over an entry: every recipe quantizes it
   std::vector<std::string> quant_entry_prefixes;      ///< prefixes a config's per-module entries may drop
   std::vector<LayoutNode> tensors;
+  int constant_slots = 0;                             ///< LayoutExpr slots in use
 };
 
 /// The layout models of the loaded packs.
@@ -117,13 +138,13 @@ struct Layout {
   std::string model;                                  ///< the layout model's name
   std::string variant;                                ///< "mlx", "hf", "text-only"
   std::vector<LayoutEntry> entries;
-  std::unordered_map<std::string, std::size_t> by_name;
+  NameIndex by_name{0};                               ///< entries by name (positions in `entries`)
   std::vector<std::string> optional_parts;
   std::vector<std::string> problems;                  ///< config values that made no sense
   std::unordered_map<std::string, nlohmann::json> globals;  ///< the model-level `let` values for this config
-  const LayoutEntry* find(const std::string& name) const {
-    auto it = by_name.find(name);
-    return it == by_name.end() ? nullptr : &entries[it->second];
+  const LayoutEntry* find(std::string_view name) const {
+    std::size_t at = by_name.find(name, [this](std::size_t i) -> std::string_view { return entries[i].name; });
+    return at == NameIndex::npos ? nullptr : &entries[at];
   }
 };
 

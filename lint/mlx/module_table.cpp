@@ -21,7 +21,10 @@ ModuleTable index_modules(const Checkpoint& ck) {
     const std::string& file = ck.shards[ref.shard].file;
     for (std::string_view suffix : kSuffixes) {
       if (name.size() <= suffix.size() || !name.ends_with(suffix)) continue;
-      StoredModule& m = table.modules[std::string(name.substr(0, name.size() - suffix.size()))];
+      const std::string_view path = name.substr(0, name.size() - suffix.size());
+      auto at = table.modules.lower_bound(path);
+      if (at == table.modules.end() || at->first != path) at = table.modules.emplace_hint(at, std::string(path), StoredModule{});
+      StoredModule& m = at->second;
       // The module's file is its weight's shard, else its scales', else its biases', in
       // whichever order the names come.
       if (suffix[1] == 'w') {

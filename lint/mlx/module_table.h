@@ -58,7 +58,7 @@ class TensorFiles {
 };
 
 struct ModuleTable {
-  std::map<std::string, StoredModule> modules;  ///< module path -> tensors, for every *.weight/.scales/.biases
+  std::map<std::string, StoredModule, std::less<>> modules;  ///< module path -> tensors, for every *.weight/.scales/.biases
   TensorFiles file_of;                          ///< tensor name -> shard file
 };
 

@@ -10,11 +10,10 @@
 namespace ckptlint {
 namespace {
 
-bool companion_of_layout_module(const Analysis& a, const std::string& name) {
-  for (const char* suffix : {".scales", ".biases"}) {
-    std::string s(suffix);
-    if (name.size() > s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0) {
-      const LayoutEntry* e = a.entry_for_module(name.substr(0, name.size() - s.size()));
+bool companion_of_layout_module(const Analysis& a, std::string_view name) {
+  for (std::string_view suffix : {".scales", ".biases"}) {
+    if (name.size() > suffix.size() && name.ends_with(suffix)) {
+      const LayoutEntry* e = a.entry_for_module(name.substr(0, name.size() - suffix.size()));
       return e != nullptr && !e->module.empty();
     }
   }
@@ -29,11 +28,11 @@ class LayoutTensorUnexpected final : public Primitive {
     const Analysis& a = context.analysis;
     if (!a.layout) return;
     for (const auto& [view, file_view] : a.file_of) {
-      const std::string name(view), file(file_view);
-      if (a.layout->find(name) != nullptr || companion_of_layout_module(a, name)) continue;
+      if (a.layout->find(view) != nullptr || companion_of_layout_module(a, view)) continue;
       bool excepted = false;
-      for (const std::string& g : except_) excepted = excepted || glob_match(g, name);
+      for (const std::string& g : except_) excepted = excepted || glob_match(g, view);
       if (excepted) continue;
+      const std::string name(view), file(file_view);
       Match m;
       m.location = location_at(file, name);
       m.facts = {{"tensor", name}, {"file", file}, {"layout", a.layout->model}, {"variant", a.layout->variant}};

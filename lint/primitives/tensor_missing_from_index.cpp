@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // A shard holds a tensor the index does not list (or lists under another shard): glob
 // loaders (mlx-lm) load it, index loaders (transformers, mlx-vlm) never see it.
-#include <unordered_map>
-
+#include "ckptlint/name_index.h"
 #include "primitives/index_view.h"
 #include "primitives/primitive.h"
 
@@ -16,15 +15,16 @@ class TensorMissingFromIndex final : public Primitive {
     const Checkpoint& ck = context.checkpoint;
     if (!has_weight_map(ck)) return;
     const std::set<std::string_view> indexed = indexed_files(ck);
-    std::unordered_map<std::string_view, std::string_view> listed_in;
-    listed_in.reserve(ck.weight_map.size());
-    for (const auto& [tensor, file] : ck.weight_map) listed_in.emplace(tensor, file);
+    // The index's entries by tensor name (the reader has dropped duplicates).
+    NameIndex listed_in(ck.weight_map.size());
+    auto tensor_at = [&](std::size_t i) -> std::string_view { return ck.weight_map[i].first; };
+    for (std::size_t i = 0; i < ck.weight_map.size(); ++i) listed_in.insert(ck.weight_map[i].first, i, tensor_at);
     for (const Shard& shard : ck.shards) {
       // Files the index never names are stray files: that rule covers them whole.
       if (indexed.count(shard.file) == 0) continue;
       for (const TensorInfo& t : shard.tensors) {
-        auto it = listed_in.find(t.name);
-        std::string_view listed = it != listed_in.end() ? it->second : std::string_view();
+        std::size_t at = listed_in.find(t.name, tensor_at);
+        std::string_view listed = at != NameIndex::npos ? std::string_view(ck.weight_map[at].second) : std::string_view();
         if (listed == shard.file) continue;
         Match m;
         m.location = location_at(shard.file, t.name);
