@@ -30,6 +30,13 @@ bool Analysis::part_expected(const LayoutEntry& entry) const {
                         layout->optional_parts.end();
 }
 
+const TensorInfo* Analysis::tensor_of(const LayoutEntry& entry) const {
+  if (layout && !layout->entries.empty() && &entry >= &layout->entries.front() && &entry <= &layout->entries.back()) {
+    return entry_tensors[static_cast<std::size_t>(&entry - layout->entries.data())];
+  }
+  return file_of.tensor(entry.name);  // an entry of another analysis' layout
+}
+
 const LayoutEntry* Analysis::entry_for_module(std::string_view module) const {
   if (!layout) return nullptr;
   // Called for every module by several rules: the key is built on the stack when it fits.
@@ -88,8 +95,10 @@ Analysis analyze(const Checkpoint& ck, const LayoutModels& layouts, const Checkp
       a.quant.entry_prefixes = model->quant_entry_prefixes;
       a.layout = expand_layout(*model, ck.config->value, variant);
       std::set<std::string> parts;
+      a.entry_tensors.reserve(a.layout->entries.size());
       for (const LayoutEntry& e : a.layout->entries) {
-        bool present = a.file_of.count(e.name) != 0 || (!e.module.empty() && a.modules.count(e.module) != 0);
+        a.entry_tensors.push_back(ck.find(e.name));
+        bool present = a.entry_tensors.back() != nullptr || (!e.module.empty() && a.modules.count(e.module) != 0);
         if (present) parts.insert(e.part);
       }
       a.parts_present.assign(parts.begin(), parts.end());

@@ -45,8 +45,13 @@ struct Analysis : ModuleTable {
   bool where(const Expr& filter, const LayoutEntry& entry, const VarList& extra = {}) const;
   /// True when the entry's part is in the checkpoint, or the layout does not let it be omitted.
   bool part_expected(const LayoutEntry& entry) const;
-  /// True when the checkpoint has the entry's tensor (for a quantizable module: its .weight).
-  bool has(const LayoutEntry& entry) const { return file_of.count(entry.name) != 0; }
+  /// Per entry of `layout`, in its order: the checkpoint's tensor of that name (the first
+  /// definition), or nullptr. Looked up once here, not by every rule that walks the entries.
+  std::vector<const TensorInfo*> entry_tensors;
+  /// The checkpoint's tensor of a layout entry (for a quantizable module: its .weight).
+  const TensorInfo* tensor_of(const LayoutEntry& entry) const;
+  /// True when the checkpoint has the entry's tensor.
+  bool has(const LayoutEntry& entry) const { return tensor_of(entry) != nullptr; }
 
   bool part_present(const std::string& part) const;
   /// The layout entry of a module path (its ".weight" entry), or nullptr.

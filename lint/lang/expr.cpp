@@ -388,11 +388,12 @@ json eval_node(const ExprNode& n, const Scope& scope);
 
 const json kNull = nullptr;
 
-// Names, members and indices evaluate to a value that already exists (a config entry, a
+// Literals, names, members and indices evaluate to a value that already exists (a config entry, a
 // variable): return a pointer to it instead of copying whole config objects on every
 // `text_config.hidden_size`. Anything computed lands in `tmp`.
 const json* eval_ref(const ExprNode& n, const Scope& scope, json& tmp) {
   switch (n.op) {
+    case Op::literal: return &n.value;  // `group == 'attention'` copies no string
     case Op::name: {
       const json* v = scope.lookup(n.text);
       return v ? v : &kNull;

@@ -52,6 +52,11 @@ class TensorFiles {
   std::size_t count(const std::string& name) const { return ck_ ? ck_->by_name.count(name) : 0; }
   /// The shard file of `name`, or nullptr.
   const std::string* find(const std::string& name) const;
+  /// The tensor `name` (its first definition), or nullptr.
+  const TensorInfo* tensor(std::string_view name) const {
+    const TensorRef* ref = ck_ ? ck_->by_name.find(name) : nullptr;
+    return ref ? &ck_->tensor(*ref) : nullptr;
+  }
 
  private:
   const Checkpoint* ck_ = nullptr;

@@ -20,9 +20,8 @@ class LayoutShapeMismatch final : public Primitive {
     const Analysis& a = context.analysis;
     if (!a.layout) return;
     for (const LayoutEntry& e : a.layout->entries) {
-      if (!a.has(e) || !a.where(where_, e)) continue;
-      const TensorInfo* t = context.checkpoint.find(e.name);
-      if (t == nullptr) continue;
+      const TensorInfo* t = a.tensor_of(e);
+      if (t == nullptr || !a.where(where_, e)) continue;
       bool packed = t->dtype == DType::U32 && !e.module.empty() && a.modules.at(e.module).quantized();
       bool same = packed ? t->shape.size() == e.shape.size() &&
                                std::equal(e.shape.begin(), e.shape.end() - 1, t->shape.begin())
