@@ -5,6 +5,8 @@
 #include <array>
 #include <set>
 
+#include "util/parallel.h"
+
 namespace ckptlint {
 
 bool Analysis::part_present(const std::string& part) const {
@@ -56,20 +58,11 @@ VarList Analysis::rule_vars() const {
           {"layout_model", layout_model != nullptr ? nlohmann::json(layout_model->name) : nlohmann::json(nullptr)}};
 }
 
-Analysis analyze(const Checkpoint& ck, const LayoutModels& layouts, const Checkpoint* base) {
-  Analysis a;
-  if (ck.kind == "adapter") {
-    a.adapter = read_adapter(ck);
-    if (base != nullptr) {
-      a.base_checkpoint = base;
-      a.base = std::make_shared<const Analysis>(analyze(*base, layouts));
-    }
-  }
-  if (ck.config) {
-    a.config = &ck.config->value;
-    a.quant = QuantConfig::from(ck.config->value);
-  }
-  static_cast<ModuleTable&>(a) = index_modules(ck);
+namespace {
+
+// The key layout of `ck`'s names and, when a layout model applies to its config, that model
+// expanded for the config in that key layout.
+void detect_layout(Analysis& a, const Checkpoint& ck, const LayoutModels& layouts) {
   std::vector<std::string_view> names;
   names.reserve(a.file_of.size());
   for (const auto& [name, file] : a.file_of) names.push_back(name);
@@ -86,23 +79,47 @@ Analysis analyze(const Checkpoint& ck, const LayoutModels& layouts, const Checkp
         a.key_layout = variant;
       }
     }
-  } else {
-    a.variant_votes = count_variants(*model, names);
-    std::string variant = detect_variant(a.variant_votes);
-    if (!variant.empty()) {
-      a.key_layout = variant;
-      a.layout_model = model;
-      a.quant.entry_prefixes = model->quant_entry_prefixes;
-      a.layout = expand_layout(*model, ck.config->value, variant);
-      std::set<std::string> parts;
-      a.entry_tensors.reserve(a.layout->entries.size());
-      for (const LayoutEntry& e : a.layout->entries) {
-        a.entry_tensors.push_back(ck.find(e.name));
-        bool present = a.entry_tensors.back() != nullptr || (!e.module.empty() && a.modules.count(e.module) != 0);
-        if (present) parts.insert(e.part);
-      }
-      a.parts_present.assign(parts.begin(), parts.end());
+    return;
+  }
+  a.variant_votes = count_variants(*model, names);
+  std::string variant = detect_variant(a.variant_votes);
+  if (variant.empty()) return;
+  a.key_layout = variant;
+  a.layout_model = model;
+  a.quant.entry_prefixes = model->quant_entry_prefixes;
+  a.layout = expand_layout(*model, ck.config->value, variant);
+}
+
+}  // namespace
+
+Analysis analyze(const Checkpoint& ck, const LayoutModels& layouts, const Checkpoint* base) {
+  Analysis a;
+  if (ck.kind == "adapter") {
+    a.adapter = read_adapter(ck);
+    if (base != nullptr) {
+      a.base_checkpoint = base;
+      a.base = std::make_shared<const Analysis>(analyze(*base, layouts));
     }
+  }
+  if (ck.config) {
+    a.config = &ck.config->value;
+    a.quant = QuantConfig::from(ck.config->value);
+  }
+  // The module table is built beside the key-layout detection and the layout expansion,
+  // which need only the names; the parts present need both.
+  a.file_of = TensorFiles(ck);
+  std::map<std::string, StoredModule, std::less<>> modules;
+  run_beside([&] { modules = index_modules(ck).modules; }, [&] { detect_layout(a, ck, layouts); });
+  a.modules = std::move(modules);
+  if (a.layout) {
+    std::set<std::string> parts;
+    a.entry_tensors.reserve(a.layout->entries.size());
+    for (const LayoutEntry& e : a.layout->entries) {
+      a.entry_tensors.push_back(ck.find(e.name));
+      bool present = a.entry_tensors.back() != nullptr || (!e.module.empty() && a.modules.count(e.module) != 0);
+      if (present) parts.insert(e.part);
+    }
+    a.parts_present.assign(parts.begin(), parts.end());
   }
   return a;
 }

@@ -111,7 +111,8 @@ class Expander {
     nlohmann::json tmp;
     if (!n.when.empty() && !truthy(value(n.when, scope, tmp))) return;
     LayoutEntry e;
-    std::string kind;
+    std::string& kind = kind_;
+    kind.clear();
     e.name = prefix->second;
     fill_name(n, frame.get(), e.name, kind);
     e.shape.reserve(n.shape.size());
@@ -129,7 +130,7 @@ class Expander {
     e.module_kind = n.module;
     if (!n.module.empty() && ends_with_weight(e.name)) e.module.assign(e.name, 0, e.name.size() - 7);
     if (ends_with_weight(kind)) kind.resize(kind.size() - 7);
-    e.kind = std::move(kind);
+    e.kind = intern_kind(kind);
     e.optional = !n.optional.empty() && truthy(value(n.optional, scope, tmp));
     const nlohmann::json* dtype = n.dtype ? &value(*n.dtype, scope, tmp)
                                   : n.float_bound ? frame_lookup(frame.get(), "float")
@@ -148,6 +149,18 @@ class Expander {
       return;
     }
     out_.entries.push_back(std::move(e));
+  }
+
+  // The one copy of `kind` in the layout's kinds.
+  std::string_view intern_kind(const std::string& kind) {
+    auto kind_at = [this](std::size_t i) -> std::string_view { return out_.kinds[i]; };
+    std::size_t at = kind_index_.find(kind, kind_at);
+    if (at == NameIndex::npos) {
+      at = out_.kinds.size();
+      out_.kinds.push_back(kind);
+      kind_index_.insert(kind, at, kind_at);
+    }
+    return out_.kinds[at];
   }
 
   // Appends the name with its placeholders filled to `out`; `kind` gets the same text with
@@ -184,6 +197,8 @@ class Expander {
   Layout& out_;
   std::vector<nlohmann::json> constants_;  // by LayoutExpr slot
   std::vector<bool> known_;
+  NameIndex kind_index_{64};  // positions in out_.kinds
+  std::string kind_;          // the kind being built, reused across tensors
   const nlohmann::json* root_float_ = nullptr;
   const nlohmann::json* root_layer_ = nullptr;
 };

@@ -4,6 +4,7 @@
 // knowledge (key names, shapes, which layers are KV-shared) is all in the YAML.
 #pragma once
 #include <array>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -97,7 +98,7 @@ struct VarFrame {
 struct LayoutEntry {
   std::string name;        ///< full key, prefix included
   std::string module;      ///< module path (name without ".weight") for quantizable tensors, else ""
-  std::string kind;        ///< the template with integer loop variables dropped: "layers.self_attn.q_proj"
+  std::string_view kind;   ///< the template with integer loop variables dropped: "layers.self_attn.q_proj" (in Layout::kinds)
   std::string part;
   std::string group;
   std::string module_kind; ///< "linear", "embedding" or ""
@@ -133,12 +134,22 @@ class EntryScope {
   const Scope* top_ = nullptr;
 };
 
-/// A layout model expanded for one config and one key layout.
+/// A layout model expanded for one config and one key layout. Movable, not copyable: its
+/// entries view its own `kinds`.
 struct Layout {
+  Layout() = default;
+  Layout(Layout&&) = default;
+  Layout& operator=(Layout&&) = default;
+  Layout(const Layout&) = delete;
+  Layout& operator=(const Layout&) = delete;
+
   std::string model;                                  ///< the layout model's name
   std::string variant;                                ///< "mlx", "hf", "text-only"
   std::vector<LayoutEntry> entries;
   NameIndex by_name{0};                               ///< entries by name (positions in `entries`)
+  /// Each distinct entry kind once (a few dozen for thousands of entries); entries view them.
+  /// A deque, so that adding one (and moving the Layout) moves none.
+  std::deque<std::string> kinds;
   std::vector<std::string> optional_parts;
   std::vector<std::string> problems;                  ///< config values that made no sense
   std::unordered_map<std::string, nlohmann::json> globals;  ///< the model-level `let` values for this config

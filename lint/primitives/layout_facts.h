@@ -21,7 +21,7 @@ inline Match entry_match(const Analysis& a, const LayoutEntry& e, const std::str
   m.location = location_at(file, tensor);
   m.facts = {{"tensor", tensor},
              {"file", file},
-             {"kind", e.kind},
+             {"kind", std::string(e.kind)},
              {"layer", e.layer ? std::to_string(*e.layer) : "-"},
              {"part", e.part},
              {"expected", typed_shape_text(e.dtype, e.shape)}};

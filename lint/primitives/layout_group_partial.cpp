@@ -28,7 +28,10 @@ class LayoutGroupPartial final : public Primitive {
       if (present.empty() || missing.empty()) continue;
       auto kinds = [](const std::vector<const LayoutEntry*>& list) {
         std::string s;
-        for (const LayoutEntry* e : list) s += (s.empty() ? "" : ", ") + e->kind;
+        for (const LayoutEntry* e : list) {
+          if (!s.empty()) s += ", ";
+          s += e->kind;
+        }
         return s;
       };
       Match m = entry_match(a, *present.front(), present.front()->name);

@@ -56,8 +56,8 @@ class MixedQuantization final : public Primitive {
     if (!a.layout || !a.quant.present || !a.quant.global) return;
     // The quantizable modules present whose state the config leaves to the recipe.
     std::vector<std::pair<const LayoutEntry*, bool>> considered;  // entry, quantized
-    std::map<std::string, std::pair<int, int>> by_kind;           // kind -> (float, quantized)
-    std::map<std::pair<std::string, long>, std::pair<int, int>> by_group_layer;
+    std::map<std::string_view, std::pair<int, int>> by_kind;      // kind -> (float, quantized)
+    std::map<std::pair<std::string_view, long>, std::pair<int, int>> by_group_layer;
     for (const LayoutEntry& e : a.layout->entries) {
       if (e.module.empty() || !a.has(e) || !a.where(where_, e)) continue;
       if (a.quant.explicit_entry(e.module) != nullptr) continue;  // the config says how this one is meant
@@ -76,7 +76,7 @@ class MixedQuantization final : public Primitive {
     for (const auto& [e, q] : considered) {
       bool involved = split(by_kind[e->kind]) || (e->layer && split(by_group_layer[{e->group, *e->layer}]));
       if (!involved) continue;
-      auto& bucket = (q ? quants : floats)[e->kind];
+      auto& bucket = (q ? quants : floats)[std::string(e->kind)];
       if (e->layer) bucket.insert(*e->layer);
       if (const std::string* file = a.file_of.find(e->name); !q && file != nullptr) float_weights.push_back(location_at(*file, e->name));
     }
