@@ -180,11 +180,20 @@ FuseFit fit_pair(const DiffModel& diff, const DiffSide& base_side, const DiffSid
     return fit;
   }
   fit.file = fused_modules.at(p.module).file;
-  auto same = [&](const TensorInfo* x, const TensorInfo* y) {
-    if ((x == nullptr) != (y == nullptr)) return false;
-    return x == nullptr || (x->dtype == y->dtype && x->shape == y->shape && same_bytes(*diff.base, *x, fused, *y).value_or(false));
-  };
-  fit.identical = same(base.weight, after.weight) && same(base.scales, after.scales) && same(base.biases, after.biases);
+  // Identical: weight, scales and biases each absent on both sides, or alike in dtype, shape
+  // and bytes (the bytes of all three compared in one pass; unreadable is not identical).
+  fit.identical = true;
+  std::vector<TensorPair> stored;
+  for (auto [x, y] : {std::pair{base.weight, after.weight}, {base.scales, after.scales}, {base.biases, after.biases}}) {
+    if ((x == nullptr) != (y == nullptr) || (x != nullptr && (x->dtype != y->dtype || x->shape != y->shape))) {
+      fit.identical = false;
+      break;
+    }
+    if (x != nullptr) stored.push_back({diff.base, x, &fused, y});
+  }
+  if (fit.identical) {
+    for (SameBytes same : compare_bytes(stored)) fit.identical = fit.identical && same == SameBytes::same;
+  }
   auto f = factors(*diff.adapter_checkpoint, p);
   if (!f || f->out() != base.rows() || f->in() != base.cols() || after.rows() != base.rows() || after.cols() != base.cols()) {
     fit.readable = false;

@@ -8,7 +8,6 @@
 #include <cstring>
 
 #include "checkpoint/byte_source.h"
-#include "diff/byte_compare.h"
 
 namespace ckptlint {
 namespace {
@@ -150,12 +149,6 @@ std::optional<std::vector<float>> half_steps(const WeightSource& w, std::uint64_
   if (!scales) return std::nullopt;
   for (float& s : *scales) s = std::fabs(s) / 2;
   return scales;
-}
-
-std::optional<bool> same_bytes(const Checkpoint& a, const TensorInfo& ta, const Checkpoint& b, const TensorInfo& tb) {
-  SameBytes same = compare_bytes({{&a, &ta, &b, &tb}}).front();
-  if (same == SameBytes::unreadable) return std::nullopt;
-  return same == SameBytes::same;
 }
 
 }  // namespace ckptlint

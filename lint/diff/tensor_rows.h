@@ -29,10 +29,6 @@ struct WeightSource {
 /// Reads row `row` as `cols()` floats; nothing on unsupported dtypes, bad shapes or I/O errors.
 std::optional<std::vector<float>> read_row(const WeightSource& w, std::uint64_t row);
 
-/// True when two tensors' bytes are identical (chunked reads, stops at the first difference).
-/// Nothing when either cannot be read.
-std::optional<bool> same_bytes(const Checkpoint& a, const TensorInfo& ta, const Checkpoint& b, const TensorInfo& tb);
-
 /// Half of the quantization step of row `row` (per group), for "delta lost under requantization".
 std::optional<std::vector<float>> half_steps(const WeightSource& w, std::uint64_t row);
 
