@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,10 @@ struct Report {
   std::size_t suppressed = 0;          ///< findings a baseline accepted (not in `findings`)
   std::vector<std::string> baseline_unmatched;  ///< baseline entries that matched nothing: "rule | file | tensor"
   std::vector<StoredUnit> units;       ///< the storage map (RunOptions::storage_map), sorted by name
+  /// What the findings were derived from (the expanded layout, the module tables), freed
+  /// with the report rather than before the report is returned: a command line that exits
+  /// without destroying its report never pays for freeing it.
+  std::shared_ptr<const void> retained;
 };
 
 /// Sorts findings into report order (file, tensor, rule id, message).

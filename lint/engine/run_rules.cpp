@@ -127,7 +127,8 @@ Report run(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options
   const bool remote = ck.remote || (base != nullptr && base->remote) ||
                       (diff != nullptr && (diff->base->remote || (diff->adapter != nullptr && diff->adapter->remote)));
   auto started = std::chrono::steady_clock::now();
-  Analysis analysis = analyze(ck, rules.packs().layouts, base);
+  auto retained = std::make_shared<Analysis>(analyze(ck, rules.packs().layouts, base));
+  Analysis& analysis = *retained;
   if (diff != nullptr) {
     report.target.kind = "diff";
     const Analysis base_analysis = analyze(*diff->base, rules.packs().layouts);
@@ -138,7 +139,6 @@ Report run(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options
   VarList rule_vars = analysis.rule_vars();
   rule_vars.emplace_back("run", nlohmann::json{{"values_requested", options.scan_values}, {"remote", remote}, {"diff", diff != nullptr}});
   auto analyzed = std::chrono::steady_clock::now();
-  report.target.quantization = describe_quantization(analysis);
   report.target.layout = analysis.key_layout;
   if (options.storage_map) report.units = storage_map(ck, analysis);
   std::vector<const CompiledRule*> selected;
@@ -183,6 +183,8 @@ Report run(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options
   std::exception_ptr failed;
   std::thread helper([&] {
     try {
+      // The report's quantization line too, beside the first thread's share of the rules.
+      report.target.quantization = describe_quantization(analysis);
       run_some(1, 2);
     } catch (...) {
       failed = std::current_exception();
@@ -197,6 +199,7 @@ Report run(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options
     for (Finding& f : found[i]) report.findings.push_back(std::move(f));
   }
   sort_findings(report.findings);
+  report.retained = std::move(retained);
   spdlog::debug("analysis {:.1f} ms, {} rules {:.1f} ms", std::chrono::duration<double, std::milli>(analyzed - started).count(),
                 report.rules_run, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - analyzed).count());
   return report;
