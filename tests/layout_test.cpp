@@ -12,6 +12,7 @@
 #include "gemma4_config.h"
 #include "gemma4_writer.h"
 #include "layout/expected_tensors.h"
+#include "rules/rule_documents.h"
 
 namespace ckptlint {
 namespace {
@@ -138,6 +139,62 @@ TEST(Layout, hostile_config_values_are_bounded) {
   config["text_config"]["hidden_size"] = "wide";
   layout = expand_layout(*layout_for(fixtures::builtin_rules().packs().layouts, {"gemma4"}), config, "mlx");
   EXPECT_FALSE(layout.problems.empty());
+}
+
+// The loader marks the expressions that read no loop variable or group let, and the expander
+// evaluates those once per config. A group let that shadows a model let must make everything
+// under it per-iteration again; loop values, dtype defaults and interned kinds stay right.
+TEST(Layout, expressions_follow_the_loop_variables_and_lets_that_bind_them) {
+  const char* yaml = R"(
+layout: toy
+applies-to: {model-type: [toy]}
+let:
+  H: "hidden ?? 4"
+  names: "['x', 'y']"
+prefixes:
+  mlx: {text: "m."}
+tensors:
+  - {name: "a.weight", part: text, shape: [H]}
+  - for: {i: 2}
+    let:
+      H: "i + 10"
+    tensors:
+      - {name: "b.{i}.weight", part: text, shape: [H, "H * 2"], when: "H > 10"}
+  - for: {j: 2}
+    tensors:
+      - {name: "c.{j}.weight", part: text, shape: [H, j]}
+      - for: {k: names}
+        tensors:
+          - {name: "d.{j}.{k}", part: text, shape: ["j + H"], dtype: "k == 'x' ? 'F32' : 'F16'"}
+)";
+  std::vector<RuleError> errors;
+  auto model = load_layout_model("toy.layout.yaml", to_doc(YAML::Load(yaml)), errors);
+  ASSERT_TRUE(model != nullptr) << (errors.empty() ? "" : to_string(errors.front()));
+  for (int run = 0; run < 2; ++run) {  // a second expansion starts from fresh constants
+    const nlohmann::json config = {{"model_type", "toy"}, {"hidden", 6 + run}};
+    const std::uint64_t h = 6 + static_cast<std::uint64_t>(run);
+    Layout layout = expand_layout(*model, config, "mlx");
+    ASSERT_TRUE(layout.problems.empty()) << layout.problems.front();
+    std::vector<std::pair<std::string, std::vector<std::uint64_t>>> got;
+    for (const LayoutEntry& e : layout.entries) got.emplace_back(e.name, e.shape);
+    const std::vector<std::pair<std::string, std::vector<std::uint64_t>>> expected = {
+        {"m.a.weight", {h}},         {"m.b.1.weight", {11, 22}}, {"m.c.0.weight", {h, 0}}, {"m.d.0.x", {h}},
+        {"m.d.0.y", {h}},            {"m.c.1.weight", {h, 1}},   {"m.d.1.x", {h + 1}},     {"m.d.1.y", {h + 1}}};
+    EXPECT_EQ(got, expected);
+    const LayoutEntry* x0 = layout.find("m.d.0.x");
+    const LayoutEntry* x1 = layout.find("m.d.1.x");
+    const LayoutEntry* y1 = layout.find("m.d.1.y");
+    ASSERT_TRUE(x0 && x1 && y1);
+    EXPECT_EQ(x0->dtype, "F32");
+    EXPECT_EQ(y1->dtype, "F16");
+    EXPECT_EQ(layout.find("m.a.weight")->dtype, "BF16");  // no `float` let: the default
+    EXPECT_EQ(x1->kind, "x");
+    EXPECT_EQ(x0->kind.data(), x1->kind.data());  // one interned copy per kind
+    // Integer placeholders drop out of a kind with the segment before them.
+    EXPECT_EQ(std::vector<std::string>(layout.kinds.begin(), layout.kinds.end()),
+              (std::vector<std::string>{"a", "weight", "x", "y"}));
+    EXPECT_EQ(x1->layer, std::nullopt);           // no `layer` variable
+  }
 }
 
 }  // namespace
