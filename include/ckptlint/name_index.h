@@ -7,7 +7,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
+#include <functional>
 #include <string_view>
 #include <vector>
 
@@ -56,41 +56,7 @@ class NameIndex {
     std::size_t pos = npos;  // npos: empty
   };
 
-  // Eight bytes per step, multiply-mixed, then murmur3's finalizer: about a third of the
-  // instructions of std::hash on checkpoint names (40 to 80 bytes), with every byte counted
-  // (names share long prefixes). The seed differs between runs (the table's own address
-  // under ASLR), so a hostile header cannot be built to collide; only positions are stored,
-  // so nothing a run reports depends on it.
-  static std::uint64_t hash(std::string_view name) {
-    constexpr std::uint64_t k = 0x9E3779B97F4A7C15ull;
-    std::uint64_t h = seed() ^ (name.size() * k);
-    const char* p = name.data();
-    std::size_t n = name.size();
-    auto mix = [&](std::uint64_t word) {
-      h = (h ^ word) * k;
-      h ^= h >> 29;
-    };
-    for (; n >= 8; p += 8, n -= 8) {
-      std::uint64_t word;
-      std::memcpy(&word, p, 8);
-      mix(word);
-    }
-    if (n > 0) {
-      std::uint64_t word = 0;
-      std::memcpy(&word, p, n);
-      mix(word);
-    }
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ull;
-    return h ^ (h >> 33);
-  }
-  static std::uint64_t seed() {
-    static const char anchor = 0;
-    static const std::uint64_t value = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(&anchor)) * 0xD6E8FEB86659FD93ull;
-    return value;
-  }
+  static std::uint64_t hash(std::string_view name) { return std::hash<std::string_view>{}(name); }
 
   // At most half full: probe runs stay short. Hashes are kept, so no name is read again.
   void rebuild(std::size_t names) {
