@@ -187,7 +187,7 @@ struct Checkpoint {
   TensorIndex by_name;
 
   const TensorInfo& tensor(TensorRef ref) const { return shards[ref.shard].tensors[ref.index]; }
-  const TensorInfo* find(const std::string& name) const;
+  const TensorInfo* find(std::string_view name) const;
   /// The shard whose tensor list holds `t` (by address), or nullptr.
   const Shard* shard_of(const TensorInfo& t) const;
 };

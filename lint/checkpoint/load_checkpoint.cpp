@@ -71,7 +71,7 @@ std::vector<std::string> config_model_types(const nlohmann::json& config) {
   return {};
 }
 
-const TensorInfo* Checkpoint::find(const std::string& name) const {
+const TensorInfo* Checkpoint::find(std::string_view name) const {
   const TensorRef* ref = by_name.find(name);
   return ref == nullptr ? nullptr : &tensor(*ref);
 }

@@ -35,10 +35,9 @@ class OpenFiles {
       if (fd >= 0) ::close(fd);
     }
   }
-  // The descriptor for the shard holding `t`; -1 when it has none or cannot be opened.
-  int fd_of(const Checkpoint& ck, const TensorInfo& t) {
-    const Shard* s = ck.shard_of(t);
-    if (s == nullptr || !s->readable) return -1;
+  // The descriptor for shard `s` of `ck`; -1 when it cannot be opened.
+  int fd_of(const Checkpoint& ck, const Shard* s) {
+    if (!s->readable) return -1;
     std::pair<const Checkpoint*, const Shard*> key{&ck, s};
     for (const auto& [k, fd] : files_) {
       if (k == key) return fd;
@@ -63,7 +62,7 @@ struct Place {
 Place place_of(OpenFiles& files, const Checkpoint& ck, const TensorInfo& t) {
   const Shard* s = ck.shard_of(t);
   if (s == nullptr) return {};
-  return {files.fd_of(ck, t), s->data_start() + t.data_begin};
+  return {files.fd_of(ck, s), s->data_start() + t.data_begin};
 }
 
 }  // namespace

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Joins rules and primitives: select rules, check where they apply, run, Match -> Finding.
 #include <algorithm>
-#include <thread>
 #include <chrono>
 
 #include <spdlog/spdlog.h>
@@ -13,6 +12,7 @@
 #include "rules/rule_packs.h"
 #include "json/json_locate.h"
 #include "util/glob.h"
+#include "util/parallel.h"
 
 namespace ckptlint {
 namespace {
@@ -180,20 +180,13 @@ Report run(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options
       }
     }
   };
-  std::exception_ptr failed;
-  std::thread helper([&] {
-    try {
-      // The report's quantization line too, beside the first thread's share of the rules.
-      report.target.quantization = describe_quantization(analysis);
-      run_some(1, 2);
-    } catch (...) {
-      failed = std::current_exception();
-    }
-  });
-  run_some(0, 2);
-  helper.join();
-  // (`analysis` is read-only from here: the helper has joined.)
-  if (failed) std::rethrow_exception(failed);
+  run_beside(
+      [&] {
+        // The report's quantization line too, beside the first thread's share of the rules.
+        report.target.quantization = describe_quantization(analysis);
+        run_some(1, 2);
+      },
+      [&] { run_some(0, 2); });
   for (std::size_t i = 0; i < selected.size(); ++i) {
     report.rules_run += ran[i];
     for (Finding& f : found[i]) report.findings.push_back(std::move(f));

@@ -53,10 +53,7 @@ class TensorFiles {
   /// The shard file of `name`, or nullptr.
   const std::string* find(const std::string& name) const;
   /// The tensor `name` (its first definition), or nullptr.
-  const TensorInfo* tensor(std::string_view name) const {
-    const TensorRef* ref = ck_ ? ck_->by_name.find(name) : nullptr;
-    return ref ? &ck_->tensor(*ref) : nullptr;
-  }
+  const TensorInfo* tensor(std::string_view name) const { return ck_ ? ck_->find(name) : nullptr; }
 
  private:
   const Checkpoint* ck_ = nullptr;

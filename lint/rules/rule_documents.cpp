@@ -6,7 +6,6 @@
 #include <charconv>
 #include <stdexcept>
 
-
 namespace ckptlint {
 namespace {
 

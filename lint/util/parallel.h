@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Running work on a few threads: independent items (parallel_for), or one task beside the
-// caller's own (run_beside). In parallel_for, items Items are handed out one at a time (the caller's
-// thread works too), so a slow item never holds the others back; results go into slots the
-// caller indexes by item, which keeps output in item order whatever the timing.
+// caller's own (run_beside). In parallel_for, items are handed out one at a time (the
+// caller's thread works too), so a slow item never holds the others back; results go into
+// slots the caller indexes by item, which keeps output in item order whatever the timing.
 #pragma once
 #include <algorithm>
 #include <atomic>

@@ -16,8 +16,8 @@ std::filesystem::path executable_path();
 /// SEQUENTIAL; macOS: F_RDAHEAD; POSIX fallback: nothing).
 void advise_sequential(int fd);
 
-/// Heap tuning for a short, allocation-heavy process (glibc: larger heap steps, one arena,
-/// huge pages for the main heap; elsewhere nothing). A header-only check allocates a few
+/// Heap tuning for a short, allocation-heavy process (glibc: larger heap steps, an arena per
+/// core, huge pages for the main heap; elsewhere nothing). A header-only check allocates a few
 /// megabytes in small pieces; on a VM each first touch of a 4 KiB page costs microseconds,
 /// and those faults, not parsing, dominated a cold run. Best effort.
 void prepare_heap();
