@@ -4,49 +4,25 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include <unistd.h>
-
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 
-#include "cli/baseline.h"
 #include "cli/builtin_rules.h"
 #include "cli/layout_command.h"
+#include "cli/lint_command.h"
 #include "cli/options.h"
 #include "cli/project_config.h"
+#include "cli/report_output.h"
 #include "cli/rules_markdown.h"
-#include "ckptlint/lint.h"
-#include "ckptlint/load.h"
+#include "cli/selectors.h"
 #include "ckptlint/reporters.h"
-#include "util/parallel.h"
 #include "util/platform.h"
 
 namespace ckptlint {
 namespace {
 
 constexpr int kToolError = 2;
-
-int write_report(const Options& o, const Report& report, const RuleSet& rules) {
-  std::ofstream file;
-  if (!o.output.empty()) {
-    file.open(o.output);
-    if (!file) {
-      fmt::print(stderr, "ckptlint: cannot write '{}'\n", o.output);
-      return kToolError;
-    }
-  }
-  std::ostream& out = o.output.empty() ? std::cout : file;
-  if (o.format == "json") write_json(out, report);
-  else if (o.format == "sarif") write_sarif(out, report, rules);
-  else if (o.format == "github") write_github(out, report);
-  else if (o.format == "html") write_html(out, report);
-  else write_text(out, report, TextOptions{o.quiet, o.verbose});
-  out.flush();
-  return out ? 0 : kToolError;
-}
 
 void explain_rule(const Rule& r) {
   fmt::print("{}\n  class:     {}\n  severity:  {}\n  summary:   {}\n  message:   {}\n  help:      {}\n  primitive: {}{}\n",
@@ -63,6 +39,33 @@ void explain_rule(const Rule& r) {
   if (!r.enabled_by_default) fmt::print("  enabled:   only when selected (--select {})\n", r.id);
   for (const std::string& ref : r.references) fmt::print("  see:       {}\n", ref);
   fmt::print("  source:    {}\n", r.source);
+}
+
+int report_rule_errors(const std::vector<RuleError>& errors) {
+  for (const RuleError& e : errors) fmt::print(stderr, "{}\n", to_string(e));
+  fmt::print(stderr, "ckptlint: {} problem{} in rule files\n", errors.size(), errors.size() == 1 ? "" : "s");
+  return kToolError;
+}
+
+int run_rules_command(const Options& o, const RuleSet& rules) {
+  if (o.format == "markdown") {
+    write_rules_markdown(std::cout, rules);
+    return 0;
+  }
+  if (o.positional.empty()) {
+    for (const Rule* r : rules.rules()) {
+      fmt::print("{:<34} {:<8} {:<18} {}{}\n", r->id, to_string(r->severity), to_string(r->failure_class), r->summary,
+                 r->enabled_by_default ? "" : " (opt-in)");
+    }
+    return 0;
+  }
+  const Rule* r = rules.find(o.positional[0]);
+  if (r == nullptr) {
+    fmt::print(stderr, "ckptlint: no rule '{}'{}; ckptlint rules lists them\n", o.positional[0], suggest_rule(rules, o.positional[0], false));
+    return kToolError;
+  }
+  explain_rule(*r);
+  return 0;
 }
 
 int run(int argc, char** argv) {
@@ -86,124 +89,37 @@ int run(int argc, char** argv) {
   spdlog::set_default_logger(logger);
   spdlog::set_level(o.verbose ? spdlog::level::debug : spdlog::level::warn);
 
-  // The project config (.ckptlint.yaml): command-line options win over it.
-  std::optional<ProjectConfig> project;
-  if (!o.no_config && (o.command == "check" || o.command == "diff" || !o.config.empty())) {
-    // A remote target's project is the one the command runs in.
-    std::string path = !o.config.empty() ? o.config : find_project_config(is_remote_path(o.target()) ? "." : o.target());
-    if (!path.empty()) {
-      project = read_project_config(path, error);
+  if (o.command == "layout" || o.command == "rules") {
+    std::vector<RuleError> rule_errors;
+    std::string rules_from;
+    std::vector<std::string> rule_dirs = o.rule_dirs;
+    if (!o.config.empty() && !o.no_config) {  // a project's own packs, when its config is named
+      std::optional<ProjectConfig> project = read_project_config(o.config, error);
       if (!project) {
         fmt::print(stderr, "ckptlint: {}\n", error);
         return kToolError;
       }
-      spdlog::debug("project config {}", path);
+      rule_dirs.insert(rule_dirs.begin(), project->rule_dirs.begin(), project->rule_dirs.end());
     }
+    RuleSet rules = load_cli_rules(rule_dirs, rule_errors, rules_from, o.command == "layout");
+    if (!rule_errors.empty()) return report_rule_errors(rule_errors);
+    return o.command == "layout" ? run_layout_command(o, rules) : run_rules_command(o, rules);
   }
-  std::vector<std::string> rule_dirs = o.rule_dirs;
-  if (project) rule_dirs.insert(rule_dirs.begin(), project->rule_dirs.begin(), project->rule_dirs.end());
 
-  auto start = std::chrono::steady_clock::now();
-  // The rule packs load on a second thread while the checkpoint's headers are read.
-  std::vector<RuleError> rule_errors;
-  std::string rules_from;
-  RuleSet rules;
-  double rules_ms = 0;
-  Checkpoint ck, base, adapter;
-  const bool lints = o.command == "check" || o.command == "diff";
-  const bool with_base = lints && !o.base_path().empty();
-  const bool diff_adapter = o.command == "diff" && !o.adapter.empty();
-  bool loaded = true;
-  double checkpoint_ms = 0;
-  run_beside(
-      [&] {
-        rules = load_cli_rules(rule_dirs, rule_errors, rules_from, o.command == "layout");
-        rules_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-      },
-      [&] {
-        const LoadOptions load_options{static_cast<long>(o.timeout_seconds * 1000)};
-        loaded = !lints || load_checkpoint(o.target(), ck, error, load_options);
-        if (loaded && with_base) loaded = load_checkpoint(o.base_path(), base, error, load_options);
-        if (loaded && diff_adapter) loaded = load_checkpoint(o.adapter, adapter, error, load_options);
-        checkpoint_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-      });
-  for (const Checkpoint* c : {&ck, &base, &adapter}) {
-    if (c->remote) spdlog::debug("remote {}: {} requests, {} bytes", c->display_path, c->remote_requests, c->remote_bytes);
-  }
-  if (!rule_errors.empty()) {
-    for (const RuleError& e : rule_errors) fmt::print(stderr, "{}\n", to_string(e));
-    fmt::print(stderr, "ckptlint: {} problem{} in rule files\n", rule_errors.size(), rule_errors.size() == 1 ? "" : "s");
+  LintOutcome outcome = run_lint(o);
+  if (!outcome.rule_errors.empty()) return report_rule_errors(outcome.rule_errors);
+  if (!outcome.usage_error.empty()) {
+    fmt::print(stderr, "ckptlint: {}\n", outcome.usage_error);
     return kToolError;
   }
-  spdlog::debug("loaded {} rules from {} in {:.1f} ms", rules.size(), rules_from, rules_ms);
-
-  if (o.command == "layout") return run_layout_command(o, rules);
-  if (o.command == "rules") {
-    if (o.format == "markdown") {
-      write_rules_markdown(std::cout, rules);
-      return 0;
-    }
-    if (o.positional.empty()) {
-      for (const Rule* r : rules.rules()) {
-        fmt::print("{:<34} {:<8} {:<18} {}{}\n", r->id, to_string(r->severity), to_string(r->failure_class), r->summary,
-                   r->enabled_by_default ? "" : " (opt-in)");
-      }
-      return 0;
-    }
-    const Rule* r = rules.find(o.positional[0]);
-    if (r == nullptr) {
-      fmt::print(stderr, "ckptlint: no rule '{}'\n", o.positional[0]);
-      return kToolError;
-    }
-    explain_rule(*r);
-    return 0;
+  for (const TargetOutcome& t : outcome.targets) {
+    if (!t.error.empty()) fmt::print(stderr, "ckptlint: {}\n", t.error);
   }
-
-  if (!loaded) {
+  if (std::string error = write_reports(o, outcome); !error.empty()) {
     fmt::print(stderr, "ckptlint: {}\n", error);
     return kToolError;
   }
-  spdlog::debug("read {} safetensors file(s) in {:.1f} ms, {} load problem(s)", ck.shards.size(), checkpoint_ms,
-                ck.problems.size());
-  RunOptions run;
-  run.select = !o.select.empty() || !project ? o.select : project->select;
-  run.ignore = o.ignore;
-  if (project) run.ignore.insert(run.ignore.end(), project->ignore.begin(), project->ignore.end());
-  run.fail_on = o.fail_on.value_or(project && project->fail_on ? *project->fail_on : Severity::error);
-  run.scan_values = !o.no_values;
-  run.jobs = o.jobs;
-  run.storage_map = o.format == "html";
-  run.progress = !o.no_progress && !o.quiet && ::isatty(STDERR_FILENO) == 1;
-  if (o.command == "check" && with_base && ck.kind != "adapter") {
-    fmt::print(stderr, "ckptlint: '{}' is not an adapter (no adapter_config.json, adapters.safetensors or adapter_model.safetensors)\n",
-               o.target());
-    return kToolError;
-  }
-  Report report = o.command == "diff"
-                      ? run_diff(ck, rules, run, DiffRequest{&base, diff_adapter ? &adapter : nullptr, o.full})
-                      : run_rules(ck, rules, run, with_base ? &base : nullptr);
-  if (project && !project->severity.empty()) {
-    for (Finding& f : report.findings) {
-      if (auto it = project->severity.find(f.rule_id); it != project->severity.end()) f.severity = it->second;
-    }
-  }
-  if (!o.write_baseline.empty() && !write_baseline(o.write_baseline, report, error)) {
-    fmt::print(stderr, "ckptlint: {}\n", error);
-    return kToolError;
-  }
-  std::string baseline_path = !o.baseline.empty() ? o.baseline : project ? project->baseline : "";
-  if (!baseline_path.empty() && o.write_baseline.empty()) {
-    auto entries = read_baseline(baseline_path, error);
-    if (!entries) {
-      fmt::print(stderr, "ckptlint: {}\n", error);
-      return kToolError;
-    }
-    apply_baseline(report, *entries);
-  }
-  auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  spdlog::debug("{} rules run, {} findings, {:.1f} ms", report.rules_run, report.findings.size(), ms);
-  if (int rc = write_report(o, report, rules); rc != 0) return rc;
-  int code = o.exit_zero ? 0 : exit_code(report);
+  int code = outcome.exit_code(o.exit_zero);
 #ifndef CKPTLINT_FREE_AT_EXIT
   // The process ends here: returning the memory of a large checkpoint piece by piece costs
   // milliseconds for nothing (compilers skip it the same way). Sanitizer builds define

@@ -10,36 +10,17 @@
 #include <nlohmann/json.hpp>
 
 #include "recipe.h"
-#include "support/test_paths.h"
+#include "support/cli_run.h"
 
 namespace ckptlint {
 namespace {
 
 using testing::ScratchDir;
 
-struct CliRun {
-  int code = -1;
-  std::string out;
-};
-
-CliRun ckptlint(const std::string& args) {
-  CliRun r;
-  std::string command = testing::ckptlint_binary() + " " + args + " 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  std::array<char, 4096> buf{};
-  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) r.out.append(buf.data(), n);
-  int status = ::pclose(pipe);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-std::string make(const ScratchDir& dir, const std::string& recipe_name) {
-  std::string error;
-  auto recipe = fixtures::read_recipe(testing::fixtures_dir() + "/" + recipe_name, error);
-  EXPECT_TRUE(recipe) << error;
-  EXPECT_TRUE(fixtures::materialize(*recipe, dir.path(), error)) << error;
-  return dir.path();
-}
+using testing::CliRun;
+using testing::ckptlint;
+using testing::ckptlint_in;
+using testing::make;
 
 TEST(Cli, clean_checkpoint_exits_0) {
   ScratchDir dir("cli-clean");
@@ -195,19 +176,35 @@ TEST(Cli, exit_zero_and_project_config_severity_and_fail_on) {
   std::string ck = make(dir, "layer-types-length/trigger.yaml");
   EXPECT_EQ(ckptlint("check " + ck + " --select layer-types-length").code, 1);
   EXPECT_EQ(ckptlint("check " + ck + " --select layer-types-length --exit-zero").code, 0);
-  // .ckptlint.yaml beside the checkpoint: the rule demoted to info, so the run passes...
-  std::ofstream(ck + "/.ckptlint.yaml") << "select: [layer-types-length]\nseverity:\n  layer-types-length: info\n";
-  CliRun r = ckptlint("check " + ck);
+  // .ckptlint.yaml in the working directory: the rule demoted to info, so the run passes...
+  ScratchDir project("cli-project-dir");
+  std::ofstream(project.path() + "/.ckptlint.yaml") << "select: [layer-types-length]\nseverity:\n  layer-types-length: info\n";
+  CliRun r = ckptlint_in(project.path(), "check " + ck);
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("info[layer-types-length]"), std::string::npos) << r.out;
   // ...unless it fails on info; --no-config ignores the file; a bad file is exit 2.
-  std::ofstream(ck + "/.ckptlint.yaml") << "select: [layer-types-length]\nseverity: {layer-types-length: info}\nfail-on: info\n";
-  EXPECT_EQ(ckptlint("check " + ck).code, 1);
-  EXPECT_EQ(ckptlint("check " + ck + " --no-config --select layer-types-length").code, 1);
-  std::ofstream(ck + "/.ckptlint.yaml") << "selekt: [x]\n";
-  CliRun bad = ckptlint("check " + ck);
+  std::ofstream(project.path() + "/.ckptlint.yaml") << "select: [layer-types-length]\nseverity: {layer-types-length: info}\nfail-on: info\n";
+  EXPECT_EQ(ckptlint_in(project.path(), "check " + ck).code, 1);
+  EXPECT_EQ(ckptlint_in(project.path(), "check " + ck + " --no-config --select layer-types-length").code, 1);
+  std::ofstream(project.path() + "/.ckptlint.yaml") << "selekt: [x]\n";
+  CliRun bad = ckptlint_in(project.path(), "check " + ck);
   EXPECT_EQ(bad.code, 2);
   EXPECT_NE(bad.out.find(".ckptlint.yaml:1:1: unknown key 'selekt'"), std::string::npos) << bad.out;
+}
+
+// A checkpoint is untrusted: a .ckptlint.yaml inside it never configures its own gate,
+// whether the run starts beside it, inside it or above it.
+TEST(Cli, a_config_inside_the_checked_directory_changes_nothing) {
+  ScratchDir dir("cli-planted");
+  std::string ck = make(dir, "layer-types-length/trigger.yaml");
+  CliRun honest = ckptlint("check " + ck + " --format json");
+  EXPECT_EQ(honest.code, 1);
+  std::ofstream(ck + "/.ckptlint.yaml") << "ignore: ['*']\nseverity: {layer-types-length: info}\nbaseline: /dev/zero\nrules: [/]\n";
+  for (const std::string& cwd : {ck, dir.path(), std::string("/")}) {
+    CliRun planted = ckptlint_in(cwd, "check " + ck + " --format json");
+    EXPECT_EQ(planted.code, 1) << cwd << ": " << planted.out;
+    EXPECT_EQ(nlohmann::json::parse(planted.out)["findings"], nlohmann::json::parse(honest.out)["findings"]) << cwd;
+  }
 }
 
 TEST(Cli, adapter_against_base_both_ways) {

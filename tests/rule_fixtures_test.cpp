@@ -18,6 +18,7 @@
 #include "support/golden.h"
 #include "support/recipe_run.h"
 #include "support/test_paths.h"
+#include "util/display_text.h"
 
 namespace ckptlint {
 namespace {
@@ -88,7 +89,7 @@ std::string render(const Report& report, const std::string& id, const std::strin
   for (const Finding& f : report.findings) {
     if (f.rule_id != id) continue;
     const Location& l = f.location;
-    std::string at = l.file + (l.tensor.empty() ? "" : " tensor '" + l.tensor + "'") +
+    std::string at = display_text(l.file) + (l.tensor.empty() ? "" : " tensor '" + display_text(l.tensor) + "'") +
                      (l.line ? fmt::format(" line {}:{}", *l.line, l.column.value_or(0)) : "") +
                      (l.byte_offset ? fmt::format(" byte {}", *l.byte_offset) : "") +
                      (l.json_pointer.empty() ? "" : " " + l.json_pointer);

@@ -96,6 +96,7 @@ struct Shard {
   std::uint64_t file_size = 0;                  ///< bytes on disk
   std::uint64_t header_size = 0;                ///< the little-endian u64 prefix
   bool readable = false;                        ///< the header parsed; tensors are meaningful
+  bool exists = true;                           ///< false: a name (the index's) with no file behind it
   std::vector<TensorInfo> tensors;              ///< well-formed entries, in header order
   /// The entries that are not in `tensors` (malformed, or left out for a problem), by name,
   /// each with its position among all entries but __metadata__, in header order.

@@ -28,15 +28,28 @@ struct StoredUnit {
   std::string detail;   ///< what the storage was read from: "U32 [2560, 640] + scales + biases"
 };
 
+/// A rule keeps at most this many findings per file; the rest are counted (Report::capped).
+inline constexpr std::size_t kMaxFindingsPerRuleFile = 1000;
+
+/// Findings of one rule in one file past the cap (kMaxFindingsPerRuleFile):
+/// counted, not kept, so that memory and report size stay bounded whatever the header.
+struct CappedFindings {
+  std::string rule;
+  std::string file;
+  std::size_t omitted = 0;
+};
+
 /// Everything one run found.
 struct Report {
   Target target;
   std::vector<Finding> findings;  ///< sorted: file, tensor, rule, message
   std::size_t rules_run = 0;      ///< rules that applied and ran
   std::size_t files_read = 0;     ///< safetensors files whose header was read
+  std::size_t tensors_read = 0;   ///< tensors described by those headers
   Severity fail_on = Severity::error;  ///< the threshold the verdict uses
   std::size_t suppressed = 0;          ///< findings a baseline accepted (not in `findings`)
   std::vector<std::string> baseline_unmatched;  ///< baseline entries that matched nothing: "rule | file | tensor"
+  std::vector<CappedFindings> capped;  ///< findings counted but not kept, per rule and file
   std::vector<StoredUnit> units;       ///< the storage map (RunOptions::storage_map), sorted by name
   /// What the findings were derived from (the expanded layout, the module tables), freed
   /// with the report rather than before the report is returned: a command line that exits

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 #include <ostream>
+#include <vector>
 
 #include "ckptlint/report.h"
 #include "ckptlint/rule.h"
@@ -23,9 +24,18 @@ void write_text(std::ostream& out, const Report& report, const TextOptions& opti
 
 /// The machine report of PRODUCT.md §4 (schema "ckptlint-report/1").
 void write_json(std::ostream& out, const Report& report);
+/// One report as write_json() writes it; several (`check A B C`) as
+/// {"schema": "ckptlint-reports/1", "reports": [report, ...], "summary": {...}}.
+void write_json(std::ostream& out, const std::vector<const Report*>& reports);
 
-/// GitHub Actions workflow commands (::error/::warning/::notice), one per finding.
+/// GitHub Actions workflow commands for a gate: one ::error or ::warning annotation per rule
+/// and cause (a rule's findings folded, with their count), never one per finding (GitHub
+/// shows ten per type per step); info findings are not annotated.
 void write_github(std::ostream& out, const Report& report);
+
+/// The report as Markdown for a CI job summary ($GITHUB_STEP_SUMMARY): verdict, diagnosis,
+/// and a table of the findings at warning or above, folded as in the text report.
+void write_markdown_summary(std::ostream& out, const Report& report);
 
 /// One self-contained HTML page (inline CSS, JS and SVG): the diagnosis, the layer map (when
 /// the report carries Report::units), the fuse fits, where NaN/Inf are, and a filterable
@@ -34,5 +44,7 @@ void write_html(std::ostream& out, const Report& report);
 
 /// SARIF 2.1.0 (GitHub code scanning); `rules` describes the rules that fired.
 void write_sarif(std::ostream& out, const Report& report, const RuleSet& rules);
+/// One SARIF log with a run per report.
+void write_sarif(std::ostream& out, const std::vector<const Report*>& reports, const RuleSet& rules);
 
 }  // namespace ckptlint

@@ -25,6 +25,7 @@ Shard read_shard(const fs::path& path, const std::string& name, std::vector<Load
   int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
     int err = errno;
+    shard.exists = err != ENOENT;
     std::string reason = err == ELOOP ? "a symbolic link loop" : std::strerror(err);
     add_problem(problems, LoadProblemCode::file_unreadable, name, "", {{"reason", reason}});
     return shard;

@@ -13,11 +13,14 @@
 #include "checkpoint/safetensors_header.h"
 #include "util/checked.h"
 #include "ckptlint/name_index.h"
+#include "util/display_text.h"
 #include "util/text.h"
 #include "util/shape_text.h"
 
 namespace ckptlint {
 namespace {
+
+constexpr std::size_t kMaxNameInFinding = 64 * 1024;
 
 const JValue* field(const JValue& entry, std::string_view name) {
   for (const auto& [k, v] : entry.members) {
@@ -26,19 +29,9 @@ const JValue* field(const JValue& entry, std::string_view name) {
   return nullptr;
 }
 
-// Renders a name for messages with control characters escaped (no terminal injection).
-std::string printable(std::string_view name) {
-  std::string out;
-  for (unsigned char c : name.substr(0, 200)) {
-    if (c < 0x20 || c == 0x7F) {
-      out += fmt::format("\\x{:02x}", c);
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  if (name.size() > 200) out += "...";
-  return out;
-}
+// A name as a finding carries it: exact (reports escape it for display, util/display_text.h),
+// but bounded, so that a header of one 90 MB name does not copy 90 MB into every finding.
+std::string printable(std::string_view name) { return std::string(utf8_prefix(name, kMaxNameInFinding)); }
 
 }  // namespace
 

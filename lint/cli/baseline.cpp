@@ -5,14 +5,16 @@
 
 #include <fstream>
 #include <set>
-#include <sstream>
 
+#include "json/json_stream.h"
 #include "util/glob.h"
+#include "util/small_file.h"
 
 namespace ckptlint {
 namespace {
 
 constexpr const char* kSchema = "ckptlint-baseline/1";
+constexpr std::uint64_t kMaxBaselineBytes = 64ull << 20;
 
 bool matches(const BaselineEntry& e, const Finding& f) {
   if (e.rule != f.rule_id) return false;
@@ -23,14 +25,13 @@ bool matches(const BaselineEntry& e, const Finding& f) {
 }  // namespace
 
 std::optional<std::vector<BaselineEntry>> read_baseline(const std::string& path, std::string& error) {
-  std::ifstream in(path);
-  if (!in) {
-    error = "cannot read baseline '" + path + "'";
+  std::string reason;
+  std::optional<std::string> text = read_small_file(path, kMaxBaselineBytes, reason);
+  if (!text) {
+    error = "cannot read baseline '" + path + "': " + reason;
     return std::nullopt;
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  nlohmann::json doc = nlohmann::json::parse(text.str(), nullptr, false);
+  nlohmann::json doc = json_depth_within(*text, 64) ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json();
   if (doc.is_discarded() || !doc.is_object() || doc.value("schema", "") != kSchema || !doc["accepted"].is_array()) {
     error = "baseline '" + path + "' is not a " + kSchema + " document ({\"schema\": ..., \"accepted\": [...]})";
     return std::nullopt;
@@ -79,7 +80,9 @@ bool write_baseline(const std::string& path, const Report& report, std::string& 
   }
   nlohmann::ordered_json doc = {{"schema", kSchema}, {"accepted", accepted}};
   std::ofstream out(path);
-  out << doc.dump(2) << "\n";
+  // Flushed and closed before the verdict: a full disk shows at the last write, not before.
+  out << doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+  out.close();
   if (!out) {
     error = "cannot write baseline '" + path + "'";
     return false;

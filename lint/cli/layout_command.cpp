@@ -5,14 +5,15 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <fstream>
-#include <iostream>
+#include <sstream>
 
 #include "checkpoint/json_file.h"
 #include "ckptlint/checkpoint.h"
 #include "layout/expected_tensors.h"
 #include "lang/message_template.h"
 #include "rules/rule_packs.h"
+#include "cli/report_output.h"
+#include "util/display_text.h"
 #include "util/shape_text.h"
 
 namespace ckptlint {
@@ -28,7 +29,7 @@ bool is_ascii(std::string_view s) {
 // non-ASCII bytes keep fmt's width rules.
 void append_row(std::string& text, const ExpectedTensor& t) {
   if (!is_ascii(t.name) || !is_ascii(t.dtype)) {
-    text += fmt::format("{:<72} {:<5} ", t.name, t.dtype);
+    text += fmt::format("{:<72} {:<5} ", display_text(t.name), display_text(t.dtype));
   } else {
     text += t.name;
     text.append(t.name.size() < 72 ? 72 - t.name.size() : 0, ' ');
@@ -59,8 +60,13 @@ int run_layout_command(const Options& o, const RuleSet& rules) {
   }
   const std::string variant = o.variant.empty() ? model->default_variant : o.variant;
   Layout layout = expand_layout(*model, config->dom, variant);
-  for (const std::string& p : layout.problems) fmt::print(stderr, "ckptlint: {}\n", p);
-  if (layout.entries.empty()) return 2;
+  // A layout the config cannot fully expand is no answer: listing the part that expanded
+  // would read as the whole model.
+  for (const std::string& p : layout.problems) fmt::print(stderr, "ckptlint: {}\n", display_text(p, 1024));
+  if (!layout.problems.empty() || layout.entries.empty()) {
+    fmt::print(stderr, "ckptlint: the {} layout cannot be expanded from '{}'\n", model->name, display_text(o.positional[0], 1024));
+    return 2;
+  }
   std::string recipe = o.recipe.empty() ? model->default_recipe : o.recipe;
   std::string recipe_error;
   std::vector<ExpectedTensor> tensors = expected_tensors(*model, layout, config->dom, recipe, recipe_error);
@@ -71,9 +77,7 @@ int run_layout_command(const Options& o, const RuleSet& rules) {
   std::uint64_t total = 0;
   for (const ExpectedTensor& t : tensors) total += t.nbytes();
 
-  std::ofstream file;
-  if (!o.output.empty()) file.open(o.output);
-  std::ostream& out = o.output.empty() ? std::cout : file;
+  std::ostringstream out;
   if (o.format == "json") {
     nlohmann::ordered_json doc;
     doc["schema"] = "ckptlint-layout/1";
@@ -89,15 +93,19 @@ int run_layout_command(const Options& o, const RuleSet& rules) {
     doc["tensors"] = list;
     doc["count"] = tensors.size();
     doc["total_size"] = total;
-    out << doc.dump(2) << "\n";
+    out << doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
   } else {
-    out << fmt::format("layout {} ({} keys, recipe {}) for {}\n", model->name, variant, recipe, o.positional[0]);
+    out << fmt::format("layout {} ({} keys, recipe {}) for {}\n", model->name, variant, recipe, display_text(o.positional[0], 1024));
     std::string text;
     for (const ExpectedTensor& t : tensors) append_row(text, t);
     out << text;
     out << fmt::format("{} tensors, {} bytes\n", group_digits(std::to_string(tensors.size())), group_digits(std::to_string(total)));
   }
-  return out ? 0 : 2;
+  if (std::string error = write_output(o.output, out.str()); !error.empty()) {
+    fmt::print(stderr, "ckptlint: {}\n", error);
+    return 2;
+  }
+  return 0;
 }
 
 }  // namespace ckptlint

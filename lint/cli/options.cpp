@@ -4,10 +4,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
 #include <charconv>
 #include <string_view>
 #include <vector>
+
+#include "util/spelling.h"
 
 namespace ckptlint {
 namespace {
@@ -29,7 +30,7 @@ const char* usage() {
   return R"(ckptlint - checkpoint consistency linter for safetensors models and LoRA adapters
 
 Usage:
-  ckptlint check PATH [options]       lint a checkpoint directory, a .safetensors file or an adapter;
+  ckptlint check PATH... [options]    lint checkpoint directories, .safetensors files or adapters;
                                       PATH may be remote: hf://ORG/REPO[@REV][/DIR] or https://host/dir/
   ckptlint check ADAPTER --base DIR   lint an adapter and check it against its base model
   ckptlint check DIR --adapter DIR    the same, the other way round
@@ -47,6 +48,8 @@ Options:
                          html (one self-contained page with a layer map; use --output);
                          rules: text or markdown (default: text)
   --output FILE          write the report to FILE instead of standard output
+  --json-output FILE     also write the JSON report of this run to FILE (likewise --sarif-output,
+                         --html-output, --text-output: every report from one run)
   --rules DIR            load extra YAML rule packs from DIR (repeatable)
   --select RULES         run only these rules: ids, globs ('index-*') or classes (repeatable, comma-separated)
   --ignore RULES         leave these rules out (same forms as --select)
@@ -54,7 +57,8 @@ Options:
   --exit-zero            exit 0 even when findings reach --fail-on (report only)
   --baseline FILE        accepted findings (ckptlint-baseline/1): counted, not shown; stale entries reported
   --write-baseline FILE  write every finding of this run as an accepted entry
-  --config FILE          project config (default: the nearest .ckptlint.yaml at or above PATH)
+  --config FILE          project config (default: the nearest .ckptlint.yaml in the working
+                         directory or above it, never one inside a checked path)
   --no-config            do not read a project config
   --no-values            header checks only (skip value scans)
   --no-progress          never draw a progress bar
@@ -72,54 +76,51 @@ Options:
 Exit codes:
   0  no finding at or above --fail-on
   1  findings at or above --fail-on
-  2  usage error, bad rule file, internal error, or nothing could be read
+  2  usage error (an unknown rule in a selector included), bad rule file, an output that
+     cannot be written, internal error, or nothing to check (no safetensors file read)
+
+Options take their value as --name VALUE or --name=VALUE.
 )";
 }
 
 namespace {
 
-constexpr std::array<const char*, 4> kCommands = {"check", "diff", "rules", "layout"};
-constexpr std::array<const char*, 24> kOptions = {
+const std::vector<std::string_view> kCommands = {"check", "diff", "rules", "layout"};
+const std::vector<std::string_view> kOptions = {
     "--adapter", "--base", "--baseline", "--config", "--exit-zero", "--fail-on", "--format", "--full",
-    "--help", "--ignore", "--jobs", "--no-config", "--no-progress", "--no-values", "--output", "--quiet",
-    "--recipe", "--rules", "--select", "--timeout", "--variant", "--verbose", "--version", "--write-baseline"};
+    "--help", "--html-output", "--ignore", "--jobs", "--json-output", "--no-config", "--no-progress",
+    "--no-values", "--output", "--quiet", "--recipe", "--rules", "--sarif-output", "--select",
+    "--text-output", "--timeout", "--variant", "--verbose", "--version", "--write-baseline"};
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
+// Options that take a value: `--name VALUE` or `--name=VALUE`.
+const std::vector<std::string_view> kValued = {
+    "--adapter", "--base", "--baseline", "--config", "--fail-on", "--format", "--html-output", "--ignore",
+    "--jobs", "--json-output", "--output", "--recipe", "--rules", "--sarif-output", "--select",
+    "--text-output", "--timeout", "--variant", "--write-baseline", "-o", "-j"};
 
-// " (did you mean 'check'?)" when one known word is within a third of the typed one's length.
-template <std::size_t N>
-std::string did_you_mean(std::string_view typed, const std::array<const char*, N>& known) {
-  if (typed.size() > 64) return "";
-  const char* best = nullptr;
-  std::size_t best_distance = std::max<std::size_t>(2, typed.size() / 3) + 1;
-  for (const char* k : known) {
-    std::size_t d = edit_distance(typed, k);
-    if (d < best_distance) {
-      best = k;
-      best_distance = d;
-    }
-  }
-  return best == nullptr ? "" : fmt::format(" (did you mean '{}'?)", best);
+bool takes_value(std::string_view name) {
+  return std::find(kValued.begin(), kValued.end(), name) != kValued.end();
 }
 
 }  // namespace
 
 std::optional<Options> parse_options(int argc, char** argv, std::string& error) {
   Options o;
-  std::vector<std::string> args(argv + 1, argv + argc);
+  // `--name=VALUE` is `--name VALUE` (for the options that take a value); `--` ends the options.
+  std::vector<std::string> args;
+  bool options_ended = false;
+  for (int k = 1; k < argc; ++k) {
+    std::string a = argv[k];
+    std::size_t eq = a.find('=');
+    if (!options_ended && a.starts_with("--") && eq != std::string::npos && takes_value(std::string_view(a).substr(0, eq))) {
+      args.push_back(a.substr(0, eq));
+      args.push_back(a.substr(eq + 1));
+    } else {
+      args.push_back(std::move(a));
+    }
+    options_ended = options_ended || args.back() == "--";
+  }
+  options_ended = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&](const char* name) -> std::optional<std::string> {
@@ -129,6 +130,15 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
       }
       return args[++i];
     };
+    if (options_ended || a == "-" || a.empty() || a[0] != '-') {
+      if (o.command.empty()) o.command = a;
+      else o.positional.push_back(a);
+      continue;
+    }
+    if (a == "--") {
+      options_ended = true;
+      continue;
+    }
     if (a == "--help" || a == "-h") {
       o.command = "help";
       return o;
@@ -149,6 +159,10 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
       auto v = value("--output");
       if (!v) return std::nullopt;
       o.output = *v;
+    } else if (a == "--json-output" || a == "--sarif-output" || a == "--html-output" || a == "--text-output") {
+      auto v = value(a.c_str());
+      if (!v) return std::nullopt;
+      o.extra_outputs.emplace_back(a.substr(2, a.find('-', 2) - 2), *v);
     } else if (a == "--rules") {
       auto v = value("--rules");
       if (!v) return std::nullopt;
@@ -205,13 +219,9 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
       o.no_values = true;
     } else if (a == "--no-progress") {
       o.no_progress = true;
-    } else if (a.size() > 1 && a[0] == '-') {
+    } else {
       error = fmt::format("unknown option '{}'{}", a, did_you_mean(a.substr(0, a.find('=')), kOptions));
       return std::nullopt;
-    } else if (o.command.empty()) {
-      o.command = a;
-    } else {
-      o.positional.push_back(a);
     }
   }
   if (o.command.empty()) {
@@ -222,8 +232,20 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
     error = fmt::format("unknown command '{}'{}", o.command, did_you_mean(o.command, kCommands));
     return std::nullopt;
   }
-  if (o.command == "check" && o.positional.size() != 1) {
-    error = "check takes exactly one PATH";
+  if (o.command == "check" && o.positional.empty()) {
+    error = "check takes a PATH (a checkpoint directory, a .safetensors file or an adapter directory)";
+    return std::nullopt;
+  }
+  if (o.command == "check" && o.positional.size() > 1 && (!o.base.empty() || !o.adapter.empty())) {
+    error = "--base and --adapter take one PATH";
+    return std::nullopt;
+  }
+  if (o.command == "check" && o.positional.size() > 1 && o.format == "html") {
+    error = "--format html writes one page per PATH: check them one at a time";
+    return std::nullopt;
+  }
+  if (!o.extra_outputs.empty() && o.command != "check" && o.command != "diff") {
+    error = fmt::format("--{}-output belongs to check and diff", o.extra_outputs.front().first);
     return std::nullopt;
   }
   if (!o.base.empty() && !o.adapter.empty()) {

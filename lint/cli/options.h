@@ -3,6 +3,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ckptlint/finding.h"
@@ -10,10 +11,12 @@
 namespace ckptlint {
 
 struct Options {
-  std::string command;                 ///< check, rules, help, version
-  std::vector<std::string> positional; ///< PATH for check, ID for rules
-  std::string format = "text";         ///< text | json | sarif (check); text | markdown (rules)
+  std::string command;                 ///< check, diff, rules, layout, help, version
+  std::vector<std::string> positional; ///< PATH... for check, BASE FUSED for diff, ID for rules
+  std::string format = "text";         ///< text | json | sarif | github | html (check, diff); text | markdown (rules)
   std::string output;                  ///< file to write the report to ("" = stdout)
+  /// --json-output, --sarif-output, ...: more reports of the same run, as (format, file).
+  std::vector<std::pair<std::string, std::string>> extra_outputs;
   std::vector<std::string> rule_dirs;  ///< --rules DIR (repeatable), added to the built-in packs
   std::vector<std::string> select;     ///< --select (repeatable, comma-separated)
   std::vector<std::string> ignore;     ///< --ignore (repeatable, comma-separated)
@@ -34,11 +37,17 @@ struct Options {
   std::string recipe;                  ///< layout: quantization recipe ("" = the model's default)
   std::string base;                    ///< check: the base model of the adapter PATH
   std::string adapter;                 ///< check: an adapter to check against the checkpoint PATH
-  /// check: the path linted (the adapter when --adapter is given) and its base, if any.
   /// check: the path linted (the adapter with --adapter); diff: the fused checkpoint.
+  /// `check` with several PATHs: the first (see with_target()).
   const std::string& target() const {
     if (command == "diff") return positional[1];
     return adapter.empty() ? positional[0] : adapter;
+  }
+  /// These options for one of several `check` PATHs.
+  Options with_target(const std::string& path) const {
+    Options one = *this;
+    one.positional = {path};
+    return one;
   }
   /// The adapter's base for check, the base checkpoint for diff.
   std::string base_path() const {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The project config file: `.ckptlint.yaml`, found from the checkpoint's directory upward, or
+// The project config file: `.ckptlint.yaml`, found from the working directory upward, or
 // given with --config. Command-line options win over it.
 //
 //   select: [gemma4-*, mlx-*]          # as --select
@@ -9,6 +9,10 @@
 //   rules: [team-rules/]               # as --rules (relative to this file)
 //   severity:                          # per-rule severity overrides
 //     adapter-scale-ambiguous: error
+//
+// A checkpoint is untrusted: whoever uploaded it wrote every file in its directory, dotfiles
+// included. So the search never reads a .ckptlint.yaml at or below a checked path (PRODUCT.md
+// §3): a checkpoint cannot configure its own gate.
 #pragma once
 #include <map>
 #include <optional>
@@ -25,12 +29,15 @@ struct ProjectConfig {
   std::optional<Severity> fail_on;
   std::string baseline;
   std::map<std::string, Severity> severity;
+  int line_of_select = 0, line_of_ignore = 0, line_of_severity = 0;  ///< 1-based, for messages
 };
 
-/// The nearest .ckptlint.yaml at or above `start` (a file's directory, or a directory), or "".
-std::string find_project_config(const std::string& start);
+/// The nearest .ckptlint.yaml in the working directory or above it, skipping every
+/// directory at or below one of `checked` (local paths; remote ones are ignored); "" if none.
+std::string find_project_config(const std::vector<std::string>& checked);
 
-/// Reads a project config; on error returns nothing and sets `error` (file:line:column).
+/// Reads a project config (a regular file of at most 1 MiB, YAML aliases bounded); on error
+/// returns nothing and sets `error` (file:line:column: message).
 std::optional<ProjectConfig> read_project_config(const std::string& path, std::string& error);
 
 }  // namespace ckptlint

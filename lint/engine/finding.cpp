@@ -40,6 +40,7 @@ std::optional<FailureClass> failure_class_from_string(const std::string& name) {
 std::vector<std::string> failure_class_names() { return {kClasses.begin(), kClasses.end()}; }
 
 std::string to_string(const RuleError& error) {
+  if (error.line == 0) return fmt::format("{}: {}", error.file, error.message);  // the file as a whole
   return fmt::format("{}:{}:{}: {}", error.file, error.line, error.column, error.message);
 }
 

@@ -63,9 +63,9 @@ Finding to_finding(const CompiledRule& cr, Match&& m) {
   f.rule_id = cr.rule.id;
   f.severity = cr.rule.severity;
   f.failure_class = cr.rule.failure_class;
-  f.message = cr.message.render(m.facts);
+  f.message = cr.message.render(m.facts, true);
   f.help = cr.rule.help;
-  if (cr.diagnosis) f.diagnosis = cr.diagnosis->render(m.facts);
+  if (cr.diagnosis) f.diagnosis = cr.diagnosis->render(m.facts, true);
   f.location = std::move(m.location);
   f.related = std::move(m.related);
   f.facts = std::move(m.facts);
@@ -115,7 +115,10 @@ Report run(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options
   report.target.path = ck.display_path;
   report.target.kind = ck.kind;
   report.target.family = ck.family;
-  for (const Shard& s : ck.shards) report.files_read += s.readable ? 1 : 0;
+  for (const Shard& s : ck.shards) {
+    report.files_read += s.readable ? 1 : 0;
+    report.tensors_read += s.tensors.size();
+  }
   const nlohmann::json* config = ck.config ? &ck.config->value : nullptr;
   const std::vector<std::string> types = (ck.config ? config_model_types(ck.config->value) : std::vector<std::string>{});
   // Adapter rules answer to the base's model_type (an adapter config has none), so that a
@@ -161,6 +164,7 @@ Report run(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options
   // each rule's findings in its own slot so the result does not depend on scheduling.
   std::vector<std::vector<Finding>> found(selected.size());
   std::vector<char> ran(selected.size(), 0);
+  std::vector<std::vector<CappedFindings>> capped(selected.size());
   auto run_some = [&](std::size_t first, std::size_t step) {
     for (std::size_t i = first; i < selected.size(); i += step) {
       const CompiledRule& cr = *selected[i];
@@ -172,12 +176,13 @@ Report run(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options
       if (!applies(cr, ck, analysis.key_layout, analysis.diff != nullptr, adapter_rule && base != nullptr ? base_types : types, scope)) continue;
       if (cr.primitive->needs_values() && !analysis.values) continue;  // --no-values
       ran[i] = 1;
-      std::vector<Match> matches;
+      MatchSink matches(kMaxFindingsPerRuleFile);
       cr.primitive->run(RunContext{ck, scope, analysis}, matches);
-      for (Match& m : matches) {
+      for (Match& m : matches.kept()) {
         found[i].push_back(to_finding(cr, std::move(m)));
         locate(cr, ck, found[i].back());
       }
+      for (const auto& [file, n] : matches.omitted()) capped[i].push_back(CappedFindings{cr.rule.id, file, n});
     }
   };
   run_beside(
@@ -190,6 +195,7 @@ Report run(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options
   for (std::size_t i = 0; i < selected.size(); ++i) {
     report.rules_run += ran[i];
     for (Finding& f : found[i]) report.findings.push_back(std::move(f));
+    for (CappedFindings& c : capped[i]) report.capped.push_back(std::move(c));
   }
   sort_findings(report.findings);
   report.retained = std::move(retained);

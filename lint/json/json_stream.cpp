@@ -6,6 +6,8 @@
 // the limit. Every byte is checked before use; errors carry their byte offset.
 #include "json/json_stream.h"
 
+#include "util/display_text.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -328,7 +330,11 @@ std::string JValue::brief() const {
     case Kind::negative: return std::to_string(negative_value);
     case Kind::unsigned_int: return std::to_string(unsigned_value);
     case Kind::fractional: return text;
-    case Kind::string: return fmt::format("\"{}\"", text.size() > 40 ? text.substr(0, 40) + "..." : text);
+    case Kind::string: {
+      // Cut on a code-point boundary: half a UTF-8 sequence in a message breaks every report.
+      std::string_view head = utf8_prefix(text, 40);
+      return fmt::format("\"{}{}\"", head, head.size() < text.size() ? "..." : "");
+    }
     case Kind::array: return "[...]";
     case Kind::object: return "{...}";
   }
@@ -353,6 +359,29 @@ JsonStreamResult stream_object_members(
     std::string_view text, const std::function<void(std::string&&, JValue&&)>& on_member,
     JsonStreamLimits limits, const MemberFastPath& fast_path) {
   return Parser(text, limits).run(on_member, fast_path);
+}
+
+}  // namespace ckptlint
+
+namespace ckptlint {
+
+bool json_depth_within(std::string_view text, int max_depth) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return false;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return true;
 }
 
 }  // namespace ckptlint

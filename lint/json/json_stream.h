@@ -81,3 +81,12 @@ JsonStreamResult stream_object_members(
     JsonStreamLimits limits = {}, const MemberFastPath& fast_path = nullptr);
 
 }  // namespace ckptlint
+
+namespace ckptlint {
+
+/// True when no array or object in `text` nests deeper than `max_depth` (strings skipped,
+/// nothing else checked). For documents parsed by nlohmann (a baseline, a Hub listing),
+/// whose parser keeps a frame per level: 32 MiB of `[` would be 32 M frames.
+bool json_depth_within(std::string_view text, int max_depth);
+
+}  // namespace ckptlint

@@ -3,7 +3,15 @@
 
 #include <cctype>
 
+#include "util/display_text.h"
+
 namespace ckptlint {
+namespace {
+
+// A fact in a message is cut here (a list of modules fits; a 90 MB tensor name does not).
+constexpr std::size_t kMaxFactDisplay = 4096;
+
+}  // namespace
 
 std::optional<MessageTemplate> MessageTemplate::parse(const std::string& text, std::string& error, int& column) {
   MessageTemplate t;
@@ -63,7 +71,7 @@ std::optional<MessageTemplate> MessageTemplate::parse(const std::string& text, s
   return t;
 }
 
-std::string MessageTemplate::render(const Facts& facts) const {
+std::string MessageTemplate::render(const Facts& facts, bool display) const {
   std::string out;
   for (const Piece& p : pieces_) {
     if (!p.is_fact) {
@@ -77,7 +85,9 @@ std::string MessageTemplate::render(const Facts& facts) const {
         break;
       }
     }
-    out += value == nullptr ? "?" : p.grouped ? group_digits(*value) : *value;
+    if (value == nullptr) out += "?";
+    else if (p.grouped) out += group_digits(display ? display_text(*value, kMaxFactDisplay) : *value);
+    else out += display ? display_text(*value, kMaxFactDisplay) : *value;
   }
   return out;
 }

@@ -17,8 +17,9 @@ class MessageTemplate {
   static std::optional<MessageTemplate> parse(const std::string& text, std::string& error, int& column);
   /// Every placeholder name, in order of appearance (with its 0-based column).
   const std::vector<std::pair<std::string, int>>& placeholders() const { return names_; }
-  /// Fills the placeholders; a fact that is missing renders as "?".
-  std::string render(const Facts& facts) const;
+  /// Fills the placeholders; a fact that is missing renders as "?". With `display`, each
+  /// fact goes through util/display_text.h first (facts are untrusted; messages are read).
+  std::string render(const Facts& facts, bool display = false) const;
 
  private:
   struct Piece {

@@ -49,7 +49,7 @@ class AdapterBase final : public Primitive {
     return names;
   }
 
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     const Analysis& a = context.analysis;
     if (!a.adapter || !a.base) return;
     const Analysis& base = *a.base;

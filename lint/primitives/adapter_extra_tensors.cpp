@@ -40,7 +40,7 @@ class AdapterExtraTensors final : public Primitive {
   explicit AdapterExtraTensors(Expr except) : except_(std::move(except)) {}
   std::vector<std::string> fact_names() const override { return {"file", "tensor", "count", "bytes", "parts"}; }
 
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     const Analysis& a = context.analysis;
     if (!a.adapter || a.adapter->other.empty()) return;
     const nlohmann::json except = except_.empty() ? nlohmann::json(nullptr) : except_.eval(context.scope);

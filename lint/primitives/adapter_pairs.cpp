@@ -44,7 +44,7 @@ class AdapterPairs final : public Primitive {
     return names;
   }
 
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     const Analysis& a = context.analysis;
     if (!a.adapter) return;
     const nlohmann::json configured = rank_.empty() ? nlohmann::json(nullptr) : rank_.eval(context.scope);

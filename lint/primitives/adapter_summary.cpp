@@ -25,7 +25,7 @@ class AdapterSummary final : public Primitive {
     return names;
   }
 
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     const Analysis& a = context.analysis;
     if (!a.adapter || a.adapter->pairs.empty()) return;
     std::set<long> layers;

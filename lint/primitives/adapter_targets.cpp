@@ -34,7 +34,7 @@ class AdapterTargets final : public Primitive {
     return names;
   }
 
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     const Analysis& a = context.analysis;
     if (!a.adapter) return;
     const nlohmann::json targets = targets_.eval(context.scope);

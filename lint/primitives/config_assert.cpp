@@ -20,7 +20,7 @@ class ConfigAssert final : public Primitive {
     return names;
   }
 
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     // No config at all is reported by other rules; an assertion about it means nothing.
     if (!context.checkpoint.config) return;
     nlohmann::json result = check_.eval(context.scope);

@@ -16,7 +16,7 @@ class ConfigKeysRequired final : public Primitive {
   ConfigKeysRequired(Expr object, std::string object_text, std::vector<std::pair<std::string, std::string>> keys)
       : object_(std::move(object)), object_text_(std::move(object_text)), keys_(std::move(keys)) {}
   std::vector<std::string> fact_names() const override { return {"file", "key", "object", "note"}; }
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     if (!context.checkpoint.config) return;
     nlohmann::json object = object_.eval(context.scope);
     if (!object.is_object()) return;

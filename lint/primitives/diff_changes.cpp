@@ -33,7 +33,7 @@ class DiffChanges final : public Primitive {
     return {"kind", "layers", "count", "tensor", "file", "base", "fused", "total", "change", "config"};
   }
 
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     const DiffModel* d = context.analysis.diff.get();
     if (d == nullptr) return;
     std::vector<TensorDelta> modules;

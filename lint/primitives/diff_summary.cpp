@@ -16,7 +16,7 @@ class DiffSummary final : public Primitive {
             "base_quantization", "fused_quantization", "compared", "changed", "only_base", "only_fused"};
   }
 
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     const DiffModel* d = context.analysis.diff.get();
     if (d == nullptr) return;
     VarList vars = {{"base_files", d->base_files},

@@ -13,7 +13,7 @@ class FilesNotInIndex final : public Primitive {
  public:
   explicit FilesNotInIndex(std::string glob) : glob_(std::move(glob)) {}
   std::vector<std::string> fact_names() const override { return {"file", "glob", "tensors"}; }
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     const Checkpoint& ck = context.checkpoint;
     if (!has_weight_map(ck)) return;
     const std::set<std::string_view> indexed = indexed_files(ck);

@@ -44,7 +44,7 @@ class FuseFitPrimitive final : public Primitive {
             "other_module", "pairs", "correct", "named"};
   }
 
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     const DiffModel* d = context.analysis.diff.get();
     if (d == nullptr || !d->adapter || d->fits.empty()) return;
     nlohmann::json e = expected_.eval(context.scope), a = alpha_.empty() ? nlohmann::json(nullptr) : alpha_.eval(context.scope);
@@ -106,7 +106,7 @@ class FuseFitPrimitive final : public Primitive {
     return Outcome::summary;  // changed, but unlike B·A: counted in the summary only
   }
 
-  void summary(const DiffModel& d, const std::optional<double>& expected, std::vector<Match>& out) const {
+  void summary(const DiffModel& d, const std::optional<double>& expected, MatchSink& out) const {
     std::size_t correct = 0;
     double num = 0, den = 0;
     std::map<std::string, std::size_t> named;

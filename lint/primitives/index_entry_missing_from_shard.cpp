@@ -13,7 +13,7 @@ namespace {
 class IndexEntryMissingFromShard final : public Primitive {
  public:
   std::vector<std::string> fact_names() const override { return {"tensor", "shard", "file"}; }
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     const Checkpoint& ck = context.checkpoint;
     if (!has_weight_map(ck)) return;
     // Every name each readable shard declares, malformed entries included: built only when

@@ -12,7 +12,7 @@ namespace {
 class IndexTotalSize final : public Primitive {
  public:
   std::vector<std::string> fact_names() const override { return {"file", "declared", "actual", "difference"}; }
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     const Checkpoint& ck = context.checkpoint;
     if (!has_weight_map(ck)) return;
     const nlohmann::json& meta = ck.index->value.contains("metadata") ? ck.index->value["metadata"] : nlohmann::json();

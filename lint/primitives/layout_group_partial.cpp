@@ -13,7 +13,7 @@ class LayoutGroupPartial final : public Primitive {
  public:
   LayoutGroupPartial(Expr where, std::string by) : where_(std::move(where)), by_(std::move(by)) {}
   std::vector<std::string> fact_names() const override { return {"file", "group", "present", "missing", "tensor"}; }
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     const Analysis& a = context.analysis;
     if (!a.layout) return;
     std::map<std::string, std::pair<std::vector<const LayoutEntry*>, std::vector<const LayoutEntry*>>> groups;

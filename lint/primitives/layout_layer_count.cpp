@@ -17,7 +17,7 @@ class LayoutLayerCount final : public Primitive {
   LayoutLayerCount(std::string part, std::vector<std::string> prefixes, Expr count)
       : part_(std::move(part)), prefixes_(std::move(prefixes)), count_(std::move(count)) {}
   std::vector<std::string> fact_names() const override { return {"file", "found", "expected", "highest"}; }
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     const Analysis& a = context.analysis;
     std::vector<std::string> prefixes = prefixes_;
     if (!part_.empty()) {

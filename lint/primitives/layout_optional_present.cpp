@@ -10,7 +10,7 @@ class LayoutOptionalPresent final : public Primitive {
  public:
   explicit LayoutOptionalPresent(Expr where) : where_(std::move(where)) {}
   std::vector<std::string> fact_names() const override { return entry_fact_names(); }
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     const Analysis& a = context.analysis;
     if (!a.layout) return;
     for (const LayoutEntry& e : a.layout->entries) {

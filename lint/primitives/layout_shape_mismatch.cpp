@@ -16,7 +16,7 @@ class LayoutShapeMismatch final : public Primitive {
     names.push_back("shape");
     return names;
   }
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     const Analysis& a = context.analysis;
     if (!a.layout) return;
     for (const LayoutEntry& e : a.layout->entries) {

@@ -11,7 +11,7 @@ class LayoutTensorMissing final : public Primitive {
  public:
   explicit LayoutTensorMissing(Expr where) : where_(std::move(where)) {}
   std::vector<std::string> fact_names() const override { return entry_fact_names(); }
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     const Analysis& a = context.analysis;
     if (!a.layout) return;
     for (const LayoutEntry& e : a.layout->entries) {

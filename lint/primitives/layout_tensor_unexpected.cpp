@@ -24,7 +24,7 @@ class LayoutTensorUnexpected final : public Primitive {
  public:
   explicit LayoutTensorUnexpected(std::vector<std::string> except) : except_(std::move(except)) {}
   std::vector<std::string> fact_names() const override { return {"tensor", "file", "layout", "variant"}; }
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     const Analysis& a = context.analysis;
     if (!a.layout) return;
     for (const auto& [view, file_view] : a.file_of) {

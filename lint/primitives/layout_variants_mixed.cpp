@@ -15,7 +15,7 @@ namespace {
 class LayoutVariantsMixed final : public Primitive {
  public:
   std::vector<std::string> fact_names() const override { return {"file", "counts", "variant"}; }
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     const Analysis& a = context.analysis;
     if (!a.layout) return;
     if (a.variant_votes.size() < 2) return;

@@ -12,7 +12,7 @@ class LoadProblemPrimitive final : public Primitive {
  public:
   explicit LoadProblemPrimitive(LoadProblemCode code) : code_(code) {}
   std::vector<std::string> fact_names() const override { return load_problem_fact_names(code_); }
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     for (const LoadProblem& p : context.checkpoint.problems) {
       if (p.code != code_) continue;
       out.push_back(Match{p.location, {}, p.facts});

@@ -51,7 +51,7 @@ class MixedQuantization final : public Primitive {
             "config_keys"};
   }
 
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     const Analysis& a = context.analysis;
     if (!a.layout || !a.quant.present || !a.quant.global) return;
     // The quantizable modules present whose state the config leaves to the recipe.

@@ -18,7 +18,7 @@ class NonFiniteValues final : public Primitive {
   std::vector<std::string> fact_names() const override {
     return {"tensor", "file", "dtype", "nan", "pos_inf", "neg_inf", "count", "first_index", "elements", "error"};
   }
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     const Analysis& a = context.analysis;
     if (!a.values) return;
     for (const TensorValues& v : a.values->tensors) {

@@ -2,6 +2,8 @@
 // The code side of a rule. A primitive knows how to find something in a checkpoint and
 // reports where and with which facts; it never knows a rule id, a severity or wording.
 #pragma once
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,6 +24,32 @@ struct Match {
   Facts facts;  ///< {"tensor", "lm_head.weight"}, {"begin", "4096"}
 };
 
+/// Where a primitive puts what it found. It keeps at most `cap_per_file` matches per file
+/// and counts the rest, so that a hostile header of a million bad tensors costs a count,
+/// not a million findings (memory and report size stay bounded, PRODUCT.md §12).
+class MatchSink {
+ public:
+  explicit MatchSink(std::size_t cap_per_file = SIZE_MAX) : cap_(cap_per_file) {}
+  void push_back(Match&& m) {
+    if (cap_ != SIZE_MAX && ++per_file_[m.location.file] > cap_) {
+      ++omitted_[m.location.file];
+      return;
+    }
+    kept_.push_back(std::move(m));
+  }
+  void push_back(const Match& m) { push_back(Match(m)); }
+  bool empty() const { return kept_.empty(); }
+  std::size_t size() const { return kept_.size(); }
+  std::vector<Match>& kept() { return kept_; }
+  /// Matches counted but not kept, by file.
+  const std::map<std::string, std::size_t>& omitted() const { return omitted_; }
+
+ private:
+  std::size_t cap_;
+  std::vector<Match> kept_;
+  std::map<std::string, std::size_t> per_file_, omitted_;
+};
+
 struct Analysis;
 
 /// What a primitive sees when it runs.
@@ -36,7 +64,7 @@ class Primitive {
   virtual ~Primitive() = default;
   /// Every placeholder this primitive can fill; rule messages are checked against it at load.
   virtual std::vector<std::string> fact_names() const = 0;
-  virtual void run(const RunContext& context, std::vector<Match>& out) const = 0;
+  virtual void run(const RunContext& context, MatchSink& out) const = 0;
   /// True when the primitive reads the value scan (it then runs only when values are scanned).
   virtual bool needs_values() const { return false; }
   /// Tensors the value scan must also test for being all zeros (TensorValues::all_zero).

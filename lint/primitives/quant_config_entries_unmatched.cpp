@@ -22,7 +22,7 @@ class QuantConfigEntriesUnmatched final : public Primitive {
     return {"file", "key", "count", "entry", "settings", "meant", "global"};
   }
 
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     const Analysis& a = context.analysis;
     if (!a.quant.present || a.modules.empty()) return;
     std::set<std::string> matched;

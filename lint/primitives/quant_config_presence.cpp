@@ -15,7 +15,7 @@ class QuantConfigPresence final : public Primitive {
   explicit QuantConfigPresence(bool config_side) : config_side_(config_side) {}
   std::vector<std::string> fact_names() const override { return {"file", "key", "settings", "count", "example"}; }
 
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     const Analysis& a = context.analysis;
     if (a.modules.empty()) return;  // nothing readable to compare the config with
     std::size_t quantized = 0;

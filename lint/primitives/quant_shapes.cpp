@@ -43,7 +43,7 @@ class QuantShapes final : public Primitive {
             "expected", "mode", "dtype", "expected_dtype"};
   }
 
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     const Analysis& a = context.analysis;
     for (const auto& entry : a.modules) {
       // Named references, not a structured binding: the lambdas below capture them.

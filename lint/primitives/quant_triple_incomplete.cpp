@@ -20,7 +20,7 @@ class QuantTripleIncomplete final : public Primitive {
   explicit QuantTripleIncomplete(Check check) : check_(check) {}
   std::vector<std::string> fact_names() const override { return {"tensor", "module", "file", "mode", "weight"}; }
 
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     const Analysis& a = context.analysis;
     for (const auto& entry : a.modules) {
       // Named references, not a structured binding: the lambdas below capture them.

@@ -15,7 +15,7 @@ class QuantizedModules final : public Primitive {
     for (const char* n : {"module", "bits", "group_size", "mode"}) names.push_back(n);
     return names;
   }
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     const Analysis& a = context.analysis;
     if (!a.layout) return;
     for (const LayoutEntry& e : a.layout->entries) {

@@ -17,7 +17,7 @@ class RunNote final : public Primitive {
     return names;
   }
 
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     Match m;
     m.location.file = ".";
     m.facts.emplace_back("file", ".");

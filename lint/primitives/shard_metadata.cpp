@@ -14,7 +14,7 @@ class ShardMetadata final : public Primitive {
   ShardMetadata(std::string key, std::vector<std::string> allowed, std::string glob)
       : key_(std::move(key)), allowed_(std::move(allowed)), glob_(std::move(glob)) {}
   std::vector<std::string> fact_names() const override { return {"file", "key", "value", "allowed"}; }
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     std::string allowed;
     for (const std::string& a : allowed_) allowed += (allowed.empty() ? "" : ", ") + a;
     for (const Shard& shard : context.checkpoint.shards) {

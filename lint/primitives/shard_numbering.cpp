@@ -34,7 +34,7 @@ bool parse_shard_name(const std::string& name, std::string& prefix, int& number,
 class ShardNumbering final : public Primitive {
  public:
   std::vector<std::string> fact_names() const override { return {"file", "problem"}; }
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     std::map<std::string, std::map<int, std::set<int>>> by_prefix;  // prefix -> total -> numbers
     for (const std::string& f : context.checkpoint.files) {
       std::string prefix;

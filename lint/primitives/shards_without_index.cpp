@@ -14,7 +14,7 @@ class ShardsWithoutIndex final : public Primitive {
  public:
   ShardsWithoutIndex(std::string glob, std::int64_t min_files) : glob_(std::move(glob)), min_files_(min_files) {}
   std::vector<std::string> fact_names() const override { return {"file", "count", "files"}; }
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     const Checkpoint& ck = context.checkpoint;
     // An index that exists but is broken has its own finding.
     if (ck.index || std::find(ck.files.begin(), ck.files.end(), kIndexFileName) != ck.files.end()) return;

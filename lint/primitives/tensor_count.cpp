@@ -10,7 +10,7 @@ class TensorCount final : public Primitive {
  public:
   explicit TensorCount(std::int64_t max) : max_(max) {}
   std::vector<std::string> fact_names() const override { return {"file", "count", "max"}; }
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     for (const Shard& shard : context.checkpoint.shards) {
       if (static_cast<std::int64_t>(shard.entry_count()) <= max_) continue;
       Match m;

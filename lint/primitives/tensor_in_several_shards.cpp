@@ -13,7 +13,7 @@ namespace {
 class TensorInSeveralShards final : public Primitive {
  public:
   std::vector<std::string> fact_names() const override { return {"tensor", "file", "files", "count"}; }
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     // by_name holds the first file of each name: a tensor found in another file is in two.
     // Only those names get a list (by name, first file first), not every tensor.
     const Checkpoint& ck = context.checkpoint;

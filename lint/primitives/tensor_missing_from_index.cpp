@@ -11,7 +11,7 @@ namespace {
 class TensorMissingFromIndex final : public Primitive {
  public:
   std::vector<std::string> fact_names() const override { return {"tensor", "file", "indexed_shard"}; }
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     const Checkpoint& ck = context.checkpoint;
     if (!has_weight_map(ck)) return;
     const std::set<std::string_view> indexed = indexed_files(ck);

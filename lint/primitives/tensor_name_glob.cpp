@@ -15,7 +15,7 @@ class TensorNameGlob final : public Primitive {
  public:
   explicit TensorNameGlob(std::string glob) : glob_(std::move(glob)) {}
   std::vector<std::string> fact_names() const override { return {"file", "tensor", "count", "glob"}; }
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     std::map<std::string, std::pair<std::string, std::size_t>> per_file;  // file -> (first by name, count)
     for (const auto& [name, file] : context.analysis.file_of) {
       if (!glob_match(glob_, name)) continue;

@@ -213,6 +213,7 @@ Shard RemoteStore::read_one(const std::string& name, std::vector<LoadProblem>& p
   if (r->status == 404) {
     Shard shard;
     shard.file = name;
+    shard.exists = false;
     add_problem(problems, LoadProblemCode::file_unreadable, name, "", {{"reason", "not found on the server (404)"}});
     return shard;
   }

@@ -1,11 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
-// GitHub Actions workflow commands: one ::error, ::warning or ::notice per finding, at the
-// file (and line and column, where the finding's key was located) under the checked path,
-// titled with the rule id and failure class. Values are escaped as the runner expects:
-// %, CR and LF in the message; also : and , in properties.
+// GitHub Actions workflow commands for a gate. GitHub shows ten annotations of a type per
+// step, so a run writes one ::error or ::warning per rule (its first fold group, with how
+// many findings the rule has), at the file (and line and column, where the finding's key was
+// located) under the checked path, titled with the rule id and failure class. Info findings
+// are not annotated: the job summary (markdown_summary.cpp) has the whole report. Values are
+// escaped as the runner expects (%, CR and LF in the message; also : and , in properties),
+// after the display escaping every untrusted string gets (util/display_text.h).
 #include <fmt/format.h>
 
+#include <map>
+
 #include "ckptlint/reporters.h"
+#include "report/fold.h"
+#include "util/display_text.h"
 
 namespace ckptlint {
 namespace {
@@ -31,33 +38,44 @@ std::string escape_property(const std::string& s) {
   return out;
 }
 
-const char* command(Severity s) {
-  switch (s) {
-    case Severity::error: return "error";
-    case Severity::warning: return "warning";
-    case Severity::info: return "notice";
-  }
-  return "notice";
-}
-
 }  // namespace
 
 void write_github(std::ostream& out, const Report& report) {
   std::string root = report.target.path;
   while (root.size() > 1 && root.back() == '/') root.pop_back();
-  for (const Finding& f : report.findings) {
-    const Location& l = f.location;
-    // The checked path may be a single file, which is then the finding's file.
-    std::string file = l.file.empty() || l.file == "." || root.ends_with("/" + l.file) || root == l.file ? root : root + "/" + l.file;
-    std::string properties = "file=" + escape_property(file);
-    if (l.line) properties += fmt::format(",line={}", *l.line);
-    if (l.column) properties += fmt::format(",col={}", *l.column);
-    properties += ",title=" + escape_property(fmt::format("{} ({})", f.rule_id, to_string(f.failure_class)));
-    std::string message = f.message;
-    if (!l.tensor.empty() && message.find(l.tensor) == std::string::npos) message += " [tensor " + l.tensor + "]";
-    if (!f.help.empty()) message += "\n" + f.help;
-    out << "::" << command(f.severity) << " " << properties << "::" << escape_data(message) << "\n";
+  for (Severity level : {Severity::error, Severity::warning}) {
+    std::vector<const Finding*> findings;
+    std::map<std::string, std::size_t> per_rule;
+    for (const Finding& f : report.findings) {
+      if (f.severity != level) continue;
+      findings.push_back(&f);
+      ++per_rule[f.rule_id];
+    }
+    std::map<std::string, bool> annotated;
+    for (const FindingGroup& g : group_findings(findings)) {
+      const Finding& f = *g.first;
+      if (annotated[f.rule_id]) continue;
+      annotated[f.rule_id] = true;
+      const Location& l = f.location;
+      // The checked path may be a single file, which is then the finding's file.
+      std::string file = l.file.empty() || l.file == "." || root.ends_with("/" + l.file) || root == l.file ? root : root + "/" + l.file;
+      std::string properties = "file=" + escape_property(display_text(file, 1024));
+      if (l.line) properties += fmt::format(",line={}", *l.line);
+      if (l.column) properties += fmt::format(",col={}", *l.column);
+      properties += ",title=" + escape_property(fmt::format("{} ({})", f.rule_id, to_string(f.failure_class)));
+      std::string message = group_message(g);
+      if (!l.tensor.empty() && g.count() == 1 && message.find(display_text(l.tensor)) == std::string::npos) {
+        message += " [tensor " + display_text(l.tensor, 1024) + "]";
+      }
+      std::size_t n = per_rule[f.rule_id];
+      if (n > g.count()) message += fmt::format(" (and {} more finding{} of this rule: see the job summary)", n - g.count(), n - g.count() == 1 ? "" : "s");
+      if (!f.help.empty()) message += "\n" + f.help;
+      out << "::" << (level == Severity::error ? "error" : "warning") << " " << properties << "::" << escape_data(message) << "\n";
+    }
   }
+  std::size_t e = count(report, Severity::error), w = count(report, Severity::warning), i = count(report, Severity::info);
+  out << fmt::format("ckptlint {}: {} error{}, {} warning{}, {} info ({} rules run): {}\n", display_text(report.target.path, 1024), e,
+                     e == 1 ? "" : "s", w, w == 1 ? "" : "s", i, report.rules_run, fails(report) ? "fail" : "pass");
 }
 
 }  // namespace ckptlint

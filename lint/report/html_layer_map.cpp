@@ -9,6 +9,7 @@
 #include <set>
 
 #include "report/html_util.h"
+#include "util/display_text.h"
 #include "util/tensor_names.h"
 
 namespace ckptlint::html {
@@ -51,17 +52,19 @@ struct Storage {
   const char* label;
 };
 
-// Float storages cool, quantized warm (darker with fewer bits), microscaled greens; what
-// the layout expected and did not find drawn as patterns.
+// Storage colours share no hue with the severity marks (red, amber, dark grey): floats in
+// blues, affine quantization in purples (darker with fewer bits), microscaled formats in
+// greens; what the layout expected and did not find, and what it did not expect, as grey
+// patterns. A clean 4-bit model is a calm purple, never a wall of red.
 constexpr Storage kStorages[] = {
-    {"bf16", "#4e79a7", "BF16"},          {"f16", "#86bcb6", "F16"},
-    {"f32", "#1f3f6e", "F32"},            {"affine-8", "#f28e2b", "affine 8-bit"},
-    {"affine-6", "#f1a85a", "affine 6-bit"}, {"affine-5", "#d37295", "affine 5-bit"},
-    {"affine-4", "#e15759", "affine 4-bit"}, {"affine-3", "#b33a3a", "affine 3-bit"},
-    {"affine-2", "#7a2525", "affine 2-bit"}, {"affine", "#f1ce63", "affine, bits unknown"},
+    {"bf16", "#4e79a7", "BF16"},          {"f16", "#76b7d2", "F16"},
+    {"f32", "#1f3f6e", "F32"},            {"affine-8", "#c5b0d5", "affine 8-bit"},
+    {"affine-6", "#b39bd0", "affine 6-bit"}, {"affine-5", "#9a7cc4", "affine 5-bit"},
+    {"affine-4", "#7b5ab0", "affine 4-bit"}, {"affine-3", "#5e3c99", "affine 3-bit"},
+    {"affine-2", "#3f2470", "affine 2-bit"}, {"affine", "#ddd0ec", "affine, bits unknown"},
     {"mxfp8", "#2f7d32", "mxfp8"},        {"mxfp4", "#59a14f", "mxfp4"},
-    {"nvfp4", "#8cd17d", "nvfp4"},        {"lora", "#9467bd", "LoRA pair"},
-    {"unexpected", "#d62fb2", "unexpected (not in the layout)"},
+    {"nvfp4", "#8cd17d", "nvfp4"},        {"lora", "#9c755f", "LoRA pair"},
+    {"unexpected", "url(#ckl-unexpected)", "unexpected (not in the layout)"},
     {"missing", "url(#ckl-missing)", "missing (expected by the layout)"},
     {"absent", "url(#ckl-absent)", "absent, optional (e.g. pruned by KV sharing)"},
     {"mixed", "url(#ckl-mixed)", "several storages in one cell"},
@@ -80,11 +83,11 @@ const Storage& storage(const std::string& key) {
 
 const char* severity_colour(Severity s) {
   switch (s) {
-    case Severity::error: return "#b0001e";
-    case Severity::warning: return "#e69f00";
-    case Severity::info: return "#1f77b4";
+    case Severity::error: return "#d00000";
+    case Severity::warning: return "#f5a000";
+    case Severity::info: return "#444444";
   }
-  return "#1f77b4";
+  return "#444444";
 }
 
 // The findings marked on each unit: a finding's tensor belongs to the unit named like it,
@@ -125,7 +128,7 @@ struct Cell {
 
 std::string tooltip(const Cell& c) {
   std::string t;
-  for (const StoredUnit* u : c.units) t += fmt::format("{}: {} — {}\n", u->name, u->storage, u->detail);
+  for (const StoredUnit* u : c.units) t += fmt::format("{}: {} — {}\n", display_text(u->name, 1024), u->storage, u->detail);
   std::size_t shown = 0;
   for (const Finding* f : c.findings) {
     if (++shown > 6) {
@@ -157,9 +160,9 @@ void write_stack(std::ostream& out, const std::string& stack, const std::map<std
   std::vector<long> columns(layers.begin(), layers.end());
   const int width = left + static_cast<int>(columns.size()) * kStep + 4;
   const int height = kTop + static_cast<int>(rows.size()) * kStep + 4;
-  out << fmt::format("<summary><h3>{} <span class=\"dim\">({} layers × {} kinds)</span></h3></summary>\n", escape(stack), columns.size(), rows.size());
+  out << fmt::format("<summary><h3>{} <span class=\"dim\">({} layers × {} kinds)</span></h3></summary>\n", escape_raw(stack), columns.size(), rows.size());
   out << fmt::format("<div class=\"map-scroll\"><svg class=\"layer-map\" data-stack=\"{}\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"layer map of {}\">\n",
-                     escape(stack), width, height, width, height, escape(stack));
+                     escape_raw(stack), width, height, width, height, escape_raw(stack));
   for (std::size_t i = 0; i < columns.size(); ++i) {
     int x = left + static_cast<int>(i) * kStep + kSize / 2;
     out << fmt::format("<text class=\"col\" x=\"{}\" y=\"{}\" transform=\"rotate(-60 {} {})\">{}</text>", x, kTop - 4, x, kTop - 4, columns[i]);
@@ -168,14 +171,14 @@ void write_stack(std::ostream& out, const std::string& stack, const std::map<std
   int y = kTop;
   for (const auto& [kind, cells] : rows) {
     std::string shown = kind.size() > 48 ? "…" + kind.substr(kind.size() - 47) : kind;
-    out << fmt::format("<text class=\"row\" x=\"{}\" y=\"{}\">{}</text>", left - 6, y + kSize - 3, escape(shown));
+    out << fmt::format("<text class=\"row\" x=\"{}\" y=\"{}\">{}</text>", left - 6, y + kSize - 3, escape_raw(shown));
     for (std::size_t i = 0; i < columns.size(); ++i) {
       auto it = cells.find(columns[i]);
       if (it == cells.end()) continue;
       const Cell& c = it->second;
       int x = left + static_cast<int>(i) * kStep;
       std::optional<Severity> w = worst(c.findings);
-      out << fmt::format("<g class=\"cell\" data-unit=\"{}\" data-storage=\"{}\"{}><title>{}</title>", escape(c.units.front()->name),
+      out << fmt::format("<g class=\"cell\" data-unit=\"{}\" data-storage=\"{}\"{}><title>{}</title>", escape_raw(c.units.front()->name),
                          c.storage(), w ? fmt::format(" data-severity=\"{}\"", to_string(*w)) : "", escape(tooltip(c)));
       out << fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>", x, y, kSize, kSize, storage(c.storage()).fill);
       if (w) {
@@ -208,14 +211,14 @@ void write_loose(std::ostream& out, const std::vector<Cell>& loose) {
   for (const Cell& c : loose) {
     std::optional<Severity> w = worst(c.findings);
     out << fmt::format("<span class=\"chip cell\" data-unit=\"{}\" data-storage=\"{}\"{} title=\"{}\"><svg width=\"12\" height=\"12\"><rect width=\"12\" height=\"12\" fill=\"{}\"/></svg>{}</span>",
-                       escape(c.units.front()->name), c.storage(), w ? fmt::format(" data-severity=\"{}\"", to_string(*w)) : "",
-                       escape(tooltip(c)), storage(c.storage()).fill, escape(c.units.front()->name));
+                       escape_raw(c.units.front()->name), c.storage(), w ? fmt::format(" data-severity=\"{}\"", to_string(*w)) : "",
+                       escape(tooltip(c)), storage(c.storage()).fill, escape_raw(c.units.front()->name));
   }
   out << "</div>\n";
 }
 
 void write_legend(std::ostream& out, const std::map<std::string, std::size_t>& used) {
-  out << "<div class=\"legend\">";
+  out << "<div class=\"legend\"><b>storage (cell colour, with the number of cells):</b>";
   std::set<std::string> shown;
   auto item = [&](const Storage& s, std::size_t n) {
     if (!shown.insert(s.label).second) return;
@@ -228,6 +231,7 @@ void write_legend(std::ostream& out, const std::map<std::string, std::size_t>& u
     if (by_label.count(s.label)) item(s, by_label[s.label]);
   }
   for (const auto& [key, n] : used) item(storage(key), by_label[storage(key).label]);
+  out << "</div>\n<div class=\"legend\"><b>findings (ring and corner mark):</b>";
   for (Severity s : {Severity::error, Severity::warning, Severity::info}) {
     out << fmt::format("<span><svg width=\"14\" height=\"14\"><rect x=\"1\" y=\"1\" width=\"12\" height=\"12\" fill=\"#fff\" stroke=\"{0}\" stroke-width=\"2\"/><path d=\"M0 0h6l-6 6z\" fill=\"{0}\"/></svg>{1} finding</span>",
                        severity_colour(s), to_string(s));
@@ -239,9 +243,10 @@ void write_legend(std::ostream& out, const std::map<std::string, std::size_t>& u
 
 void write_map_defs(std::ostream& out) {
   out << R"(<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>
-<pattern id="ckl-missing" width="14" height="14" patternUnits="userSpaceOnUse"><rect width="14" height="14" fill="#fff"/><path d="M2 2L12 12M12 2L2 12" stroke="#c00" stroke-width="2"/></pattern>
+<pattern id="ckl-missing" width="14" height="14" patternUnits="userSpaceOnUse"><rect width="14" height="14" fill="#fff"/><path d="M2 2L12 12M12 2L2 12" stroke="#555" stroke-width="2"/></pattern>
+<pattern id="ckl-unexpected" width="5" height="5" patternUnits="userSpaceOnUse"><rect width="5" height="5" fill="#222"/><path d="M0 5L5 0" stroke="#fff" stroke-width="1.2"/></pattern>
 <pattern id="ckl-absent" width="4" height="4" patternUnits="userSpaceOnUse"><rect width="4" height="4" fill="#eee"/><path d="M0 4L4 0" stroke="#bbb"/></pattern>
-<pattern id="ckl-mixed" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="#4e79a7"/><path d="M0 6L6 0" stroke="#f28e2b" stroke-width="2.5"/></pattern>
+<pattern id="ckl-mixed" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="#4e79a7"/><path d="M0 6L6 0" stroke="#7b5ab0" stroke-width="2.5"/></pattern>
 </defs></svg>
 )";
 }

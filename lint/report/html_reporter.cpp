@@ -12,26 +12,28 @@
 #include "report/fold.h"
 #include "report/html_layer_map.h"
 #include "report/html_util.h"
+#include "util/display_text.h"
 
 namespace ckptlint {
 namespace {
 
 using html::escape;
+using html::escape_raw;
 
 constexpr const char* kStyle = R"(
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1400px;padding:16px 24px;color:#1b1b1b}
 h1{font-size:20px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd}h3{font-size:14px;margin:16px 0 4px;font-family:ui-monospace,monospace}
 .dim{color:#666;font-weight:normal}.verdict{display:inline-block;padding:2px 10px;border-radius:4px;font-weight:600;color:#fff}
-.fail{background:#b0001e}.pass{background:#2e7d32}
+.fail{background:#d00000}.pass{background:#2e7d32}
 ul.diagnosis{list-style:none;padding:0}ul.diagnosis li{padding:6px 10px;margin:4px 0;border-left:5px solid;background:#fafafa}
-li.error,tr.error td:first-child{border-left-color:#b0001e}li.warning,tr.warning td:first-child{border-left-color:#e69f00}
-.sev{font-weight:600;text-transform:uppercase;font-size:11px}.sev.error{color:#b0001e}.sev.warning{color:#9a6700}.sev.info{color:#1f77b4}
+li.error,tr.error td:first-child{border-left-color:#d00000}li.warning,tr.warning td:first-child{border-left-color:#f5a000}
+.sev{font-weight:600;text-transform:uppercase;font-size:11px}.sev.error{color:#d00000}.sev.warning{color:#9a6700}.sev.info{color:#444}
 .map-scroll{overflow-x:auto}svg.layer-map text{font:12px ui-monospace,monospace;fill:#333}svg.layer-map text.row{text-anchor:end}
 svg.layer-map text.col{font-size:9px;fill:#666}svg.layer-map .cell{cursor:pointer}svg.layer-map .cell:hover rect{stroke:#000;stroke-width:1}
 svg.layer-map rect.mark{fill:none;stroke-width:2}
 .legend{display:flex;flex-wrap:wrap;gap:6px 16px;margin:6px 0 10px}.legend>span{display:inline-flex;align-items:center;gap:5px}
 .loose{display:flex;flex-wrap:wrap;gap:4px 10px;font:12px ui-monospace,monospace}.chip{display:inline-flex;align-items:center;gap:4px;cursor:pointer}
-.chip[data-severity=error]{outline:2px solid #b0001e}.chip[data-severity=warning]{outline:2px solid #e69f00}
+.chip[data-severity=error]{outline:2px solid #d00000}.chip[data-severity=warning]{outline:2px solid #f5a000}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #eee;vertical-align:top}
 th{background:#f4f4f4;position:sticky;top:0}td.num{text-align:right;font-variant-numeric:tabular-nums}
 tr td:first-child{border-left:4px solid transparent}td code,td.loc{font:12px ui-monospace,monospace;word-break:break-all}
@@ -79,11 +81,11 @@ std::string location_text(const Location& l) {
 void write_header(std::ostream& out, const Report& report) {
   const Target& t = report.target;
   std::string what = t.kind;
-  if (!t.family.empty()) what += ", " + t.family;
+  if (!t.family.empty()) what += ", " + display_text(t.family, 64);
   if (!t.layout.empty() && t.layout != "unknown") what += ", " + t.layout + " layout";
-  if (!t.quantization.empty()) what += ", quantization " + t.quantization;
+  if (!t.quantization.empty()) what += ", quantization " + display_text(t.quantization, 64);
   std::size_t e = count(report, Severity::error), w = count(report, Severity::warning), i = count(report, Severity::info);
-  out << fmt::format("<header><h1>ckptlint report: <code>{}</code></h1><p class=\"dim\">{} · ckptlint {}</p>\n", escape(t.path), escape(what), version());
+  out << fmt::format("<header><h1>ckptlint report: <code>{}</code></h1><p class=\"dim\">{} · ckptlint {}</p>\n", escape_raw(t.path), escape(what), version());
   out << fmt::format("<p><span class=\"verdict {0}\">{0}</span> {1} error{2}, {3} warning{4}, {5} info in {6} file{7} ({8} rules run; fails at {9})</p></header>\n",
                      fails(report) ? "fail" : "pass", e, e == 1 ? "" : "s", w, w == 1 ? "" : "s", i, report.files_read,
                      report.files_read == 1 ? "" : "s", report.rules_run, to_string(report.fail_on));
@@ -126,7 +128,7 @@ void write_fuse_fits(std::ostream& out, const Report& report) {
          "<th>measured</th><th>expected</th><th>ratio</th><th>residual</th><th>rows</th></tr></thead><tbody>\n";
   for (const Finding* f : fits) {
     out << fmt::format("<tr class=\"{}\"><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
-                       to_string(f->severity), escape(fact(*f, "module")), escape(f->rule_id), escape(fact(*f, "measured")),
+                       to_string(f->severity), escape_raw(fact(*f, "module")), escape(f->rule_id), escape(fact(*f, "measured")),
                        escape(fact(*f, "expected")), escape(fact(*f, "ratio")), escape(fact(*f, "residual")), escape(fact(*f, "rows")));
   }
   out << "</tbody></table></section>\n";
@@ -143,7 +145,7 @@ void write_non_finite(std::ostream& out, const Report& report) {
          "<th>+Inf</th><th>−Inf</th><th>first at element</th><th>of</th></tr></thead><tbody>\n";
   for (const Finding* f : found) {
     out << fmt::format("<tr class=\"{}\"><td><code>{}</code></td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
-                       to_string(f->severity), escape(fact(*f, "tensor")), escape(fact(*f, "file")), escape(fact(*f, "dtype")),
+                       to_string(f->severity), escape_raw(fact(*f, "tensor")), escape_raw(fact(*f, "file")), escape_raw(fact(*f, "dtype")),
                        escape(fact(*f, "nan")), escape(fact(*f, "pos_inf")), escape(fact(*f, "neg_inf")), escape(fact(*f, "first_index")),
                        escape(fact(*f, "elements")));
   }
@@ -173,7 +175,7 @@ void write_findings(std::ostream& out, const Report& report) {
       if (!f.help.empty()) out << fmt::format("<div class=\"help\">{}</div>", escape(f.help));
       if (g.count() > 1) {
         out << fmt::format("<details><summary>{} findings</summary><ul>", g.count());
-        for (const Finding* m : g.members) out << fmt::format("<li><code>{}</code>: {}</li>", escape(location_text(m->location)), escape(m->message));
+        for (const Finding* m : g.members) out << fmt::format("<li><code>{}</code>: {}</li>", escape_raw(location_text(m->location)), escape(m->message));
         out << "</ul></details>";
       }
       out << "</td></tr>\n";
@@ -187,7 +189,7 @@ void write_findings(std::ostream& out, const Report& report) {
 void write_html(std::ostream& out, const Report& report) {
   out << fmt::format("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\n"
                      "<title>ckptlint: {}</title>\n<style>{}</style></head>\n<body>\n",
-                     escape(report.target.path), kStyle);
+                     escape_raw(report.target.path), kStyle);
   html::write_map_defs(out);
   write_header(out, report);
   write_diagnosis(out, report);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "report/html_util.h"
 
+#include "util/display_text.h"
+
 namespace ckptlint::html {
 
 std::string escape(std::string_view text) {
@@ -18,5 +20,7 @@ std::string escape(std::string_view text) {
   }
   return out;
 }
+
+std::string escape_raw(std::string_view text) { return escape(display_text(text, 4096)); }
 
 }  // namespace ckptlint::html

@@ -6,7 +6,12 @@
 
 namespace ckptlint::html {
 
-/// Text made safe for element content and quoted attribute values.
+/// Text made safe for element content and quoted attribute values. For text already in
+/// display form (a finding's message, the diagnosis).
 std::string escape(std::string_view text);
+
+/// Untrusted text (a tensor, file or config string): display-escaped first
+/// (util/display_text.h: controls, bidi overrides, invalid UTF-8), then escape().
+std::string escape_raw(std::string_view text);
 
 }  // namespace ckptlint::html

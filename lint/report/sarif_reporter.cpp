@@ -10,6 +10,7 @@
 #include <map>
 
 #include "ckptlint/reporters.h"
+#include "util/display_text.h"
 
 namespace ckptlint {
 namespace {
@@ -85,9 +86,7 @@ json rule_descriptor(const Rule& r) {
   return d;
 }
 
-}  // namespace
-
-void write_sarif(std::ostream& out, const Report& report, const RuleSet& rules) {
+json sarif_run(const Report& report, const RuleSet& rules) {
   std::map<std::string, std::size_t> index;  // rule id -> position in driver.rules
   json descriptors = json::array();
   for (const Finding& f : report.findings) {
@@ -112,21 +111,36 @@ void write_sarif(std::ostream& out, const Report& report, const RuleSet& rules) 
                    {"locations", json::array({{{"physicalLocation", physical}}})},
                    {"partialFingerprints", {{"ckptlint/v1", fingerprint(f)}}}};
     json props = {{"class", to_string(f.failure_class)}};
-    if (!f.location.tensor.empty()) props["tensor"] = f.location.tensor;
+    if (!f.location.tensor.empty()) {
+      // The exact name, and its escaped form where the two differ (util/display_text.h).
+      props["tensor"] = f.location.tensor;
+      std::string shown = display_text(f.location.tensor, 1024);
+      if (shown != f.location.tensor) props["tensorDisplay"] = shown;
+    }
     result["properties"] = props;
     results.push_back(result);
   }
-  json run = {{"tool",
-               {{"driver",
-                 {{"name", "ckptlint"},
-                  {"version", version()},
-                  {"semanticVersion", version()},
-                  {"informationUri", "https://github.com/ckptlint/ckptlint"},
-                  {"rules", descriptors}}}}},
-              {"columnKind", "utf16CodeUnits"},
-              {"results", results}};
-  json doc = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", json::array({run})}};
-  out << doc.dump(2) << "\n";
+  return {{"tool",
+           {{"driver",
+             {{"name", "ckptlint"},
+              {"version", version()},
+              {"semanticVersion", version()},
+              {"informationUri", "https://github.com/ckptlint/ckptlint"},
+              {"rules", descriptors}}}}},
+          {"columnKind", "utf16CodeUnits"},
+          {"results", results}};
 }
+
+}  // namespace
+
+void write_sarif(std::ostream& out, const std::vector<const Report*>& reports, const RuleSet& rules) {
+  json runs = json::array();
+  for (const Report* r : reports) runs.push_back(sarif_run(*r, rules));
+  json doc = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", runs}};
+  // Never throws on text that is not UTF-8 (a file name): it becomes U+FFFD.
+  out << doc.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+}
+
+void write_sarif(std::ostream& out, const Report& report, const RuleSet& rules) { write_sarif(out, {&report}, rules); }
 
 }  // namespace ckptlint

@@ -10,6 +10,7 @@
 #include "ckptlint/reporters.h"
 #include "report/diagnosis.h"
 #include "report/fold.h"
+#include "util/display_text.h"
 
 namespace ckptlint {
 namespace {
@@ -30,9 +31,9 @@ void write_diagnosis(std::ostream& out, const Report& report) {
 void write_text(std::ostream& out, const Report& report, const TextOptions& options) {
   if (!options.quiet) {
     std::string what = report.target.kind;
-    if (!report.target.family.empty()) what += ", " + report.target.family;
+    if (!report.target.family.empty()) what += ", " + display_text(report.target.family, 64);
     if (report.target.layout != "unknown" && !report.target.layout.empty()) what += ", " + report.target.layout + " layout";
-    out << fmt::format("ckptlint {}: {} ({})\n\n", version(), report.target.path, what);
+    out << fmt::format("ckptlint {}: {} ({})\n\n", version(), display_text(report.target.path, 1024), what);
     write_diagnosis(out, report);
   }
   std::set<std::string> helped;  // each rule's help once
@@ -64,12 +65,16 @@ void write_text(std::ostream& out, const Report& report, const TextOptions& opti
   if (options.quiet) return;
   if (!report.findings.empty()) out << "\n";
   std::size_t e = count(report, Severity::error), w = count(report, Severity::warning), i = count(report, Severity::info);
+  for (const CappedFindings& c : report.capped) {
+    out << fmt::format("{} more finding{} of {} in {} counted, not listed (a rule keeps at most {} per file)\n", c.omitted,
+                       c.omitted == 1 ? "" : "s", c.rule, display_text(c.file, 256), kMaxFindingsPerRuleFile);
+  }
   out << fmt::format("{} error{}, {} warning{}, {} info in {} file{} ({} rules run): {}\n", e, e == 1 ? "" : "s", w,
                      w == 1 ? "" : "s", i, report.files_read, report.files_read == 1 ? "" : "s", report.rules_run,
                      fails(report) ? "fail" : "pass");
   if (report.suppressed > 0) out << fmt::format("{} finding{} accepted by the baseline\n", report.suppressed, report.suppressed == 1 ? "" : "s");
   for (const std::string& entry : report.baseline_unmatched) {
-    out << fmt::format("baseline entry no longer matches anything (remove it): {}\n", entry);
+    out << fmt::format("baseline entry no longer matches anything (remove it): {}\n", display_text(entry, 1024));
   }
 }
 

@@ -6,6 +6,8 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "util/small_file.h"
+
 namespace ckptlint {
 namespace {
 
@@ -100,16 +102,26 @@ class Unpacker {
 
 }  // namespace
 
-DocNode to_doc(const YAML::Node& n) {
+namespace {
+
+// yaml-cpp keeps an alias as a second reference to its anchor's node, so a file of a few
+// hundred bytes can stand for a tree of billions of nodes (a "billion laughs"): the walk
+// that copies it counts every node and gives up past the budget.
+DocNode to_doc(const YAML::Node& n, std::size_t& budget, int depth) {
+  if (budget == 0 || depth > 64) throw YAML::Exception(n.Mark(), "the document expands to too many nodes or nests too deeply (aliases?)");
+  --budget;
   DocNode out;
   switch (n.Type()) {
     case YAML::NodeType::Map:
       out = DocNode::make(DocNode::Kind::map);
-      for (const auto& kv : n) out.add(to_doc(kv.first), to_doc(kv.second));
+      for (const auto& kv : n) {
+        DocNode key = to_doc(kv.first, budget, depth + 1);
+        out.add(std::move(key), to_doc(kv.second, budget, depth + 1));
+      }
       break;
     case YAML::NodeType::Sequence:
       out = DocNode::make(DocNode::Kind::sequence);
-      for (const auto& item : n) out.push(to_doc(item));
+      for (const auto& item : n) out.push(to_doc(item, budget, depth + 1));
       break;
     case YAML::NodeType::Scalar: out = DocNode::make_scalar(n.Scalar(), n.Tag() == "!"); break;
     case YAML::NodeType::Null: out = DocNode::make(DocNode::Kind::null); break;
@@ -117,6 +129,28 @@ DocNode to_doc(const YAML::Node& n) {
   }
   out.set_position(n.Mark().line, n.Mark().column);
   return out;
+}
+
+}  // namespace
+
+DocNode to_doc(const YAML::Node& n) {
+  std::size_t budget = kMaxYamlNodes;
+  return to_doc(n, budget, 0);
+}
+
+std::optional<DocNode> read_yaml_document(const std::string& path, std::uint64_t max_bytes, std::vector<RuleError>& errors) {
+  std::string reason;
+  std::optional<std::string> text = read_small_file(path, max_bytes, reason);
+  if (!text) {
+    errors.push_back(RuleError{path, 0, 0, "cannot read: " + reason});
+    return std::nullopt;
+  }
+  try {
+    return to_doc(YAML::Load(*text));
+  } catch (const YAML::Exception& e) {
+    errors.push_back(RuleError{path, e.mark.line + 1, e.mark.column + 1, e.msg});
+    return std::nullopt;
+  }
 }
 
 std::string pack_documents(const std::vector<RuleDocument>& documents) {

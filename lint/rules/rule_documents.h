@@ -7,6 +7,8 @@
 // binary unpacks them straight into documents (pack_documents below).
 // Packs given with --rules, or a CKPTLINT_RULES_DIR, are read from YAML as usual.
 #pragma once
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,8 +31,19 @@ struct RuleDocument {
 /// A layout model (`*.layout.yaml`) rather than a rule.
 bool is_layout_document(const std::string& file);
 
-/// Converts a yaml-cpp tree, keeping positions and whether scalars were quoted.
+/// Most nodes one YAML document may expand to (aliases count once per use), and the largest
+/// rule, layout or project-config file read.
+inline constexpr std::size_t kMaxYamlNodes = 1'000'000;
+inline constexpr std::uint64_t kMaxYamlBytes = 4ull << 20;
+
+/// Converts a yaml-cpp tree, keeping positions and whether scalars were quoted. Throws
+/// YAML::Exception past kMaxYamlNodes nodes or 64 levels.
 DocNode to_doc(const YAML::Node& node);
+
+/// Reads and parses one YAML file as untrusted input: opened without blocking, regular files
+/// only, at most `max_bytes`, alias expansion bounded. Problems go to `errors` with
+/// file:line:column.
+std::optional<DocNode> read_yaml_document(const std::string& path, std::uint64_t max_bytes, std::vector<RuleError>& errors);
 
 /// Reads every *.yaml below `dirs` (sorted by path); YAML syntax errors go to `errors`.
 std::vector<RuleDocument> read_rule_documents(const std::vector<std::string>& dirs, std::vector<RuleError>& errors);

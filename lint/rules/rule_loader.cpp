@@ -9,7 +9,6 @@
 #include <set>
 
 #include "ckptlint/load.h"
-#include <yaml-cpp/yaml.h>
 
 #include "layout/layout_model.h"
 #include "lang/doc_reader.h"
@@ -19,6 +18,8 @@
 namespace ckptlint {
 namespace fs = std::filesystem;
 namespace {
+
+constexpr std::size_t kMaxPackEntries = 20'000;
 
 const std::set<std::string> kRuleKeys = {"id",   "class",     "severity", "summary", "message", "help",
                                          "references", "primitive", "with", "applies-to", "let", "enabled", "key",
@@ -256,18 +257,22 @@ std::vector<RuleDocument> read_rule_documents(const std::vector<std::string>& di
       errors.push_back(RuleError{dir, 0, 0, "rules directory not found"});
       continue;
     }
+    // A pack is a few hundred files; a path that names a whole file system is a mistake
+    // (or a hostile config) and stops at the cap instead of walking everything.
+    std::size_t visited = 0;
     for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-      if (it->is_regular_file() && it->path().extension() == ".yaml") files.push_back(it->path().string());
+      if (++visited > kMaxPackEntries) {
+        errors.push_back(RuleError{dir, 0, 0, fmt::format("more than {} entries below the rules directory: not a rule pack", kMaxPackEntries)});
+        break;
+      }
+      std::error_code fec;
+      if (it->is_regular_file(fec) && it->path().extension() == ".yaml") files.push_back(it->path().string());
     }
   }
   std::sort(files.begin(), files.end());
   std::vector<RuleDocument> documents;
   for (const std::string& file : files) {
-    try {
-      documents.push_back({file, to_doc(YAML::LoadFile(file))});
-    } catch (const YAML::Exception& e) {
-      errors.push_back(RuleError{file, e.mark.line + 1, e.mark.column + 1, e.msg});
-    }
+    if (auto root = read_yaml_document(file, kMaxYamlBytes, errors)) documents.push_back({file, std::move(*root)});
   }
   return documents;
 }
