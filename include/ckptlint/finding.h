@@ -67,8 +67,9 @@ struct Finding {
   std::string help;               ///< the likely cause or the remedy
   std::string diagnosis;          ///< the rule's one-line diagnosis of its class, when it has one
   Location location;
-  std::vector<Location> related;  ///< secondary places: the other tensor, the index entry
+  std::vector<Location> related;  ///< secondary places: the other tensor, the index entry, the consequences folded in
   Facts facts;                    ///< the primitive's facts, for machine consumers
+  std::size_t folded = 0;         ///< findings of this cause folded into this one (aggregated or explained)
 };
 
 }  // namespace ckptlint

@@ -25,6 +25,8 @@ struct Rule {
   std::vector<std::string> kinds;        ///< "checkpoint", "adapter" (empty: any)
   std::string when;                      ///< expression over config values that must hold (empty: always)
   bool enabled_by_default = true;        ///< false: runs only when --select names it
+  std::string aggregate;                 ///< the message its findings of one cause fold into ("" = none)
+  std::vector<std::string> explains;     ///< rules whose findings it folds in, as "rule-id (same tensor)"
   std::string source;                    ///< the YAML file it came from
 };
 

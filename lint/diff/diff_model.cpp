@@ -70,17 +70,37 @@ struct Factors {
   }
 };
 
-std::optional<Factors> factors(const Checkpoint& adapter, const LoraPair& p) {
+// The pair as U and V, or why it cannot be used (`why`).
+std::optional<Factors> factors(const Checkpoint& adapter, const LoraPair& p, std::string& why) {
+  auto d = p.dims();
+  if (p.a == nullptr || p.b == nullptr || !d) {
+    why = "the pair is incomplete or not two matrices";
+    return std::nullopt;
+  }
+  if (d->rank_a == 0 || d->rank_b == 0) {
+    why = "the pair has rank 0";
+    return std::nullopt;
+  }
+  if (d->rank_a != d->rank_b) {
+    why = fmt::format("lora_a {} and lora_b {} disagree on the rank", shape_text(p.a->shape), shape_text(p.b->shape));
+    return std::nullopt;
+  }
   auto a = matrix(adapter, p.a);
   auto b = matrix(adapter, p.b);
-  if (!a || !b || a->empty() || b->empty()) return std::nullopt;
+  if (!a || !b || a->empty() || b->empty()) {
+    why = "the pair's values could not be read";
+    return std::nullopt;
+  }
   Factors f;
   if (p.naming == LoraNaming::peft) {  // A [r, in], B [out, r]
     f.u = std::move(*b);
     f.v = std::move(*a);
   } else {  // lora_a [in, r], lora_b [r, out]
     std::size_t in = a->size(), r = (*a)[0].size(), out = (*b)[0].size();
-    if (b->size() != r) return std::nullopt;
+    if (b->size() != r) {
+      why = "lora_a and lora_b disagree on the rank";
+      return std::nullopt;
+    }
     f.u.assign(out, std::vector<float>(r));
     f.v.assign(r, std::vector<float>(in));
     for (std::size_t i = 0; i < in; ++i) {
@@ -90,10 +110,32 @@ std::optional<Factors> factors(const Checkpoint& adapter, const LoraPair& p) {
       for (std::size_t o = 0; o < out; ++o) f.u[o][k] = (*b)[k][o];
     }
   }
+  bool finite = true;
   for (const auto& row : f.u) {
-    if (row.size() != f.v.size()) return std::nullopt;
+    if (row.size() != f.v.size()) {
+      why = "lora_a and lora_b disagree on the rank";
+      return std::nullopt;
+    }
+    for (float x : row) finite = finite && std::isfinite(x);
+  }
+  for (const auto& row : f.v) {
+    for (float x : row) finite = finite && std::isfinite(x);
+  }
+  if (!finite) {
+    why = "the pair holds NaN or Inf, so B·A is not a number";
+    return std::nullopt;
   }
   return f;
+}
+
+// Half a unit in the last place of `x` stored as a float `dtype`: the largest change that
+// rounding to that dtype swallows (an update below it leaves the stored weight as it was).
+double half_ulp(float x, DType dtype) {
+  const int mantissa = dtype == DType::BF16 ? 7 : dtype == DType::F16 ? 10 : 23;
+  const int min_exponent = dtype == DType::F16 ? -14 : -126;
+  int e = 0;
+  std::frexp(x, &e);  // x = m · 2^e with 0.5 <= |m| < 1: the exponent of x is e - 1
+  return std::ldexp(1.0, std::max(e - 1, min_exponent) - mantissa - 1);
 }
 
 // The rows a comparison reads: every row with --full, else up to sample_rows spread evenly.
@@ -164,6 +206,12 @@ bool rows_delta(const WeightSource& base, const WeightSource& fused, std::uint64
   return true;
 }
 
+FuseFit unverifiable(FuseFit fit, std::string why) {
+  fit.readable = false;
+  fit.unverifiable = std::move(why);
+  return fit;
+}
+
 FuseFit fit_pair(const DiffModel& diff, const DiffSide& base_side, const DiffSide& fused_side,
                  const LoraPair& p, const std::set<std::string>& changed_modules, const DiffOptions& o) {
   FuseFit fit;
@@ -173,13 +221,14 @@ FuseFit fit_pair(const DiffModel& diff, const DiffSide& base_side, const DiffSid
   const auto& base_modules = base_side.table->modules;
   const auto& fused_modules = fused_side.table->modules;
   WeightSource base = source(base_side, p.module), after = source(fused_side, p.module);
+  if (auto it = fused_modules.find(p.module); it != fused_modules.end()) fit.file = it->second.file;
   if (base.weight == nullptr || after.weight == nullptr) {
     fit.present = base_modules.count(p.module) && fused_modules.count(p.module);
-    fit.readable = false;
-    if (auto it = fused_modules.find(p.module); it != fused_modules.end()) fit.file = it->second.file;
-    return fit;
+    if (!base_modules.count(p.module)) return unverifiable(fit, "the base has no such module");
+    if (!fused_modules.count(p.module)) return unverifiable(fit, "the fused model has no such module");
+    return unverifiable(fit, "its quantization settings are unknown, so it cannot be decoded");
   }
-  fit.file = fused_modules.at(p.module).file;
+  fit.fused_dtype = to_string(after.weight->dtype);
   // Identical: weight, scales and biases each absent on both sides, or alike in dtype, shape
   // and bytes (the bytes of all three compared in one pass; unreadable is not identical).
   fit.identical = true;
@@ -194,28 +243,45 @@ FuseFit fit_pair(const DiffModel& diff, const DiffSide& base_side, const DiffSid
   if (fit.identical) {
     for (SameBytes same : compare_bytes(stored)) fit.identical = fit.identical && same == SameBytes::same;
   }
-  auto f = factors(*diff.adapter_checkpoint, p);
-  if (!f || f->out() != base.rows() || f->in() != base.cols() || after.rows() != base.rows() || after.cols() != base.cols()) {
-    fit.readable = false;
-    return fit;
+  std::string why;
+  auto f = factors(*diff.adapter_checkpoint, p, why);
+  if (!f) return unverifiable(fit, why);
+  if (f->out() != base.rows() || f->in() != base.cols()) {
+    return unverifiable(fit, fmt::format("B·A is [{}, {}] but the base weight is [{}, {}]", f->out(), f->in(), base.rows(), base.cols()));
+  }
+  if (after.rows() != base.rows() || after.cols() != base.cols()) {
+    return unverifiable(fit, fmt::format("the fused weight is [{}, {}] where the base has [{}, {}]", after.rows(), after.cols(), base.rows(), base.cols()));
   }
   Fit direct, transposed;
   bool square = f->out() == f->in();
-  double worst = 0;
-  std::vector<float> delta;
+  const bool float_fused = !after.quant && (after.weight->dtype == DType::BF16 || after.weight->dtype == DType::F16 || after.weight->dtype == DType::F32);
+  double worst = 0, noise = 0, base_norm = 0;
   for (std::uint64_t row : sample(base.rows(), o)) {
-    if (!rows_delta(base, after, row, delta)) {
-      fit.readable = false;
-      return fit;
+    auto b = read_row(base, row);
+    auto a = read_row(after, row);
+    if (!b || !a || b->size() != a->size()) return unverifiable(fit, "its rows could not be read");
+    std::vector<float> delta(b->size());
+    for (std::size_t i = 0; i < delta.size(); ++i) {
+      delta[i] = (*a)[i] - (*b)[i];
+      base_norm += double((*b)[i]) * (*b)[i];
     }
     std::vector<float> d = f->row(static_cast<std::size_t>(row));
     direct.add(delta, d);
     if (square) transposed.add(delta, f->row_transposed(static_cast<std::size_t>(row)));
+    // How far the update stands above the storage's rounding: per group for affine
+    // quantization, per element for a float weight.
     if (auto half = half_steps(after, row)) {
       std::size_t group = static_cast<std::size_t>(after.quant->group_size);
       for (std::size_t i = 0; i < d.size(); ++i) {
         float h = (*half)[i / group];
+        noise += double(h) * h;
         if (h > 0) worst = std::max(worst, std::fabs(double(d[i])) / h);
+      }
+    } else if (float_fused) {
+      for (std::size_t i = 0; i < d.size(); ++i) {
+        double h = half_ulp((*b)[i], after.weight->dtype);
+        noise += h * h;
+        worst = std::max(worst, std::fabs(double(d[i])) / h);
       }
     }
     ++fit.rows;
@@ -223,6 +289,9 @@ FuseFit fit_pair(const DiffModel& diff, const DiffSide& base_side, const DiffSid
   fit.scale = direct.scale();
   fit.residual = direct.residual();
   fit.delta_norm = std::sqrt(direct.xx);
+  fit.base_norm = std::sqrt(base_norm);
+  fit.noise_norm = std::sqrt(noise);
+  fit.zero_update = direct.dd == 0;
   fit.scale_error = direct.scale_error();
   fit.fused_quantized = after.quant.has_value();
   if (square) {
@@ -230,9 +299,9 @@ FuseFit fit_pair(const DiffModel& diff, const DiffSide& base_side, const DiffSid
     fit.transposed_residual = transposed.residual();
     fit.transposed_error = transposed.scale_error();
   }
-  if (after.quant && after.quant->mode == "affine") fit.d_over_half_step = worst;
+  if ((after.quant && after.quant->mode == "affine") || float_fused) fit.d_over_half_step = worst;
   // Nothing landed here: did the update land in another module of the same layer?
-  if (fit.identical || fit.delta_norm == 0 || fit.residual > 0.5) {
+  if (!fit.zero_update && (fit.identical || fit.delta_norm == 0 || fit.residual > 0.5)) {
     // The same layer: every module path that starts like this one up to "layers.N.".
     auto span = find_layer(p.module);
     std::string prefix = span && span->number_end < p.module.size() ? p.module.substr(0, span->number_end + 1) : "";
@@ -242,6 +311,7 @@ FuseFit fit_pair(const DiffModel& diff, const DiffSide& base_side, const DiffSid
       if (ob.weight == nullptr || of.weight == nullptr || ob.rows() != base.rows() || ob.cols() != base.cols()) continue;
       Fit alt;
       bool ok = true;
+      std::vector<float> delta;
       for (std::uint64_t row : sample(ob.rows(), o)) {
         if (!(ok = rows_delta(ob, of, row, delta))) break;
         alt.add(delta, f->row(static_cast<std::size_t>(row)));

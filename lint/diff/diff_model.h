@@ -33,15 +33,23 @@ struct FuseFit {
   std::string module;                ///< module path in the checkpoints
   std::string file;                  ///< fused file of the module's weight
   bool present = true;               ///< the module exists in base and fused
-  bool readable = true;              ///< rows could be read and decoded
+  bool readable = true;              ///< rows and factors could be read, decoded and used
+  std::string unverifiable;          ///< why not (present and readable false): "lora_b is [8, 64] ..."
   bool identical = false;            ///< fused bytes equal the base's
+  bool zero_update = false;          ///< B·A is zero on every row compared: nothing to merge
   double scale = 0;                  ///< least-squares s for ΔW ≈ s·D
   double residual = 1;               ///< ‖ΔW − sD‖ / ‖ΔW‖ (0: exact)
   double delta_norm = 0;             ///< ‖ΔW‖ on the sampled rows
+  double base_norm = 0;              ///< ‖W_base‖ on the sampled rows
+  double noise_norm = 0;             ///< ‖half a rounding step‖ of the fused storage on the sampled rows
   double scale_error = 0;            ///< standard error of `scale` (re-quantization noise makes it > 0)
   bool fused_quantized = false;      ///< the fused module is quantized (its ΔW carries rounding noise)
+  std::string fused_dtype;           ///< the fused weight's dtype ("BF16", "U32", ...)
   std::optional<double> transposed_scale, transposed_residual, transposed_error;  ///< square modules: fit against Dᵀ
-  std::optional<double> d_over_half_step;  ///< quantized fused: max |D| / (half a quantization step)
+  /// max |D| / (half a rounding step of the fused storage): a quantization step (affine) or
+  /// half a unit in the last place of the fused float weight. An update s·D with
+  /// |s| · this < 1 rounds away entirely.
+  std::optional<double> d_over_half_step;
   std::string other_module;          ///< a changed module of the same layer that fits D instead
   double other_scale = 0, other_residual = 1;
   std::uint64_t rows = 0;            ///< rows compared

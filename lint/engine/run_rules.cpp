@@ -7,6 +7,7 @@
 
 #include "ckptlint/lint.h"
 #include "analysis/analysis.h"
+#include "engine/causes.h"
 #include "engine/storage_map.h"
 #include "util/platform.h"
 #include "rules/rule_packs.h"
@@ -43,6 +44,16 @@ const JsonFile* json_file_of(const Checkpoint& ck, const std::string& file) {
   return nullptr;
 }
 
+// The line and column of a finding's JSON pointer in its file (config, index), if there.
+void locate_key(const Checkpoint& ck, Finding& f) {
+  const JsonFile* json = json_file_of(ck, f.location.file);
+  if (json == nullptr) return;
+  if (auto at = locate_json_pointer(json->text, f.location.json_pointer)) {
+    f.location.line = at->line;
+    f.location.column = at->column;
+  }
+}
+
 // Points a finding in a JSON file at its key: the rule's `key`, the primitive's pointer, or
 // for the index the tensor's weight_map entry.
 void locate(const CompiledRule& cr, const Checkpoint& ck, Finding& f) {
@@ -52,10 +63,7 @@ void locate(const CompiledRule& cr, const Checkpoint& ck, Finding& f) {
   if (f.location.json_pointer.empty() && json == &*ck.index && !f.location.tensor.empty()) {
     f.location.json_pointer = dotted_to_pointer("/weight_map/" + escape_pointer_token(f.location.tensor));
   }
-  if (auto at = locate_json_pointer(json->text, f.location.json_pointer)) {
-    f.location.line = at->line;
-    f.location.column = at->column;
-  }
+  locate_key(ck, f);
 }
 
 Finding to_finding(const CompiledRule& cr, Match&& m) {
@@ -182,6 +190,7 @@ Report run(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options
         found[i].push_back(to_finding(cr, std::move(m)));
         locate(cr, ck, found[i].back());
       }
+      aggregate_findings(cr, found[i], [&](Finding& f) { locate_key(ck, f); });
       for (const auto& [file, n] : matches.omitted()) capped[i].push_back(CappedFindings{cr.rule.id, file, n});
     }
   };
@@ -197,6 +206,11 @@ Report run(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options
     for (Finding& f : found[i]) report.findings.push_back(std::move(f));
     for (CappedFindings& c : capped[i]) report.capped.push_back(std::move(c));
   }
+  std::vector<const CompiledRule*> ran_rules;
+  for (std::size_t i = 0; i < selected.size(); ++i) {
+    if (ran[i]) ran_rules.push_back(selected[i]);
+  }
+  fold_explained(ran_rules, report.findings);
   sort_findings(report.findings);
   report.retained = std::move(retained);
   spdlog::debug("analysis {:.1f} ms, {} rules {:.1f} ms", std::chrono::duration<double, std::milli>(analyzed - started).count(),

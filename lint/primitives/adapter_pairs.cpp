@@ -10,7 +10,8 @@
 //          lora-b-zero  every element of B is zero (values; an untrained adapter)
 //
 // `rank` is the configured rank (expression); `rank-pattern` an object of PEFT module
-// patterns -> rank, matched like PEFT: the module path ends with the pattern.
+// patterns -> rank, matched like PEFT: the module path ends with the pattern. `where`
+// (optional) keeps the pairs it holds for; it sees `module`, `leaf` and `layer`.
 #include "analysis/analysis.h"
 #include "primitives/adapter_facts.h"
 #include "util/safe_regex.h"
@@ -27,7 +28,8 @@ bool fits(const LoraPair::Dims& d, const nlohmann::json& rank) {
 
 class AdapterPairs final : public Primitive {
  public:
-  AdapterPairs(Check check, Expr rank, Expr pattern) : check_(check), rank_(std::move(rank)), pattern_(std::move(pattern)) {}
+  AdapterPairs(Check check, Expr rank, Expr pattern, Expr where)
+      : check_(check), rank_(std::move(rank)), pattern_(std::move(pattern)), where_(std::move(where)) {}
   bool needs_values() const override { return check_ == Check::lora_b_zero; }
   // An untrained adapter: B is initialised to zero and never moved.
   std::vector<const TensorInfo*> zero_checks(const Analysis& a) const override {
@@ -51,7 +53,7 @@ class AdapterPairs final : public Primitive {
     const nlohmann::json patterns = pattern_.empty() ? nlohmann::json(nullptr) : pattern_.eval(context.scope);
     for (const LoraPair& p : a.adapter->pairs) {
       nlohmann::json rank = expected_rank(p, configured, patterns);
-      if (!fires(p, rank, context)) continue;
+      if (!fires(p, rank, context) || !selected(p, context.scope)) continue;
       Match m = pair_match(p);
       if (check_ == Check::lora_b_zero) m.location.tensor = m.facts[1].second = p.b->name;  // facts[1]: "tensor"
       auto d = p.dims();
@@ -78,6 +80,14 @@ class AdapterPairs final : public Primitive {
     return configured.is_number_integer() && configured.get<std::int64_t>() > 0 ? configured : nlohmann::json(nullptr);
   }
 
+  bool selected(const LoraPair& p, const Scope& parent) const {
+    if (where_.empty()) return true;
+    Scope scope;
+    scope.parent = &parent;
+    scope.vars = {{"module", p.module}, {"leaf", p.leaf}, {"layer", p.layer ? nlohmann::json(*p.layer) : nlohmann::json(nullptr)}};
+    return where_.test(scope);
+  }
+
   bool fires(const LoraPair& p, const nlohmann::json& rank, const RunContext& context) const {
     auto d = p.dims();
     auto s = p.swapped_dims();
@@ -102,20 +112,22 @@ class AdapterPairs final : public Primitive {
   Check check_;
   Expr rank_;
   Expr pattern_;
+  Expr where_;
 };
 
 }  // namespace
 
 std::unique_ptr<Primitive> make_adapter_pairs(PrimitiveArgs& with) {
-  with.allow_only({"check", "rank", "rank-pattern"});
+  with.allow_only({"check", "rank", "rank-pattern", "where"});
   static const std::vector<std::pair<std::string, Check>> kChecks = {
       {"incomplete", Check::incomplete}, {"rank", Check::rank},         {"inner-dims", Check::inner_dims},
       {"transposed", Check::transposed}, {"naming", Check::naming},     {"lora-b-zero", Check::lora_b_zero}};
   std::string name = with.string("check", true);
   Expr rank = with.expression("rank", false);
   Expr pattern = with.expression("rank-pattern", false);
+  Expr where = with.expression("where", false);
   for (const auto& [n, c] : kChecks) {
-    if (n == name) return std::make_unique<AdapterPairs>(c, std::move(rank), std::move(pattern));
+    if (n == name) return std::make_unique<AdapterPairs>(c, std::move(rank), std::move(pattern), std::move(where));
   }
   with.error(with.node()["check"], "check must be one of incomplete, rank, inner-dims, transposed, naming, lora-b-zero");
   return nullptr;

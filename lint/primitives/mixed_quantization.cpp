@@ -63,7 +63,11 @@ class MixedQuantization final : public Primitive {
       if (a.quant.explicit_entry(e.module) != nullptr) continue;  // the config says how this one is meant
       // MLX leaves a module float when its input width does not divide into groups.
       if (e.shape.empty() || e.shape.back() % static_cast<std::uint64_t>(std::max(a.quant.global->group_size, 1)) != 0) continue;
-      bool q = a.modules.at(e.module).quantized();
+      const auto& stored = a.modules.at(e.module);
+      bool q = stored.quantized();
+      // A packed weight that lost its .scales is broken quantization (quant-scales-missing),
+      // not a module someone dequantized.
+      if (!q && stored.weight != nullptr && !is_float(stored.weight->dtype)) continue;
       considered.emplace_back(&e, q);
       (q ? by_kind[e.kind].second : by_kind[e.kind].first)++;
       if (e.layer) (q ? by_group_layer[{e.group, *e.layer}].second : by_group_layer[{e.group, *e.layer}].first)++;

@@ -6,12 +6,15 @@
 #include <map>
 
 #include "util/ranges.h"
+#include "util/tensor_names.h"
 
 namespace ckptlint {
 namespace {
 
-// A finding's message with its layer number abstracted: the first "layers.<N>." gives N,
-// and every standalone N in the message becomes "N" ("layer 24 ... layers.24.k_proj").
+// A finding's message with its layer number abstracted. The layer is the one in the
+// finding's tensor name ("...layers.24.self_attn..."), else the first "layers.<N>" or
+// "layer <N>" of the message; only those spellings of it become "N" — never a digit
+// elsewhere in the text ("group size 32", "4-bit", "B·A = 0" stay as they are).
 struct Keyed {
   std::string key;
   long layer = -1;
@@ -19,38 +22,36 @@ struct Keyed {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-Keyed layer_key(const std::string& text) {
-  // The first "layer <N>" or "layers.<N>" gives N.
-  std::size_t at = 0;
+// The number right after "layers." or "layer " at `at` (the start of "layer"), or "".
+std::string_view number_after_layer(std::string_view text, std::size_t at) {
+  std::size_t p = at + 5;
+  if (p < text.size() && text[p] == 's') ++p;
+  if (p >= text.size() || (text[p] != '.' && text[p] != ' ')) return {};
+  std::size_t q = p + 1;
+  while (q < text.size() && is_digit(text[q]) && q - p <= 6) ++q;
+  if (q == p + 1 || (q < text.size() && is_digit(text[q]))) return {};
+  return text.substr(p + 1, q - p - 1);
+}
+
+Keyed layer_key(const Finding& f) {
+  const std::string& text = f.message;
   std::string n;
-  while ((at = text.find("layer", at)) != std::string::npos) {
-    std::size_t p = at + 5;
-    if (p < text.size() && text[p] == 's') ++p;
-    if (p < text.size() && (text[p] == '.' || text[p] == ' ')) {
-      std::size_t q = p + 1;
-      while (q < text.size() && is_digit(text[q]) && q - p <= 6) ++q;
-      if (q > p + 1 && (q == text.size() || !is_digit(text[q]))) {
-        n = text.substr(p + 1, q - p - 1);
-        break;
-      }
-    }
-    at = p;
+  if (std::optional<long> layer = layer_of(f.location.tensor)) n = std::to_string(*layer);
+  for (std::size_t at = 0; n.empty() && (at = text.find("layer", at)) != std::string::npos; at += 5) {
+    n = std::string(number_after_layer(text, at));
   }
   if (n.empty()) return {text, -1};
-  // Every standalone occurrence of N becomes "N"; a part of a decimal number ("2.0", "0.5")
-  // is no occurrence.
   std::string out;
-  for (std::size_t i = 0; i < text.size();) {
-    std::size_t end = i + n.size();
-    bool boundary_before = i == 0 || (!is_digit(text[i - 1]) && !(text[i - 1] == '.' && i >= 2 && is_digit(text[i - 2])));
-    bool boundary_after = end >= text.size() || (!is_digit(text[end]) && !(text[end] == '.' && end + 1 < text.size() && is_digit(text[end + 1])));
-    if (boundary_before && text.compare(i, n.size(), n) == 0 && boundary_after) {
-      out += 'N';
-      i += n.size();
-    } else {
-      out += text[i++];
-    }
+  std::size_t copied = 0;
+  for (std::size_t at = 0; (at = text.find("layer", at)) != std::string::npos; at += 5) {
+    std::string_view number = number_after_layer(text, at);
+    if (number != n) continue;
+    std::size_t begin = static_cast<std::size_t>(number.data() - text.data());
+    out.append(text, copied, begin - copied);
+    out += 'N';
+    copied = begin + number.size();
   }
+  out.append(text, copied, std::string::npos);
   return {out, std::stol(n)};
 }
 
@@ -60,7 +61,7 @@ std::vector<FindingGroup> group_findings(const std::vector<const Finding*>& find
   std::vector<FindingGroup> groups;
   std::map<std::string, std::size_t> index;
   for (const Finding* f : findings) {
-    Keyed k = layer_key(f->message);
+    Keyed k = layer_key(*f);
     auto [it, inserted] = index.try_emplace(f->rule_id + "\x1f" + k.key, groups.size());
     if (inserted) groups.push_back(FindingGroup{f, {}, {}});
     FindingGroup& g = groups[it->second];
@@ -72,7 +73,7 @@ std::vector<FindingGroup> group_findings(const std::vector<const Finding*>& find
 
 std::string group_message(const FindingGroup& g) {
   if (g.count() > 1 && g.layers.size() == g.count()) {
-    return fmt::format("layers {}: {}", format_ranges(g.layers), layer_key(g.first->message).key);
+    return fmt::format("layers {}: {}", format_ranges(g.layers), layer_key(*g.first).key);
   }
   if (g.count() > 1) return fmt::format("{} (and {} more like it)", g.first->message, g.count() - 1);
   return g.first->message;

@@ -23,7 +23,10 @@ constexpr std::size_t kMaxPackEntries = 20'000;
 
 const std::set<std::string> kRuleKeys = {"id",   "class",     "severity", "summary", "message", "help",
                                          "references", "primitive", "with", "applies-to", "let", "enabled", "key",
-                                         "diagnosis"};
+                                         "diagnosis", "aggregate", "explains"};
+const std::set<std::string> kAggregateKeys = {"by", "message", "diagnosis", "key", "file", "at-least"};
+// Facts an aggregate message has beside its primitive's.
+const std::vector<std::string> kAggregateFacts = {"count", "module_count", "modules"};
 const std::set<std::string> kAppliesToKeys = {"model-type", "layout", "kind", "when"};
 
 // `with:` as compact flow text for `ckptlint rules ID`: {code: offsets-gap}.
@@ -119,6 +122,8 @@ class RuleFileReader : DocReader {
         r.key = root["key"].scalar();
       }
     }
+    read_aggregate(root["aggregate"], *compiled);
+    read_explains(root["explains"], *compiled);
     if (errors().size() != before || !compiled->primitive) return nullptr;
     return compiled;
   }
@@ -172,8 +177,71 @@ class RuleFileReader : DocReader {
     }
   }
 
-  // A template (message, key) whose placeholders must be facts of the rule's primitive.
-  std::optional<MessageTemplate> read_template(const DocNode& node, const CompiledRule& rule) {
+  void read_aggregate(const DocNode& node, CompiledRule& rule) {
+    if (!node.defined() || node.is_null()) return;
+    if (!node.is_map()) {
+      error(node, "'aggregate' must be a mapping (by, message, diagnosis, key, file, at-least)");
+      return;
+    }
+    for (const auto& kv : node.members()) {
+      if (kAggregateKeys.count(kv.first.scalar()) == 0) {
+        error(kv.first, fmt::format("unknown key '{}' in aggregate (by, message, diagnosis, key, file, at-least)", kv.first.scalar()));
+      }
+    }
+    Aggregate a;
+    for (const char* required : {"by", "message"}) {
+      if (!node[required].is_scalar()) error(node, fmt::format("aggregate needs '{}' (a template)", required));
+    }
+    if (auto by = read_template(node["by"], rule)) a.by = *by;
+    if (auto message = read_template(node["message"], rule, kAggregateFacts)) a.message = *message;
+    if (node["diagnosis"].defined()) a.diagnosis = read_template(node["diagnosis"], rule, kAggregateFacts);
+    if (node["key"].defined()) a.key = read_template(node["key"], rule);
+    a.file = scalar(node, "file", false);
+    std::string at_least = scalar(node, "at-least", false, "2");
+    if (at_least.empty() || at_least.size() > 6 || at_least.find_first_not_of("0123456789") != std::string::npos || std::stoul(at_least) < 2) {
+      error(node["at-least"], "at-least must be a whole number of 2 or more");
+    } else {
+      a.at_least = std::stoul(at_least);
+    }
+    rule.rule.aggregate = node["message"].scalar();
+    rule.aggregate = std::move(a);
+  }
+
+  void read_explains(const DocNode& node, CompiledRule& rule) {
+    if (!node.defined() || node.is_null()) return;
+    if (!node.is_sequence()) {
+      error(node, "'explains' must be a list of {rule: ID, same: tensor | module | file | run}");
+      return;
+    }
+    static const std::vector<std::pair<std::string, Explains::Scope>> kScopes = {
+        {"tensor", Explains::Scope::tensor}, {"module", Explains::Scope::module}, {"file", Explains::Scope::file}, {"run", Explains::Scope::run}};
+    for (const DocNode& item : node.items()) {
+      if (!item.is_map() || !item["rule"].is_scalar()) {
+        error(item, "each 'explains' entry needs 'rule' (a rule id) and 'same' (tensor, module, file or run)");
+        continue;
+      }
+      for (const auto& kv : item.members()) {
+        if (kv.first.scalar() != "rule" && kv.first.scalar() != "same") error(kv.first, fmt::format("unknown key '{}' in explains (rule, same)", kv.first.scalar()));
+      }
+      Explains e;
+      e.rule = item["rule"].scalar();
+      std::string same = scalar(item, "same", false, "tensor");
+      bool known = false;
+      for (const auto& [name, scope] : kScopes) {
+        if (name == same) {
+          e.same = scope;
+          known = true;
+        }
+      }
+      if (!known) error(item["same"], fmt::format("unknown scope '{}' (tensor, module, file or run)", same));
+      rule.rule.explains.push_back(fmt::format("{} (same {})", e.rule, same));
+      rule.explains.push_back(std::move(e));
+    }
+  }
+
+  // A template (message, key) whose placeholders must be facts of the rule's primitive (or
+  // one of `extra`).
+  std::optional<MessageTemplate> read_template(const DocNode& node, const CompiledRule& rule, const std::vector<std::string>& extra = {}) {
     if (!node.defined() || !node.is_scalar()) return std::nullopt;
     std::string message;
     int column = 0;
@@ -184,6 +252,7 @@ class RuleFileReader : DocReader {
     }
     if (!rule.primitive) return t;
     std::vector<std::string> known = rule.primitive->fact_names();
+    known.insert(known.end(), extra.begin(), extra.end());
     for (const auto& [name, col] : t->placeholders()) {
       if (std::find(known.begin(), known.end(), name) != known.end()) continue;
       std::string list;
@@ -246,6 +315,12 @@ RuleSet load_rule_documents(const std::vector<RuleDocument>& documents, std::vec
     rules.push_back(std::move(rule));
   }
   std::sort(rules.begin(), rules.end(), [](const auto& a, const auto& b) { return a->rule.id < b->rule.id; });
+  // A rule explains rules that exist (a typo would fold nothing, silently).
+  for (const auto& r : rules) {
+    for (const Explains& e : r->explains) {
+      if (seen.count(e.rule) == 0) errors.push_back(RuleError{r->rule.source, 1, 1, fmt::format("explains unknown rule '{}'", e.rule)});
+    }
+  }
   return RuleSet(std::move(packs));
 }
 
