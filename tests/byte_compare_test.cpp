@@ -92,5 +92,35 @@ TEST(ByteCompare, a_shard_that_cannot_be_opened_is_unreadable_and_empty_tensors_
   EXPECT_EQ(result, (std::vector<SameBytes>{SameBytes::same, SameBytes::unreadable}));
 }
 
+// -0.0 and +0.0 are one value in a float tensor (a fuse that writes -0.0 changed nothing);
+// the same bits in an integer tensor, or a non-zero that differs only in sign, are a change.
+TEST(ByteCompare, a_signed_zero_is_the_same_value_in_a_float_tensor) {
+  testing::ScratchDir dir("compare_zero");
+  auto make_one = [&](const std::string& name, const std::string& sign) {
+    std::string recipe_path = dir.path() + "/" + name + ".yaml", error;
+    std::ofstream(recipe_path) << "files:\n  model.safetensors:\n    tensors:\n"
+                                  "      - {name: f32, dtype: F32, shape: [8]}\n"
+                                  "      - {name: bf16, dtype: BF16, shape: [8]}\n"
+                                  "      - {name: i32, dtype: I32, shape: [8]}\n"
+                                  "      - {name: one, dtype: F32, shape: [8]}\n"
+                                  "    values:\n"
+                                  "      - {tensor: f32, index: 3, hex: \"000000" + sign + "\"}\n"
+                                  "      - {tensor: bf16, index: 7, hex: \"00" + sign + "\"}\n"
+                                  "      - {tensor: i32, index: 1, hex: \"000000" + sign + "\"}\n"
+                                  "      - {tensor: one, index: 0, hex: \"0000" + (sign == "80" ? std::string("80bf") : std::string("803f")) + "\"}\n";
+    auto recipe = fixtures::read_recipe(recipe_path, error);
+    EXPECT_TRUE(recipe) << error;
+    EXPECT_TRUE(fixtures::materialize(*recipe, dir.path() + "/" + name, error)) << error;
+    Checkpoint ck;
+    EXPECT_TRUE(load_checkpoint(dir.path() + "/" + name, ck, error)) << error;
+    return ck;
+  };
+  Checkpoint plus = make_one("plus", "00"), minus = make_one("minus", "80");
+  std::vector<TensorPair> pairs;
+  for (const char* t : {"f32", "bf16", "i32", "one"}) pairs.push_back({&plus, plus.find(t), &minus, minus.find(t)});
+  const std::vector<SameBytes> expected = {SameBytes::same, SameBytes::same, SameBytes::different, SameBytes::different};
+  for (std::size_t chunk : {std::size_t{2}, std::size_t{4}, std::size_t{4096}}) EXPECT_EQ(compare_bytes(pairs, chunk), expected) << chunk;
+}
+
 }  // namespace
 }  // namespace ckptlint

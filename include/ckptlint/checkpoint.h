@@ -173,6 +173,8 @@ struct Checkpoint {
   std::uint64_t remote_requests = 0;     ///< requests made (each following its redirects)
   std::uint64_t remote_bytes = 0;        ///< bytes received
   std::string kind = "checkpoint";       ///< "checkpoint" or "adapter"
+  /// A lone .safetensors file was given: its directory (config, index) was not read.
+  bool single_file = false;
   std::vector<Shard> shards;             ///< the safetensors files read, sorted by name
   std::vector<std::string> files;        ///< every regular file name in the directory, sorted
   std::optional<JsonFile> index;         ///< model.safetensors.index.json, if present and parsed (its

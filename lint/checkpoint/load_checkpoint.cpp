@@ -119,6 +119,7 @@ void load_from_store(FileStore& store, const StoreTarget& target, Checkpoint& ck
     // A single file: only its own container checks apply.
     to_read.insert(target.single_file);
     ck.files.push_back(target.single_file);
+    ck.single_file = true;
   } else {
     store.list(ck.files, to_read);
     std::sort(ck.files.begin(), ck.files.end());

@@ -59,6 +59,37 @@ struct Place {
   std::uint64_t start = 0;
 };
 
+// The element width of a float dtype with a signed zero (C64: each F32 half), 0 for the rest.
+std::size_t signed_zero_width(DType d) {
+  switch (d) {
+    case DType::F8_E5M2: case DType::F8_E4M3: return 1;
+    case DType::BF16: case DType::F16: return 2;
+    case DType::F32: case DType::C64: return 4;
+    case DType::F64: return 8;
+    default: return 0;
+  }
+}
+
+// A zero of either sign: every bit clear but the sign bit (the top bit, little-endian).
+bool is_zero(const char* p, std::size_t width) {
+  for (std::size_t i = 0; i + 1 < width; ++i) {
+    if (p[i] != 0) return false;
+  }
+  return (static_cast<unsigned char>(p[width - 1]) & 0x7F) == 0;
+}
+
+// Equal bytes, or elements that differ only as -0.0 and +0.0: the same values. A fuse or a
+// re-save that writes -0.0 for +0.0 changes nothing a model computes.
+bool same_values(const char* x, const char* y, std::size_t n, std::size_t width) {
+  if (std::memcmp(x, y, n) == 0) return true;
+  if (width == 0) return false;
+  std::size_t whole = n - n % width;
+  for (std::size_t i = 0; i < whole; i += width) {
+    if (std::memcmp(x + i, y + i, width) != 0 && !(is_zero(x + i, width) && is_zero(y + i, width))) return false;
+  }
+  return std::memcmp(x + whole, y + whole, n - whole) == 0;
+}
+
 Place place_of(OpenFiles& files, const Checkpoint& ck, const TensorInfo& t) {
   const Shard* s = ck.shard_of(t);
   if (s == nullptr) return {};
@@ -68,7 +99,9 @@ Place place_of(OpenFiles& files, const Checkpoint& ck, const TensorInfo& t) {
 }  // namespace
 
 std::vector<SameBytes> compare_bytes(const std::vector<TensorPair>& pairs, std::size_t chunk_bytes) {
-  chunk_bytes = std::max<std::size_t>(chunk_bytes, 1);
+  // Whole elements per chunk (8 bytes is every element width), so that a signed zero is
+  // always compared as one element.
+  chunk_bytes = (std::max<std::size_t>(chunk_bytes, 1) + 7) / 8 * 8;
   std::vector<SameBytes> result(pairs.size(), SameBytes::same);
   OpenFiles files;
   std::vector<std::pair<Place, Place>> places(pairs.size());
@@ -117,9 +150,11 @@ std::vector<SameBytes> compare_bytes(const std::vector<TensorPair>& pairs, std::
       // difference before a cut decides whatever the chunk size.
       std::size_t got = read_upto(pa.fd, pa.start + c.offset, c.size, x.get());
       if (got > 0) got = read_upto(pb.fd, pb.start + c.offset, got, y.get());
-      SameBytes v = std::memcmp(x.get(), y.get(), got) != 0 ? SameBytes::different
-                    : got < c.size                          ? SameBytes::unreadable
-                                                            : SameBytes::same;
+      const TensorPair& p = pairs[c.pair];
+      const std::size_t width = p.ta->dtype == p.tb->dtype ? signed_zero_width(p.ta->dtype) : 0;
+      SameBytes v = !same_values(x.get(), y.get(), got, width) ? SameBytes::different
+                    : got < c.size                            ? SameBytes::unreadable
+                                                              : SameBytes::same;
       outcome[i] = v;
       if (v == SameBytes::same) continue;
       for (std::size_t seen = first.load(); c.seq < seen && !first.compare_exchange_weak(seen, c.seq);) {

@@ -22,10 +22,11 @@ struct TensorPair {
 
 enum class SameBytes : std::uint8_t { same, different, unreadable };
 
-/// For each pair: same or different bytes, or unreadable when either side could not be read.
+/// For each pair: same or different values, or unreadable when either side could not be read.
+/// Values are the bytes, except that in a float tensor -0.0 and +0.0 are the same value.
 /// The answer is the one a front-to-back comparison gives: when a difference and a failed read
 /// are both there, whichever comes first in the tensor decides. Reading a pair stops at its
-/// first difference (chunks after it are skipped).
+/// first difference (chunks after it are skipped). `chunk_bytes` is rounded up to a multiple of 8.
 std::vector<SameBytes> compare_bytes(const std::vector<TensorPair>& pairs, std::size_t chunk_bytes = 128u << 10);
 
 }  // namespace ckptlint

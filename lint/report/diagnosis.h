@@ -14,9 +14,12 @@ struct DiagnosisLine {
   FailureClass failure_class = FailureClass::corrupt_file;
   std::string text;                       ///< a summary rule's diagnosis, else the worst finding's message
   std::size_t count = 0;                  ///< findings of the class at warning or above
+  bool cause = false;                     ///< a finding of the class folds others (a root cause)
 };
 
-/// Worst severity first, then most findings; classes with only info findings are left out.
+/// Worst severity first; within one, root causes (findings that fold others) first, then the
+/// classes that cause others (a corrupt container, the index, the adapter's fit) before the
+/// ones that follow. Classes with only info findings are left out.
 std::vector<DiagnosisLine> diagnose(const Report& report);
 
 }  // namespace ckptlint

@@ -25,7 +25,7 @@ const RuleSet& source_rules() {
 void load_recipe(const fixtures::Recipe& recipe, const std::string& dir, LoadedRecipe& out) {
   std::string error;
   EXPECT_TRUE(fixtures::materialize(recipe, dir, error)) << error;
-  std::string target = fixtures::target_dir(recipe, dir);
+  std::string target = fixtures::target_path(recipe, dir);
   if (recipe.serve == "hub") target = HubServer::get().publish(target, "fixtures", std::filesystem::path(dir).filename().string());
   EXPECT_TRUE(load_checkpoint(target, out.target, error)) << error;
   out.is_diff = recipe.is_diff();
