@@ -267,7 +267,7 @@ EntryScope::EntryScope(const LayoutEntry& entry, const Scope& root, const VarLis
 }
 
 const LayoutModel* layout_for(const LayoutModels& models, const std::vector<std::string>& model_types) {
-  for (const auto& l : models) {
+  for (const auto& l : models.models) {
     for (const std::string& t : model_types) {
       if (std::find(l->model_types.begin(), l->model_types.end(), t) != l->model_types.end()) return l.get();
     }

@@ -19,6 +19,7 @@
 #include "ckptlint/name_index.h"
 #include "ckptlint/rule.h"
 #include "lang/expr.h"
+#include "mlx/quant_scheme.h"
 
 namespace ckptlint {
 
@@ -80,8 +81,24 @@ struct LayoutModel {
   int constant_slots = 0;                             ///< LayoutExpr slots in use
 };
 
-/// The layout models of the loaded packs.
-using LayoutModels = std::vector<std::shared_ptr<const LayoutModel>>;
+/// Named tensor lists of `*.blocks.yaml` files (a decoder layer, an MoE block, a vision
+/// tower), written once and placed into layout models with `{use: NAME}`.
+struct LayoutBlock {
+  std::string file;   ///< where it is defined, for messages
+  DocNode tensors;    ///< the block's `tensors:` list, read where it is used
+};
+using LayoutBlocks = std::map<std::string, LayoutBlock, std::less<>>;
+
+/// The layout models of the loaded packs, with the quantization schemes (`*.scheme.yaml`)
+/// every model's quantized modules may be stored in.
+struct LayoutModels {
+  std::vector<std::shared_ptr<const LayoutModel>> models;  ///< in load order
+  QuantSchemes schemes;                                    ///< in load order
+  auto begin() const { return models.begin(); }
+  auto end() const { return models.end(); }
+  std::size_t size() const { return models.size(); }
+  bool empty() const { return models.empty(); }
+};
 
 /// The first layout model that applies to one of `model_types`, or nullptr.
 const LayoutModel* layout_for(const LayoutModels& models, const std::vector<std::string>& model_types);
@@ -160,8 +177,13 @@ struct Layout {
 };
 
 /// Reads one *.layout.yaml document; problems go to `errors` with file:line:column.
+/// `{use: NAME}` items take their tensors from `blocks`.
 std::shared_ptr<const LayoutModel> load_layout_model(const std::string& file, const DocNode& root,
-                                                     std::vector<RuleError>& errors);
+                                                     std::vector<RuleError>& errors, const LayoutBlocks& blocks = {});
+
+/// Reads one *.blocks.yaml document (`blocks: {NAME: {tensors: [...]}}`) into `blocks`.
+void load_layout_blocks(const std::string& file, const DocNode& root, std::vector<RuleError>& errors,
+                        LayoutBlocks& blocks);
 
 /// Expands `model` for `config` in key layout `variant`.
 Layout expand_layout(const LayoutModel& model, const nlohmann::json& config, const std::string& variant);
