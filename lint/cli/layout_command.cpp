@@ -69,7 +69,7 @@ int run_layout_command(const Options& o, const RuleSet& rules) {
   }
   std::string recipe = o.recipe.empty() ? model->default_recipe : o.recipe;
   std::string recipe_error;
-  std::vector<ExpectedTensor> tensors = expected_tensors(*model, layout, config->dom, recipe, recipe_error);
+  std::vector<ExpectedTensor> tensors = expected_tensors(*model, layout, config->dom, recipe, recipe_error, rules.packs().layouts.schemes);
   if (!recipe_error.empty()) {
     fmt::print(stderr, "ckptlint: {}\n", recipe_error);
     return 2;

@@ -20,7 +20,7 @@ class SchemeReader : DocReader {
       return nullptr;
     }
     std::size_t before = errors().size();
-    static const std::set<std::string> kKeys = {"scheme", "summary", "declared", "mlx", "let", "tensors", "references"};
+    static const std::set<std::string> kKeys = {"scheme", "summary", "declared", "mlx", "let", "quantizes", "tensors", "references"};
     for (const auto& kv : root.members()) {
       if (kKeys.count(kv.first.scalar()) == 0) error(kv.first, fmt::format("unknown key '{}'", kv.first.scalar()));
     }
@@ -32,6 +32,7 @@ class SchemeReader : DocReader {
     if (auto e = expression(root["declared"], "declared")) s->declared = *e;
     s->mlx = root["mlx"].scalar() == "true";
     s->lets = expressions(root["let"], "let");
+    if (root["quantizes"].defined()) s->quantizes = expression(root["quantizes"], "quantizes").value_or(Expr{});
     if (!root["tensors"].is_sequence()) error(root, "missing 'tensors' (a list)");
     bool marker = false;
     for (const DocNode& t : root["tensors"].items()) {
@@ -89,21 +90,34 @@ std::vector<const QuantScheme*> declared_schemes(const QuantSchemes& schemes, co
   return out;
 }
 
-std::vector<SchemeExpectation> expect_scheme(const QuantScheme& scheme, const std::vector<std::uint64_t>& float_shape,
-                                             const std::string& float_dtype, const nlohmann::json& mlx,
-                                             const nlohmann::json* config) {
+std::vector<SchemeExpectation> expect_scheme(const QuantScheme& scheme, const SchemeModule& module,
+                                             const nlohmann::json* config, bool* quantizes) {
+  static const std::vector<std::uint64_t> kNoShape;
+  const std::vector<std::uint64_t>& float_shape = module.shape != nullptr ? *module.shape : kNoShape;
+  const nlohmann::json& mlx = module.mlx;
   Scope scope;
   scope.config = config;
   const std::size_t rank = float_shape.size();
-  scope.vars = {{"in", rank >= 1 ? nlohmann::json(float_shape[rank - 1]) : nlohmann::json(nullptr)},
+  scope.vars = module.labels;
+  scope.vars.insert(scope.vars.end(),
+               {{"in", rank >= 1 ? nlohmann::json(float_shape[rank - 1]) : nlohmann::json(nullptr)},
                 {"out", rank >= 2 ? nlohmann::json(float_shape[rank - 2]) : nlohmann::json(1)},
-                {"float", float_dtype},
+                {"float", module.dtype},
                 {"bits", mlx.is_object() && mlx.contains("bits") ? mlx["bits"] : nlohmann::json(nullptr)},
                 {"group_size", mlx.is_object() && mlx.contains("group_size") ? mlx["group_size"] : nlohmann::json(nullptr)},
-                {"mode", mlx.is_object() && mlx.contains("mode") ? mlx["mode"] : nlohmann::json(nullptr)}};
+                {"mode", mlx.is_object() && mlx.contains("mode") ? mlx["mode"] : nlohmann::json(nullptr)}});
   for (const auto& [name, e] : scheme.lets) {
     nlohmann::json v = e.eval(scope);
     scope.vars.emplace_back(name, std::move(v));
+  }
+  if (quantizes != nullptr) {
+    // The default: every linear but the output head (what HF quantizers leave alone).
+    static const Expr kDefault = [] {
+      std::string error;
+      int column = 0;
+      return *Expr::parse("module_kind == 'linear' and part != 'head'", error, column);
+    }();
+    *quantizes = (scheme.quantizes.empty() ? kDefault : scheme.quantizes).test(scope);
   }
   std::vector<SchemeExpectation> out;
   out.reserve(scheme.tensors.size());

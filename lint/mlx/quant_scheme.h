@@ -40,6 +40,9 @@ struct QuantScheme {
   /// Per-module variables, in order, over `in`, `out`, `float`, `bits`, `group_size`, `mode`
   /// and the config.
   std::vector<std::pair<std::string, Expr>> lets;
+  /// Over a layout entry (module, module_kind, part, group), the lets and the config: the
+  /// converter quantizes this module (`ckptlint layout`); empty: every linear but the head.
+  Expr quantizes;
   std::vector<SchemeTensor> tensors;
 
   /// The tensor of `suffix`, or nullptr.
@@ -63,11 +66,18 @@ struct SchemeExpectation {
   std::optional<std::vector<std::uint64_t>> shape;  ///< nullopt when not fixed or not computable
 };
 
-/// Evaluates `scheme` for a module whose float weight has `float_shape` and dtype
-/// `float_dtype`, with MLX settings `mlx` (bits, group_size, mode; null when none) and the
-/// config. Dimensions that are no non-negative integer come back as nullopt.
-std::vector<SchemeExpectation> expect_scheme(const QuantScheme& scheme, const std::vector<std::uint64_t>& float_shape,
-                                             const std::string& float_dtype, const nlohmann::json& mlx,
-                                             const nlohmann::json* config);
+/// A module as `expect_scheme` sees it: its float weight's shape and dtype, its MLX settings
+/// (bits, group_size, mode; null when none) and, for `quantizes`, its layout labels.
+struct SchemeModule {
+  const std::vector<std::uint64_t>* shape = nullptr;
+  std::string dtype;
+  nlohmann::json mlx;
+  VarList labels;  ///< module, module_kind, part, group
+};
+
+/// Evaluates `scheme` for one module with the config. Dimensions that are no non-negative
+/// integer come back as nullopt. `quantizes`, when given, receives the scheme's verdict.
+std::vector<SchemeExpectation> expect_scheme(const QuantScheme& scheme, const SchemeModule& module,
+                                             const nlohmann::json* config, bool* quantizes = nullptr);
 
 }  // namespace ckptlint
