@@ -32,7 +32,10 @@ std::vector<ExpectedTensor> scheme_tensors(const LayoutEntry& entry, const Quant
   std::vector<ExpectedTensor> out;
   for (const SchemeExpectation& x : expected) {
     if (!x.present) continue;
-    if (!x.shape || x.dtype.empty()) return {};
+    if (!x.shape || x.dtype.empty()) {
+      if (x.tensor->optional) continue;  // written by some exporters only, and not derivable
+      return {};
+    }
     out.push_back({entry.module + "." + x.tensor->suffix, x.dtype, *x.shape});
   }
   return out;

@@ -10,6 +10,28 @@
 namespace ckptlint {
 namespace {
 
+// A YAML value as JSON: quoted scalars stay strings, plain ones that read as numbers,
+// booleans or null become those.
+nlohmann::json to_json(const DocNode& n) {
+  if (n.is_map()) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [k, v] : n.members()) out[k.scalar()] = to_json(v);
+    return out;
+  }
+  if (n.is_sequence()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const DocNode& item : n.items()) out.push_back(to_json(item));
+    return out;
+  }
+  if (!n.is_scalar()) return nullptr;
+  const std::string& t = n.scalar();
+  if (n.quoted()) return t;
+  if (t == "true" || t == "false") return t == "true";
+  if (t == "null" || t == "~") return nullptr;
+  nlohmann::json number = nlohmann::json::parse(t, nullptr, false);
+  return number.is_number() ? number : nlohmann::json(t);
+}
+
 class SchemeReader : DocReader {
  public:
   using DocReader::DocReader;
@@ -20,7 +42,8 @@ class SchemeReader : DocReader {
       return nullptr;
     }
     std::size_t before = errors().size();
-    static const std::set<std::string> kKeys = {"scheme", "summary", "declared", "mlx", "let", "quantizes", "tensors", "references"};
+    static const std::set<std::string> kKeys = {"scheme", "summary", "declared", "mlx", "let", "quantizes", "example-config",
+                                                "tensors", "references"};
     for (const auto& kv : root.members()) {
       if (kKeys.count(kv.first.scalar()) == 0) error(kv.first, fmt::format("unknown key '{}'", kv.first.scalar()));
     }
@@ -32,6 +55,7 @@ class SchemeReader : DocReader {
     if (auto e = expression(root["declared"], "declared")) s->declared = *e;
     s->mlx = root["mlx"].scalar() == "true";
     s->lets = expressions(root["let"], "let");
+    if (root["example-config"].defined()) s->example_config = to_json(root["example-config"]);
     if (root["quantizes"].defined()) s->quantizes = expression(root["quantizes"], "quantizes").value_or(Expr{});
     if (!root["tensors"].is_sequence()) error(root, "missing 'tensors' (a list)");
     bool marker = false;

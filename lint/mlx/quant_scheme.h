@@ -43,6 +43,9 @@ struct QuantScheme {
   /// Over a layout entry (module, module_kind, part, group), the lets and the config: the
   /// converter quantizes this module (`ckptlint layout`); empty: every linear but the head.
   Expr quantizes;
+  /// The quantization_config a converter writes (`example-config`): fixtures generate
+  /// checkpoints in the scheme with it. Null when not given.
+  nlohmann::json example_config;
   std::vector<SchemeTensor> tensors;
 
   /// The tensor of `suffix`, or nullptr.
