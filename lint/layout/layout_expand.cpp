@@ -95,6 +95,10 @@ class Expander {
       const nlohmann::json& v = value(e, scope, tmp);
       frame->vars.emplace_back(name, &v == &tmp ? std::move(tmp) : v);
     }
+    if (!n.when.empty()) {
+      nlohmann::json tmp;
+      if (!truthy(value(n.when, scope, tmp))) return;
+    }
     nodes(n.children, scope, frame);
   }
 

@@ -137,7 +137,7 @@ class LayoutReader : DocReader {
     }
     if (n["tensors"].defined() || n["use"].defined()) {
       out.is_group = true;
-      static const std::set<std::string> kGroupKeys = {"for", "let", "tensors", "use"};
+      static const std::set<std::string> kGroupKeys = {"for", "let", "when", "tensors", "use"};
       for (const auto& kv : n.members()) {
         if (kGroupKeys.count(kv.first.scalar()) == 0) error(kv.first, fmt::format("unknown key '{}' in a group", kv.first.scalar()));
       }
@@ -176,6 +176,8 @@ class LayoutReader : DocReader {
         bound.push_back(name);
       }
       out.lets = classify(std::move(lets), bound);
+      // A group's `when` is read after its loop variable and lets: false expands nothing.
+      if (n["when"].defined()) out.when = classify(expression(n["when"], "when").value_or(Expr{}), bound);
       for (const auto& child : children->items()) out.children.push_back(node(child, scope, bound, m));
       if (n["use"].defined()) using_.pop_back();
       return out;

@@ -50,7 +50,7 @@ struct LayoutNode {
   std::string module;                   ///< "linear", "embedding" (quantizable) or ""
   std::string group;                    ///< free label for rules: "attention", "ple", "norm", ...
   std::optional<LayoutExpr> dtype;      ///< expected dtype name; default: the model's `float`
-  LayoutExpr when;                      ///< the tensor exists in this config (empty: always)
+  LayoutExpr when;                      ///< the tensor (a group: its tensors) exists in this config (empty: always)
   LayoutExpr optional;                  ///< the tensor may be left out (empty: never)
   std::vector<std::pair<std::string, LayoutExpr>> attrs;  ///< extra labels for rules (kv: true)
   VarList labels;                       ///< part, group, module, quantizable: constant per template

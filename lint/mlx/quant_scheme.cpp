@@ -71,6 +71,7 @@ class SchemeReader : DocReader {
       }
       if (t["dtype"].defined()) out.dtype = expression(t["dtype"], "dtype");
       if (t["shape"].defined()) {
+        out.has_shape = true;
         if (!t["shape"].is_sequence()) error(t["shape"], "'shape' must be a list of expressions (the last dimensions)");
         for (const DocNode& d : t["shape"].items()) {
           if (auto e = expression(d, "shape")) out.shape.push_back(*e);
@@ -153,7 +154,7 @@ std::vector<SchemeExpectation> expect_scheme(const QuantScheme& scheme, const Sc
       nlohmann::json d = t.dtype->eval(scope);
       if (d.is_string()) x.dtype = d.get<std::string>();
     }
-    if (!t.shape.empty()) {
+    if (t.has_shape) {
       // The leading dimensions (stacked experts) are the float weight's; the scheme gives the rest.
       std::vector<std::uint64_t> shape(float_shape.begin(), float_shape.begin() + static_cast<std::ptrdiff_t>(rank >= 2 ? rank - 2 : 0));
       bool ok = true;

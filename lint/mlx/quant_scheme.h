@@ -22,7 +22,8 @@ namespace ckptlint {
 struct SchemeTensor {
   std::string suffix;        ///< "weight", "scales", "qzeros", "weight.absmax"
   std::optional<Expr> dtype; ///< the expected dtype name; none: any
-  std::vector<Expr> shape;   ///< the last dimensions (leading ones are the float weight's); none: any
+  std::vector<Expr> shape;   ///< the last dimensions (leading ones are the float weight's)
+  bool has_shape = false;    ///< `shape:` given ([] is a scalar); without it, any shape
   Expr when;                 ///< the module has this tensor (empty: always), e.g. biases in affine mode
   bool optional = false;     ///< may be left out (GPTQ's g_idx without act-order)
   bool marker = false;       ///< its presence says the module is stored in this scheme
