@@ -58,7 +58,7 @@ int run_layout_command(const Options& o, const RuleSet& rules) {
     fmt::print(stderr, "ckptlint: no layout model for model_type {}\n", types.empty() ? "(none)" : fmt::format("{}", fmt::join(types, ", ")));
     return 2;
   }
-  const std::string variant = o.variant.empty() ? model->default_variant : o.variant;
+  const std::string variant = o.variant.empty() ? default_variant_for(*model, config->dom) : o.variant;
   Layout layout = expand_layout(*model, config->dom, variant);
   // A layout the config cannot fully expand is no answer: listing the part that expanded
   // would read as the whole model.

@@ -209,6 +209,14 @@ class Expander {
 
 }  // namespace
 
+std::string default_variant_for(const LayoutModel& model, const nlohmann::json& config) {
+  if (model.default_variant_expr.empty()) return model.default_variant;
+  Scope scope;
+  scope.config = &config;
+  nlohmann::json v = model.default_variant_expr.eval(scope);
+  return v.is_string() && model.prefixes.count(v.get<std::string>()) != 0 ? v.get<std::string>() : model.default_variant;
+}
+
 Layout expand_layout(const LayoutModel& model, const nlohmann::json& config, const std::string& variant) {
   Layout out;
   out.model = model.name;

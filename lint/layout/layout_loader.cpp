@@ -24,8 +24,8 @@ class LayoutReader : DocReader {
     std::size_t before = errors().size();
     auto m = std::make_shared<LayoutModel>();
     m->source = file();
-    static const std::set<std::string> kKeys = {"layout", "applies-to", "let", "prefixes", "optional-parts",
-                                                "quantization", "tensors"};
+    static const std::set<std::string> kKeys = {"layout", "applies-to", "let", "prefixes", "default-variant",
+                                                "optional-parts", "quantization", "tensors"};
     for (const auto& kv : root.members()) {
       if (kKeys.count(kv.first.scalar()) == 0) error(kv.first, fmt::format("unknown key '{}'", kv.first.scalar()));
     }
@@ -41,6 +41,9 @@ class LayoutReader : DocReader {
       }
     } else {
       error(root, "missing 'prefixes' (variant -> part -> key prefix)");
+    }
+    if (root["default-variant"].defined()) {
+      m->default_variant_expr = expression(root["default-variant"], "default-variant").value_or(Expr{});
     }
     if (root["optional-parts"].defined()) m->optional_parts = strings(root["optional-parts"], "optional-parts");
     if (const DocNode& q = root["quantization"]; q.defined()) {

@@ -72,6 +72,9 @@ struct LayoutModel {
   std::vector<std::pair<std::string, Expr>> lets;     ///< config-derived variables, in order
   std::map<std::string, std::map<std::string, std::string>> prefixes;  ///< variant -> part -> key prefix
   std::string default_variant;                        ///< the first variant under `prefixes:`
+  /// `default-variant:`, an expression over the config naming the key layout its published
+  /// conversions use (MLX-quantized configs: the MLX keys); empty: `default_variant`.
+  Expr default_variant_expr;
   std::vector<std::string> optional_parts;            ///< parts a checkpoint may omit entirely
   std::map<std::string, Expr> recipes;                ///< quantization recipes (`layout --recipe`)
   std::string default_recipe;
@@ -184,6 +187,10 @@ std::shared_ptr<const LayoutModel> load_layout_model(const std::string& file, co
 /// Reads one *.blocks.yaml document (`blocks: {NAME: {tensors: [...]}}`) into `blocks`.
 void load_layout_blocks(const std::string& file, const DocNode& root, std::vector<RuleError>& errors,
                         LayoutBlocks& blocks);
+
+/// The key layout `ckptlint layout` expands `config` in by default: `default-variant` when it
+/// names one of the model's key layouts, else the first under `prefixes`.
+std::string default_variant_for(const LayoutModel& model, const nlohmann::json& config);
 
 /// Expands `model` for `config` in key layout `variant`.
 Layout expand_layout(const LayoutModel& model, const nlohmann::json& config, const std::string& variant);
