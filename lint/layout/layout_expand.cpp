@@ -279,8 +279,10 @@ EntryScope::EntryScope(const LayoutEntry& entry, const Scope& root, const VarLis
 }
 
 const LayoutModel* layout_for(const LayoutModels& models, const std::vector<std::string>& model_types) {
-  for (const auto& l : models.models) {
-    for (const std::string& t : model_types) {
+  // The config's own model_type first, then text_config's: a drafter (gemma4_assistant) whose
+  // text_config says gemma4_text gets the drafter's model, not the decoder's.
+  for (const std::string& t : model_types) {
+    for (const auto& l : models.models) {
       if (std::find(l->model_types.begin(), l->model_types.end(), t) != l->model_types.end()) return l.get();
     }
   }
