@@ -40,7 +40,7 @@ class QuantSchemeModules final : public Primitive {
             "example", "method", "declared"};
   }
 
-  void run(const RunContext& context, std::vector<Match>& out) const override {
+  void run(const RunContext& context, MatchSink& out) const override {
     const Analysis& a = context.analysis;
     if (check_ == Check::unknown) return unknown(a, out);
     if (check_ == Check::undeclared) return undeclared(a, out);
@@ -88,7 +88,7 @@ class QuantSchemeModules final : public Primitive {
   }
 
  private:
-  void unknown(const Analysis& a, std::vector<Match>& out) const {
+  void unknown(const Analysis& a, MatchSink& out) const {
     const std::string method = declared_method(a);
     if (method.empty() || a.schemes == nullptr || !declared_schemes(*a.schemes, *a.config).empty()) return;
     Match match;
@@ -97,7 +97,7 @@ class QuantSchemeModules final : public Primitive {
     out.push_back(std::move(match));
   }
 
-  void undeclared(const Analysis& a, std::vector<Match>& out) const {
+  void undeclared(const Analysis& a, MatchSink& out) const {
     // Schemes with the same marker (GPTQ and AWQ's qweight) are told apart by the config
     // only: without one, every scheme whose marker a module has is named.
     std::map<std::string, std::pair<std::size_t, std::string>> by_scheme;  // scheme(s) -> count, example module
