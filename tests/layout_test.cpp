@@ -35,7 +35,7 @@ TEST_P(PublishedFigures, count_and_total_size_are_byte_exact) {
   Layout layout = expand_layout(*model, config, "mlx");
   ASSERT_TRUE(layout.problems.empty()) << layout.problems.front();
   std::string error;
-  std::vector<ExpectedTensor> tensors = expected_tensors(*model, layout, config, "ple-safe", error);
+  std::vector<ExpectedTensor> tensors = expected_tensors(*model, layout, config, "ple-safe", error, fixtures::builtin_rules().packs().layouts.schemes);
   ASSERT_TRUE(error.empty()) << error;
   std::uint64_t total = 0;
   for (const ExpectedTensor& t : tensors) total += t.nbytes();
@@ -92,7 +92,7 @@ TEST(Layout, quantized_experts_pack_their_last_axis) {
   const LayoutModel* model = layout_for(fixtures::builtin_rules().packs().layouts, {"gemma4"});
   Layout layout = expand_layout(*model, config, "mlx");
   std::string error;
-  std::vector<ExpectedTensor> tensors = expected_tensors(*model, layout, config, "ple-safe", error);
+  std::vector<ExpectedTensor> tensors = expected_tensors(*model, layout, config, "ple-safe", error, fixtures::builtin_rules().packs().layouts.schemes);
   auto find = [&](const std::string& name) {
     auto it = std::find_if(tensors.begin(), tensors.end(), [&](const ExpectedTensor& t) { return t.name == name; });
     return it == tensors.end() ? std::vector<std::uint64_t>{} : it->shape;

@@ -39,6 +39,21 @@ const TensorInfo* Analysis::tensor_of(const LayoutEntry& entry) const {
   return file_of.tensor(entry.name);  // an entry of another analysis' layout
 }
 
+bool Analysis::has(const LayoutEntry& entry) const {
+  if (tensor_of(entry) != nullptr) return true;
+  // A module stored in a scheme without a .weight (GPTQ's qweight, compressed-tensors'
+  // weight_packed) is there all the same.
+  if (entry.module.empty()) return false;
+  auto m = modules.find(entry.module);
+  return m != modules.end() && m->second.other_scheme();
+}
+
+const StoredModule* Analysis::scheme_module(const LayoutEntry& entry) const {
+  if (entry.module.empty()) return nullptr;
+  auto m = modules.find(entry.module);
+  return m != modules.end() && m->second.other_scheme() ? &m->second : nullptr;
+}
+
 const LayoutEntry* Analysis::entry_for_module(std::string_view module) const {
   if (!layout) return nullptr;
   // Called for every module by several rules: the key is built on the stack when it fits.
@@ -109,7 +124,9 @@ Analysis analyze(const Checkpoint& ck, const LayoutModels& layouts, const Checkp
   // which need only the names; the parts present need both.
   a.file_of = TensorFiles(ck);
   std::map<std::string, StoredModule, std::less<>> modules;
-  run_beside([&] { modules = index_modules(ck).modules; }, [&] { detect_layout(a, ck, layouts); });
+  const nlohmann::json* config = ck.config ? &ck.config->value : nullptr;
+  run_beside([&] { modules = index_modules(ck, layouts.schemes, config).modules; }, [&] { detect_layout(a, ck, layouts); });
+  a.schemes = &layouts.schemes;
   a.modules = std::move(modules);
   if (a.layout) {
     std::set<std::string> parts;
@@ -131,6 +148,10 @@ std::string describe_quantization(const Analysis& a) {
   std::optional<QuantParams> last;  // most modules share the global settings: describe each once
   bool last_known = false;
   for (const auto& [path, m] : a.modules) {
+    if (m.other_scheme()) {
+      kinds.insert(m.scheme->name);
+      continue;
+    }
     if (!m.quantized()) {
       // One float module that should be quantized settles it; the rest need no look.
       if (any_float_quantizable || !has_always) continue;

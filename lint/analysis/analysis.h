@@ -50,8 +50,13 @@ struct Analysis : ModuleTable {
   std::vector<const TensorInfo*> entry_tensors;
   /// The checkpoint's tensor of a layout entry (for a quantizable module: its .weight).
   const TensorInfo* tensor_of(const LayoutEntry& entry) const;
-  /// True when the checkpoint has the entry's tensor.
-  bool has(const LayoutEntry& entry) const { return tensor_of(entry) != nullptr; }
+  /// True when the checkpoint has the entry's tensor (for a module stored in a scheme
+  /// without a .weight, the module).
+  bool has(const LayoutEntry& entry) const;
+  /// The stored module of a layout entry when it is stored in a non-MLX scheme, else nullptr.
+  const StoredModule* scheme_module(const LayoutEntry& entry) const;
+  /// The quantization schemes of the packs (their owner outlives the analysis' rules).
+  const QuantSchemes* schemes = nullptr;
 
   bool part_present(const std::string& part) const;
   /// The layout entry of a module path (its ".weight" entry), or nullptr.

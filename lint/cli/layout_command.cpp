@@ -58,7 +58,7 @@ int run_layout_command(const Options& o, const RuleSet& rules) {
     fmt::print(stderr, "ckptlint: no layout model for model_type {}\n", types.empty() ? "(none)" : fmt::format("{}", fmt::join(types, ", ")));
     return 2;
   }
-  const std::string variant = o.variant.empty() ? model->default_variant : o.variant;
+  const std::string variant = o.variant.empty() ? default_variant_for(*model, config->dom) : o.variant;
   Layout layout = expand_layout(*model, config->dom, variant);
   // A layout the config cannot fully expand is no answer: listing the part that expanded
   // would read as the whole model.
@@ -69,7 +69,7 @@ int run_layout_command(const Options& o, const RuleSet& rules) {
   }
   std::string recipe = o.recipe.empty() ? model->default_recipe : o.recipe;
   std::string recipe_error;
-  std::vector<ExpectedTensor> tensors = expected_tensors(*model, layout, config->dom, recipe, recipe_error);
+  std::vector<ExpectedTensor> tensors = expected_tensors(*model, layout, config->dom, recipe, recipe_error, rules.packs().layouts.schemes);
   if (!recipe_error.empty()) {
     fmt::print(stderr, "ckptlint: {}\n", recipe_error);
     return 2;

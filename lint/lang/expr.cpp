@@ -206,12 +206,12 @@ class Parser {
     if (name == "false") return make(Op::literal, {}, {}, false);
     if (name == "null") return make(Op::literal, {}, {}, nullptr);
     if (eat("(")) {
-      static const char* kFunctions[] = {"len", "min", "max", "abs", "int", "str", "float", "sqrt", "fixed"};
+      static const char* kFunctions[] = {"len", "min", "max", "abs", "int", "str", "float", "sqrt", "fixed", "zfill", "starts_with"};
       bool known = false;
       for (const char* f : kFunctions) known = known || name == f;
       if (!known) {
         pos_ -= name.size() + 1;
-        fail(fmt::format("unknown function '{}' (known: len, min, max, abs, int, str)", name));
+        fail(fmt::format("unknown function '{}' (known: len, min, max, abs, int, str, float, sqrt, fixed, zfill, starts_with)", name));
         return nullptr;
       }
       return make(Op::call, args(')'), name);
@@ -380,6 +380,29 @@ json call(const std::string& f, const std::vector<json>& args) {
     std::int64_t digits = args[1].get<std::int64_t>();
     if (digits < 0 || digits > 12) return nullptr;
     return fmt::format("{:.{}f}", args[0].get<double>(), static_cast<int>(digits));
+  }
+  // zfill(5, 2) -> "05", as Python's str.zfill: config keys that are zero-padded layer
+  // numbers (per_layer_config: {"05": ...}).
+  if (f == "zfill" && args.size() == 2 && (args[0].is_number_integer() || args[0].is_string()) &&
+      args[1].is_number_integer()) {
+    std::int64_t width = args[1].get<std::int64_t>();
+    if (width < 0 || width > 64) return nullptr;
+    std::string text = render_value(args[0]);
+    std::size_t sign = !text.empty() && (text[0] == '-' || text[0] == '+') ? 1 : 0;
+    if (text.size() < static_cast<std::size_t>(width)) text.insert(sign, static_cast<std::size_t>(width) - text.size(), '0');
+    return text;
+  }
+  // starts_with(name, prefix or [prefixes]): module lists of quantization configs
+  // (modules_to_not_convert, llm_int8_skip_modules) name modules by prefix.
+  if (f == "starts_with" && args.size() == 2 && args[0].is_string()) {
+    const std::string& s = args[0].get_ref<const std::string&>();
+    auto one = [&](const json& p) { return p.is_string() && s.starts_with(p.get_ref<const std::string&>()); };
+    if (args[1].is_string()) return one(args[1]);
+    if (!args[1].is_array()) return nullptr;
+    for (const json& p : args[1]) {
+      if (one(p)) return true;
+    }
+    return false;
   }
   return nullptr;
 }

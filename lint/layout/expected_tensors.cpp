@@ -18,22 +18,39 @@ std::uint64_t ExpectedTensor::nbytes() const {
   return bits / 8;
 }
 
-std::vector<ExpectedTensor> quantized_triple(const LayoutEntry& entry, const QuantParams& p) {
-  if (entry.shape.empty() || entry.module.empty() || p.group_size <= 0 || p.bits <= 0) return {};
-  std::uint64_t in = entry.shape.back();
-  if (in % static_cast<std::uint64_t>(p.group_size) != 0 || (in * static_cast<std::uint64_t>(p.bits)) % 32 != 0) return {};
-  std::vector<std::uint64_t> packed = entry.shape, groups = entry.shape;
-  packed.back() = in * static_cast<std::uint64_t>(p.bits) / 32;
-  groups.back() = in / static_cast<std::uint64_t>(p.group_size);
-  std::vector<ExpectedTensor> out = {{entry.module + ".weight", "U32", packed},
-                                     {entry.module + ".scales", p.has_biases() ? entry.dtype : "U8", groups}};
-  if (p.has_biases()) out.push_back({entry.module + ".biases", entry.dtype, groups});
+std::vector<ExpectedTensor> scheme_tensors(const LayoutEntry& entry, const QuantScheme& scheme,
+                                           const nlohmann::json& config, const QuantParams* p) {
+  if (entry.shape.empty() || entry.module.empty()) return {};
+  SchemeModule m;
+  m.shape = &entry.shape;
+  m.dtype = entry.dtype;
+  if (p != nullptr) m.mlx = {{"bits", p->bits}, {"group_size", p->group_size}, {"mode", p->mode}};
+  m.labels = {{"module", entry.module}, {"module_kind", entry.module_kind}, {"part", entry.part}, {"group", entry.group}};
+  bool quantizes = false;
+  std::vector<SchemeExpectation> expected = expect_scheme(scheme, m, &config, &quantizes);
+  if (!quantizes) return {};
+  std::vector<ExpectedTensor> out;
+  for (const SchemeExpectation& x : expected) {
+    if (!x.present) continue;
+    if (!x.shape || x.dtype.empty()) {
+      if (x.tensor->optional) continue;  // written by some exporters only, and not derivable
+      return {};
+    }
+    out.push_back({entry.module + "." + x.tensor->suffix, x.dtype, *x.shape});
+  }
   return out;
+}
+
+std::vector<ExpectedTensor> quantized_triple(const LayoutEntry& entry, const QuantParams& p, const QuantSchemes& schemes) {
+  for (const auto& s : schemes) {
+    if (s->mlx) return scheme_tensors(entry, *s, nullptr, &p);
+  }
+  return {};
 }
 
 std::vector<ExpectedTensor> expected_tensors(const LayoutModel& model, const Layout& layout,
                                              const nlohmann::json& config, const std::string& recipe,
-                                             std::string& error) {
+                                             std::string& error, const QuantSchemes& schemes) {
   auto r = model.recipes.find(recipe);
   if (r == model.recipes.end()) {
     std::string known;
@@ -46,8 +63,19 @@ std::vector<ExpectedTensor> expected_tensors(const LayoutModel& model, const Lay
   Scope globals;
   globals.config = &config;
   globals.table = &layout.globals;
+  // A non-MLX scheme the config declares (GPTQ, bitsandbytes, a vendor NVFP4) decides which
+  // modules it stores and how, from its own `quantizes`.
+  const QuantScheme* other = nullptr;
+  for (const QuantScheme* s : declared_schemes(schemes, config)) other = other == nullptr && !s->mlx ? s : other;
   std::vector<ExpectedTensor> out;
   for (const LayoutEntry& e : layout.entries) {
+    if (other != nullptr) {
+      std::vector<ExpectedTensor> stored = scheme_tensors(e, *other, config);
+      if (stored.empty()) stored.push_back({e.name, e.dtype, e.shape});
+      for (ExpectedTensor& t : stored) t.optional = e.optional;
+      out.insert(out.end(), stored.begin(), stored.end());
+      continue;
+    }
     std::optional<QuantParams> params;
     if (!e.module.empty() && quant.present) {
       if (const auto* entry = quant.explicit_entry(e.module)) {
@@ -56,7 +84,7 @@ std::vector<ExpectedTensor> expected_tensors(const LayoutModel& model, const Lay
         if (r->second.test(EntryScope(e, globals).scope())) params = quant.global;
       }
     }
-    std::vector<ExpectedTensor> triple = params ? quantized_triple(e, *params) : std::vector<ExpectedTensor>{};
+    std::vector<ExpectedTensor> triple = params ? quantized_triple(e, *params, schemes) : std::vector<ExpectedTensor>{};
     if (triple.empty()) triple.push_back({e.name, e.dtype, e.shape});
     for (ExpectedTensor& t : triple) t.optional = e.optional;
     out.insert(out.end(), triple.begin(), triple.end());

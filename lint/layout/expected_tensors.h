@@ -19,14 +19,22 @@ struct ExpectedTensor {
   std::uint64_t nbytes() const;
 };
 
-/// The packed triple of a float weight [.., in] quantized with `p`; empty if `in` does not
-/// divide into groups (MLX leaves such modules unquantized).
-std::vector<ExpectedTensor> quantized_triple(const LayoutEntry& entry, const QuantParams& p);
+/// The tensors a module of a layout entry is stored as under `scheme` (for MLX, with the
+/// settings `p`); empty when the scheme does not quantize it (MLX leaves a module float when
+/// its input width does not divide into groups) or a shape does not evaluate.
+std::vector<ExpectedTensor> scheme_tensors(const LayoutEntry& entry, const QuantScheme& scheme,
+                                           const nlohmann::json& config, const QuantParams* p = nullptr);
+
+/// The MLX triple of a float weight [.., in] quantized with `p` (the `mlx` scheme of
+/// `schemes`); empty if the module stays float.
+std::vector<ExpectedTensor> quantized_triple(const LayoutEntry& entry, const QuantParams& p, const QuantSchemes& schemes);
 
 /// Every tensor the layout implies under `recipe` (a name from the model's recipes), sorted
-/// by name. Unknown recipe: empty result and `error` set.
+/// by name: MLX-quantized modules where the config's `quantization` and the recipe say so,
+/// or the modules of the non-MLX scheme the config declares. Unknown recipe: empty result
+/// and `error` set.
 std::vector<ExpectedTensor> expected_tensors(const LayoutModel& model, const Layout& layout,
                                              const nlohmann::json& config, const std::string& recipe,
-                                             std::string& error);
+                                             std::string& error, const QuantSchemes& schemes);
 
 }  // namespace ckptlint

@@ -95,6 +95,10 @@ class Expander {
       const nlohmann::json& v = value(e, scope, tmp);
       frame->vars.emplace_back(name, &v == &tmp ? std::move(tmp) : v);
     }
+    if (!n.when.empty()) {
+      nlohmann::json tmp;
+      if (!truthy(value(n.when, scope, tmp))) return;
+    }
     nodes(n.children, scope, frame);
   }
 
@@ -205,6 +209,14 @@ class Expander {
 
 }  // namespace
 
+std::string default_variant_for(const LayoutModel& model, const nlohmann::json& config) {
+  if (model.default_variant_expr.empty()) return model.default_variant;
+  Scope scope;
+  scope.config = &config;
+  nlohmann::json v = model.default_variant_expr.eval(scope);
+  return v.is_string() && model.prefixes.count(v.get<std::string>()) != 0 ? v.get<std::string>() : model.default_variant;
+}
+
 Layout expand_layout(const LayoutModel& model, const nlohmann::json& config, const std::string& variant) {
   Layout out;
   out.model = model.name;
@@ -267,8 +279,10 @@ EntryScope::EntryScope(const LayoutEntry& entry, const Scope& root, const VarLis
 }
 
 const LayoutModel* layout_for(const LayoutModels& models, const std::vector<std::string>& model_types) {
-  for (const auto& l : models) {
-    for (const std::string& t : model_types) {
+  // The config's own model_type first, then text_config's: a drafter (gemma4_assistant) whose
+  // text_config says gemma4_text gets the drafter's model, not the decoder's.
+  for (const std::string& t : model_types) {
+    for (const auto& l : models.models) {
       if (std::find(l->model_types.begin(), l->model_types.end(), t) != l->model_types.end()) return l.get();
     }
   }

@@ -13,7 +13,8 @@ namespace {
 
 class LayoutReader : DocReader {
  public:
-  using DocReader::DocReader;
+  LayoutReader(const std::string& file, std::vector<RuleError>& errors, const LayoutBlocks& blocks)
+      : DocReader(file, errors), blocks_(blocks) {}
 
   std::shared_ptr<const LayoutModel> read(const DocNode& root) {
     if (!root.is_map()) {
@@ -23,8 +24,8 @@ class LayoutReader : DocReader {
     std::size_t before = errors().size();
     auto m = std::make_shared<LayoutModel>();
     m->source = file();
-    static const std::set<std::string> kKeys = {"layout", "applies-to", "let", "prefixes", "optional-parts",
-                                                "quantization", "tensors"};
+    static const std::set<std::string> kKeys = {"layout", "applies-to", "let", "prefixes", "default-variant",
+                                                "optional-parts", "quantization", "tensors"};
     for (const auto& kv : root.members()) {
       if (kKeys.count(kv.first.scalar()) == 0) error(kv.first, fmt::format("unknown key '{}'", kv.first.scalar()));
     }
@@ -40,6 +41,9 @@ class LayoutReader : DocReader {
       }
     } else {
       error(root, "missing 'prefixes' (variant -> part -> key prefix)");
+    }
+    if (root["default-variant"].defined()) {
+      m->default_variant_expr = expression(root["default-variant"], "default-variant").value_or(Expr{});
     }
     if (root["optional-parts"].defined()) m->optional_parts = strings(root["optional-parts"], "optional-parts");
     if (const DocNode& q = root["quantization"]; q.defined()) {
@@ -134,11 +138,30 @@ class LayoutReader : DocReader {
       error(n, "a tensors item must be a mapping");
       return out;
     }
-    if (n["tensors"].defined()) {
+    if (n["tensors"].defined() || n["use"].defined()) {
       out.is_group = true;
-      static const std::set<std::string> kGroupKeys = {"for", "let", "tensors"};
+      static const std::set<std::string> kGroupKeys = {"for", "let", "when", "tensors", "use"};
       for (const auto& kv : n.members()) {
         if (kGroupKeys.count(kv.first.scalar()) == 0) error(kv.first, fmt::format("unknown key '{}' in a group", kv.first.scalar()));
+      }
+      // `use: NAME`: the tensors of a shared block, read here as if written in place, so
+      // that its names and expressions see this group's loop variables and lets.
+      const DocNode* children = &n["tensors"];
+      if (n["use"].defined()) {
+        if (n["tensors"].defined()) error(n["use"], "a group has either 'tensors' or 'use', not both");
+        auto block = blocks_.find(n["use"].scalar());
+        if (block == blocks_.end()) {
+          std::string known;
+          for (const auto& [name, b] : blocks_) known += (known.empty() ? "" : ", ") + name;
+          error(n["use"], fmt::format("no block '{}' (blocks: {})", n["use"].scalar(), known.empty() ? "none" : known));
+          return out;
+        }
+        if (std::find(using_.begin(), using_.end(), block->first) != using_.end() || using_.size() >= 16) {
+          error(n["use"], fmt::format("block '{}' uses itself", block->first));
+          return out;
+        }
+        using_.push_back(block->first);
+        children = &block->second.tensors;
       }
       if (const DocNode& f = n["for"]; f.defined()) {
         if (!f.is_map() || f.size() != 1) {
@@ -156,7 +179,10 @@ class LayoutReader : DocReader {
         bound.push_back(name);
       }
       out.lets = classify(std::move(lets), bound);
-      for (const auto& child : n["tensors"].items()) out.children.push_back(node(child, scope, bound, m));
+      // A group's `when` is read after its loop variable and lets: false expands nothing.
+      if (n["when"].defined()) out.when = classify(expression(n["when"], "when").value_or(Expr{}), bound);
+      for (const auto& child : children->items()) out.children.push_back(node(child, scope, bound, m));
+      if (n["use"].defined()) using_.pop_back();
       return out;
     }
     static const std::set<std::string> kKeys = {"name", "part", "shape", "module", "group", "dtype", "when", "optional", "attrs"};
@@ -200,13 +226,38 @@ class LayoutReader : DocReader {
   }
 
   int slots_ = 0;
+  const LayoutBlocks& blocks_;
+  std::vector<std::string> using_;  // the blocks being read, innermost last
 };
 
 }  // namespace
 
 std::shared_ptr<const LayoutModel> load_layout_model(const std::string& file, const DocNode& root,
-                                                     std::vector<RuleError>& errors) {
-  return LayoutReader(file, errors).read(root);
+                                                     std::vector<RuleError>& errors, const LayoutBlocks& blocks) {
+  return LayoutReader(file, errors, blocks).read(root);
+}
+
+void load_layout_blocks(const std::string& file, const DocNode& root, std::vector<RuleError>& errors,
+                        LayoutBlocks& blocks) {
+  DocReader reader(file, errors);
+  if (!root.is_map() || !root["blocks"].is_map()) {
+    reader.error(root, "a blocks file must be a mapping with 'blocks: {NAME: {tensors: [...]}}'");
+    return;
+  }
+  for (const auto& kv : root.members()) {
+    if (kv.first.scalar() != "blocks") reader.error(kv.first, fmt::format("unknown key '{}'", kv.first.scalar()));
+  }
+  for (const auto& [key, block] : root["blocks"].members()) {
+    for (const auto& kv : block.members()) {
+      if (kv.first.scalar() != "tensors") reader.error(kv.first, fmt::format("unknown key '{}' in a block", kv.first.scalar()));
+    }
+    if (!block["tensors"].is_sequence()) {
+      reader.error(key, fmt::format("block '{}' needs a 'tensors' list", key.scalar()));
+      continue;
+    }
+    auto [it, inserted] = blocks.try_emplace(key.scalar(), LayoutBlock{file, block["tensors"]});
+    if (!inserted) reader.error(key, fmt::format("block '{}' is already defined in {}", key.scalar(), it->second.file));
+  }
 }
 
 }  // namespace ckptlint

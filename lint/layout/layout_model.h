@@ -19,6 +19,7 @@
 #include "ckptlint/name_index.h"
 #include "ckptlint/rule.h"
 #include "lang/expr.h"
+#include "mlx/quant_scheme.h"
 
 namespace ckptlint {
 
@@ -49,7 +50,7 @@ struct LayoutNode {
   std::string module;                   ///< "linear", "embedding" (quantizable) or ""
   std::string group;                    ///< free label for rules: "attention", "ple", "norm", ...
   std::optional<LayoutExpr> dtype;      ///< expected dtype name; default: the model's `float`
-  LayoutExpr when;                      ///< the tensor exists in this config (empty: always)
+  LayoutExpr when;                      ///< the tensor (a group: its tensors) exists in this config (empty: always)
   LayoutExpr optional;                  ///< the tensor may be left out (empty: never)
   std::vector<std::pair<std::string, LayoutExpr>> attrs;  ///< extra labels for rules (kv: true)
   VarList labels;                       ///< part, group, module, quantizable: constant per template
@@ -71,6 +72,9 @@ struct LayoutModel {
   std::vector<std::pair<std::string, Expr>> lets;     ///< config-derived variables, in order
   std::map<std::string, std::map<std::string, std::string>> prefixes;  ///< variant -> part -> key prefix
   std::string default_variant;                        ///< the first variant under `prefixes:`
+  /// `default-variant:`, an expression over the config naming the key layout its published
+  /// conversions use (MLX-quantized configs: the MLX keys); empty: `default_variant`.
+  Expr default_variant_expr;
   std::vector<std::string> optional_parts;            ///< parts a checkpoint may omit entirely
   std::map<std::string, Expr> recipes;                ///< quantization recipes (`layout --recipe`)
   std::string default_recipe;
@@ -80,8 +84,24 @@ struct LayoutModel {
   int constant_slots = 0;                             ///< LayoutExpr slots in use
 };
 
-/// The layout models of the loaded packs.
-using LayoutModels = std::vector<std::shared_ptr<const LayoutModel>>;
+/// Named tensor lists of `*.blocks.yaml` files (a decoder layer, an MoE block, a vision
+/// tower), written once and placed into layout models with `{use: NAME}`.
+struct LayoutBlock {
+  std::string file;   ///< where it is defined, for messages
+  DocNode tensors;    ///< the block's `tensors:` list, read where it is used
+};
+using LayoutBlocks = std::map<std::string, LayoutBlock, std::less<>>;
+
+/// The layout models of the loaded packs, with the quantization schemes (`*.scheme.yaml`)
+/// every model's quantized modules may be stored in.
+struct LayoutModels {
+  std::vector<std::shared_ptr<const LayoutModel>> models;  ///< in load order
+  QuantSchemes schemes;                                    ///< in load order
+  auto begin() const { return models.begin(); }
+  auto end() const { return models.end(); }
+  std::size_t size() const { return models.size(); }
+  bool empty() const { return models.empty(); }
+};
 
 /// The first layout model that applies to one of `model_types`, or nullptr.
 const LayoutModel* layout_for(const LayoutModels& models, const std::vector<std::string>& model_types);
@@ -160,8 +180,17 @@ struct Layout {
 };
 
 /// Reads one *.layout.yaml document; problems go to `errors` with file:line:column.
+/// `{use: NAME}` items take their tensors from `blocks`.
 std::shared_ptr<const LayoutModel> load_layout_model(const std::string& file, const DocNode& root,
-                                                     std::vector<RuleError>& errors);
+                                                     std::vector<RuleError>& errors, const LayoutBlocks& blocks = {});
+
+/// Reads one *.blocks.yaml document (`blocks: {NAME: {tensors: [...]}}`) into `blocks`.
+void load_layout_blocks(const std::string& file, const DocNode& root, std::vector<RuleError>& errors,
+                        LayoutBlocks& blocks);
+
+/// The key layout `ckptlint layout` expands `config` in by default: `default-variant` when it
+/// names one of the model's key layouts, else the first under `prefixes`.
+std::string default_variant_for(const LayoutModel& model, const nlohmann::json& config);
 
 /// Expands `model` for `config` in key layout `variant`.
 Layout expand_layout(const LayoutModel& model, const nlohmann::json& config, const std::string& variant);

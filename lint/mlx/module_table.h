@@ -8,17 +8,32 @@
 #include <string_view>
 
 #include "ckptlint/checkpoint.h"
+#include "mlx/quant_scheme.h"
 
 namespace ckptlint {
 
-/// A module as stored: its .weight and, when quantized, .scales and .biases.
+/// A module as stored: its .weight and, when quantized, .scales and .biases (MLX), or the
+/// tensors of another quantization scheme (`parts`).
 struct StoredModule {
   const TensorInfo* weight = nullptr;
   const TensorInfo* scales = nullptr;
   const TensorInfo* biases = nullptr;
   std::string file;  ///< the weight's shard; without a weight, the scales', then the biases'
-  /// MLX loaders treat a module as quantized exactly when its .scales exists.
-  bool quantized() const { return scales != nullptr; }
+  /// The tensors named after a non-MLX scheme's suffixes ("qzeros", "weight.absmax"), in name order.
+  std::vector<std::pair<std::string, const TensorInfo*>> parts;
+  /// The scheme the module is stored in: one whose marker tensor it has (the one the config
+  /// declares when several match); else the MLX scheme when it has .scales; else nullptr (float).
+  const QuantScheme* scheme = nullptr;
+  /// Stored as MLX writes modules (float, or the .weight/.scales/.biases triple): what the
+  /// MLX quant-* rules check. False for a module of another scheme.
+  bool mlx() const { return scheme == nullptr || scheme->mlx; }
+  /// MLX-quantized: MLX loaders treat a module as quantized exactly when its .scales exists
+  /// (a GPTQ module's .scales is no MLX triple's).
+  bool quantized() const { return scales != nullptr && mlx(); }
+  /// Stored in a quantization scheme other than MLX's (its marker tensor is there).
+  bool other_scheme() const { return !mlx(); }
+  /// The tensor of `suffix` (weight, scales, biases or a scheme part), or nullptr.
+  const TensorInfo* part(std::string_view suffix) const;
 };
 
 /// Tensor name -> shard file (the first definition, as Checkpoint::by_name), answered from
@@ -65,7 +80,9 @@ struct ModuleTable {
 };
 
 /// The table of `ck`'s tensors (the first definition of a name wins, as in Checkpoint::by_name).
-ModuleTable index_modules(const Checkpoint& ck);
+/// Tensors named after a scheme's suffixes join their module; `config` breaks ties between
+/// schemes with the same marker (GPTQ and AWQ) by what it declares.
+ModuleTable index_modules(const Checkpoint& ck, const QuantSchemes& schemes = {}, const nlohmann::json* config = nullptr);
 
 /// The module path of a tensor: its name without ".weight", ".scales" or ".biases" (the name
 /// itself for other tensors).

@@ -22,6 +22,7 @@ class LayoutShapeMismatch final : public Primitive {
     for (const LayoutEntry& e : a.layout->entries) {
       const TensorInfo* t = a.tensor_of(e);
       if (t == nullptr || !a.where(where_, e)) continue;
+      if (a.scheme_module(e) != nullptr) continue;  // a scheme's packed weight: the scheme's own checks
       bool packed = t->dtype == DType::U32 && !e.module.empty() && a.modules.at(e.module).quantized();
       bool same = packed ? t->shape.size() == e.shape.size() &&
                                std::equal(e.shape.begin(), e.shape.end() - 1, t->shape.begin())

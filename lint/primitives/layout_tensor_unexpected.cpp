@@ -7,6 +7,8 @@
 #include "analysis/analysis.h"
 #include "util/glob.h"
 
+#include <set>
+
 namespace ckptlint {
 namespace {
 
@@ -27,8 +29,18 @@ class LayoutTensorUnexpected final : public Primitive {
   void run(const RunContext& context, MatchSink& out) const override {
     const Analysis& a = context.analysis;
     if (!a.layout) return;
+    // The tensors of layout modules stored in another quantization scheme (qzeros, absmax).
+    std::set<std::string, std::less<>> scheme_parts;
+    for (const auto& [module, m] : a.modules) {
+      if (!m.other_scheme() || a.entry_for_module(module) == nullptr) continue;
+      for (const auto& [suffix, t] : m.parts) scheme_parts.insert(t->name);
+      for (const TensorInfo* t : {m.scales, m.biases}) {
+        if (t != nullptr) scheme_parts.insert(t->name);
+      }
+    }
     for (const auto& [view, file_view] : a.file_of) {
       if (a.layout->find(view) != nullptr || companion_of_layout_module(a, view)) continue;
+      if (!scheme_parts.empty() && scheme_parts.count(view) != 0) continue;
       bool excepted = false;
       for (const std::string& g : except_) excepted = excepted || glob_match(g, view);
       if (excepted) continue;

@@ -49,6 +49,7 @@ class QuantShapes final : public Primitive {
       // Named references, not a structured binding: the lambdas below capture them.
       const std::string& module = entry.first;
       const StoredModule& m = entry.second;
+      if (!m.mlx()) continue;  // stored in another scheme: the quant-scheme rules check it
       if (check_ == Check::disabled || check_ == Check::entry_but_float) {
         // An explicit entry wins over the .scales on disk: `false` (or {}) builds a float
         // layer, a dict a quantized one, and the stored weight must fit what was built.

@@ -26,6 +26,7 @@ class QuantTripleIncomplete final : public Primitive {
       // Named references, not a structured binding: the lambdas below capture them.
       const std::string& module = entry.first;
       const StoredModule& m = entry.second;
+      if (!m.mlx()) continue;  // stored in another scheme: the quant-scheme rules check it
       std::optional<QuantParams> p = a.quant.params_for(module);
       std::string mode = p ? p->mode : "affine";
       bool packed = m.weight != nullptr && m.weight->dtype == DType::U32;

@@ -31,6 +31,7 @@ std::unique_ptr<Primitive> make_quant_config_entries_unmatched(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_quant_config_presence(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_quant_shapes(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_quant_triple_incomplete(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_quant_scheme_modules(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_quantized_modules(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_run_note(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_shard_metadata(PrimitiveArgs&);
@@ -70,6 +71,7 @@ const std::vector<std::pair<std::string, PrimitiveFactory>>& primitive_registry(
       {"quant-config-presence", make_quant_config_presence},
       {"quant-shapes", make_quant_shapes},
       {"quant-triple-incomplete", make_quant_triple_incomplete},
+      {"quant-scheme-modules", make_quant_scheme_modules},
       {"quantized-modules", make_quantized_modules},
       {"run-note", make_run_note},
       {"shard-metadata", make_shard_metadata},

@@ -163,10 +163,15 @@ std::string pack_documents(const std::vector<RuleDocument>& documents) {
   return out;
 }
 
-bool is_layout_document(const std::string& file) {
-  constexpr std::string_view kSuffix = ".layout.yaml";
-  return file.size() > kSuffix.size() && file.ends_with(kSuffix);
+DocumentKind document_kind(const std::string& file) {
+  auto has = [&](std::string_view suffix) { return file.size() > suffix.size() && file.ends_with(suffix); };
+  if (has(".layout.yaml")) return DocumentKind::layout;
+  if (has(".blocks.yaml")) return DocumentKind::blocks;
+  if (has(".scheme.yaml")) return DocumentKind::scheme;
+  return DocumentKind::rule;
 }
+
+bool is_layout_document(const std::string& file) { return document_kind(file) != DocumentKind::rule; }
 
 std::vector<RuleDocument> unpack_documents(std::string_view packed) {
   Unpacker in(packed);

@@ -28,7 +28,14 @@ struct RuleDocument {
   DocNode root;
 };
 
-/// A layout model (`*.layout.yaml`) rather than a rule.
+/// What a pack document is, by its name: a rule (`<id>.yaml`), a layout model
+/// (`*.layout.yaml`), shared layout blocks (`*.blocks.yaml`) or a quantization scheme
+/// (`*.scheme.yaml`).
+enum class DocumentKind { rule, layout, blocks, scheme };
+DocumentKind document_kind(const std::string& file);
+
+/// A document of the layout language (a layout model, its blocks or a quantization scheme)
+/// rather than a rule: what the `layout` command loads.
 bool is_layout_document(const std::string& file);
 
 /// Most nodes one YAML document may expand to (aliases count once per use), and the largest

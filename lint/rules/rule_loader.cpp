@@ -293,13 +293,22 @@ RuleSet load_rule_documents(const std::vector<RuleDocument>& documents, std::vec
   auto& rules = packs->rules;
   auto& layouts = packs->layouts;
   std::map<std::string, std::string> seen;
-  // Layout models first: rules name their key layouts.
+  // Shared blocks, then the layout models that use them, and the quantization schemes:
+  // rules name their key layouts.
+  LayoutBlocks blocks;
+  for (const RuleDocument& doc : documents) {
+    if (document_kind(doc.file) == DocumentKind::blocks) load_layout_blocks(doc.file, doc.root, errors, blocks);
+  }
   std::set<std::string> key_layouts;
   for (const RuleDocument& doc : documents) {
-    if (!is_layout_document(doc.file)) continue;
-    if (auto layout = load_layout_model(doc.file, doc.root, errors)) {
+    if (document_kind(doc.file) == DocumentKind::scheme) {
+      if (auto scheme = load_quant_scheme(doc.file, doc.root, errors)) layouts.schemes.push_back(std::move(scheme));
+      continue;
+    }
+    if (document_kind(doc.file) != DocumentKind::layout) continue;
+    if (auto layout = load_layout_model(doc.file, doc.root, errors, blocks)) {
       for (const auto& [variant, parts] : layout->prefixes) key_layouts.insert(variant);
-      layouts.push_back(std::move(layout));
+      layouts.models.push_back(std::move(layout));
     }
   }
   for (const RuleDocument& doc : documents) {

@@ -115,7 +115,7 @@ void config_file(const std::uint8_t* data, std::size_t size) {
   const LayoutModel* model = layout_for(rules().packs().layouts, {"gemma4"});
   for (const char* variant : {"mlx", "hf"}) {
     Layout layout = expand_layout(*model, parsed->dom, variant);
-    std::vector<ExpectedTensor> tensors = expected_tensors(*model, layout, parsed->dom, "mlx-vlm", error.error);
+    std::vector<ExpectedTensor> tensors = expected_tensors(*model, layout, parsed->dom, "mlx-vlm", error.error, rules().packs().layouts.schemes);
     (void)tensors;
   }
 }

@@ -5,8 +5,10 @@
 Not a test (tests never read ../shared): a developer's check that real files draw no false
 finding. It prints two markdown tables:
 
-1. Layout reproduction: for every published config + index pair, `ckptlint layout CONFIG
-   --recipe ple-safe` against the index's key set and metadata.total_size.
+1. Layout reproduction: for every published config + index pair (or config + tensor
+   inventory), `ckptlint layout CONFIG` with the layout model's default recipe against the
+   index's key set and metadata.total_size (an inventory's index_total_size), then per family:
+   layouts reproduced / real files.
 2. Verdicts: every real config, index, adapter config and .safetensors file, checked the way a
    user would check it, with each finding at warning or above.
 
@@ -36,18 +38,43 @@ def run(cmd):
     return p.returncode, p.stdout, p.stderr
 
 
-def layout_of(ckptlint, config, recipe="ple-safe"):
-    """The layout for a config under `recipe`, or the layout model's default recipe when it
-    has no such recipe (ple-safe is Gemma 4's)."""
-    code, out, err = run([ckptlint, "layout", config, "--recipe", recipe, "--format", "json"])
-    if code != 0 and "unknown recipe" in err:
-        code, out, err = run([ckptlint, "layout", config, "--format", "json"])
+def layout_of(ckptlint, config):
+    """The layout for a config under the layout model's default recipe (what `ckptlint
+    layout` answers for the Hub's published conversions)."""
+    code, out, err = run([ckptlint, "layout", config, "--format", "json"])
     if code != 0:
         return None, err.strip()
     return json.loads(out), ""
 
 
-BYTES = {"BF16": 2, "F16": 2, "F32": 4, "U32": 4, "U8": 1, "I8": 1, "I32": 4, "I64": 8}
+BYTES = {"BF16": 2, "F16": 2, "F32": 4, "U32": 4, "U8": 1, "I8": 1, "I32": 4, "I64": 8, "F8_E4M3": 1, "F8_E5M2": 1}
+
+
+def read_index(path):
+    """An index's weight_map and total_size, or a derived tensor inventory's (name, dtype,
+    shape, shard of every tensor) as the same: ({name: shard}, total_size, {name: (dtype, shape)})."""
+    doc = json.load(open(path))
+    if "weight_map" in doc:
+        return doc["weight_map"], doc.get("metadata", {}).get("total_size"), {}
+    shards = {i + 1: s["name"] for i, s in enumerate(doc.get("shards", []))}
+    weight_map, typed = {}, {}
+    for name, dtype, shape, shard in doc["tensors"]:
+        weight_map[name] = shards.get(shard, "model.safetensors") if isinstance(shard, int) else shard
+        typed[name] = (dtype, shape)
+    return weight_map, doc.get("source", {}).get("index_total_size"), typed
+
+
+def family_of(config):
+    doc = json.load(open(config))
+    return doc.get("model_type") or "?"
+
+
+def index_files(folder):
+    """(stem, index or inventory file) of a folder's published indexes and inventories."""
+    for f in sorted(os.listdir(folder)):
+        for tail in ("model.safetensors.index.json", "tensor_inventory.json"):
+            if f.endswith("__" + tail) or f.endswith("_" + tail):
+                yield f[: -len(tail)], f
 
 
 def nbytes(dtype, shape):
@@ -71,9 +98,11 @@ def write_shard(path, tensors):
         f.truncate(8 + len(blob) + offset)
 
 
-def stand_in(name, weight_map, config):
+def stand_in(name, weight_map, config, typed):
     """A dtype and shape for a tensor no layout model knows: a consistent MLX quantized triple
     (one row of 64 inputs at the config's bits for the module, group size 64) or F32 [1]."""
+    if name in typed:
+        return typed[name]
     module = name.rsplit(".", 1)[0]
     if module + ".scales" not in weight_map:
         return "F32", [1]
@@ -92,10 +121,15 @@ def materialise_index(ckptlint, config, index, out):
     lay, _ = layout_of(ckptlint, config)
     if lay:
         known = {t["name"]: (t["dtype"], t["shape"]) for t in lay["tensors"]}
-    weight_map = json.load(open(index))["weight_map"]
+    weight_map, _, typed = read_index(index)
+    shutil.copy(index, os.path.join(out, "model.safetensors.index.json"))
+    if typed:  # an inventory: the index it describes
+        with open(os.path.join(out, "model.safetensors.index.json"), "w") as f:
+            total = sum(nbytes(d, s) for d, s in typed.values())
+            json.dump({"metadata": {"total_size": total}, "weight_map": weight_map}, f)
     files = {}
     for name, file in weight_map.items():
-        dtype, shape = known.get(name) or stand_in(name, weight_map, config)
+        dtype, shape = known.get(name) or stand_in(name, weight_map, config, typed)
         files.setdefault(file, []).append((name, dtype, shape))
     for file, tensors in files.items():
         if "/" in file or file.startswith("."):
@@ -151,33 +185,43 @@ def main():
             pairs.append((d, os.path.join(p, "config.json"), os.path.join(p, "model.safetensors.index.json")))
     for sub in ("gemma4", "gemma3n", "indexes"):
         folder = os.path.join(rw, sub)
-        for f in sorted(os.listdir(folder)):
-            if f.endswith("__model.safetensors.index.json"):
-                stem = f[: -len("model.safetensors.index.json")]
-                cfg = os.path.join(folder, stem + "config.json")
-                if os.path.isfile(cfg):
-                    pairs.append((sub + "/" + stem.rstrip("_"), cfg, os.path.join(folder, f)))
+        for stem, f in index_files(folder):
+            cfg = os.path.join(folder, stem + "config.json")
+            if os.path.isfile(cfg):
+                pairs.append((sub + "/" + stem.rstrip("_"), cfg, os.path.join(folder, f)))
     pairs = [p for p in pairs if a.only in p[0]]
 
-    print("## Layout reproduction (`ckptlint layout CONFIG --recipe ple-safe`)\n")
-    print("| checkpoint | index tensors | layout tensors | missing | extra (required) | total_size | reproduced |")
-    print("|---|---|---|---|---|---|---|")
+    print("## Layout reproduction (`ckptlint layout CONFIG`, the default recipe)\n")
+    print("| checkpoint | family | layout (recipe) | index tensors | layout tensors | missing | extra (required) | total_size | reproduced |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    families = {}
     for label, cfg, idx in pairs:
+        fam = family_of(cfg)
         lay, err = layout_of(ck, cfg)
+        families.setdefault(fam, [0, 0, []])[1] += 1
         if lay is None:
+            families[fam][2].append(label)
+            print(f"| {label} | {fam} | — | | | | | | not modelled |")
             continue
-        index = json.load(open(idx))
-        want = set(index["weight_map"])
+        weight_map, total, _ = read_index(idx)
+        want = set(weight_map)
         got = {t["name"] for t in lay["tensors"]}
         required = {t["name"] for t in lay["tensors"] if not t.get("optional")}
         # The layout's own total counts optional tensors too; the index's covers what it holds.
         layout_total = sum(nbytes(t["dtype"], t["shape"]) for t in lay["tensors"] if t["name"] in want)
-        total = index.get("metadata", {}).get("total_size")
         same_total = total == layout_total
         ok = not (want - got) and not (required - want) and same_total
+        if ok:
+            families[fam][0] += 1
+        else:
+            families[fam][2].append(label)
         size = "=" if same_total else "%s vs %s" % (layout_total, total)
-        print(f"| {label} | {len(want)} | {len(got)} | {len(want - got)} | {len(required - want)} | "
-              f"{size} | {'yes' if ok else 'NO'} |")
+        print(f"| {label} | {fam} | {lay['layout']} ({lay['recipe']}) | {len(want)} | {len(got)} | {len(want - got)} | "
+              f"{len(required - want)} | {size} | {'yes' if ok else 'NO'} |")
+    print("\n| family (model_type) | layouts reproduced / real files | not reproduced |")
+    print("|---|---|---|")
+    for fam, (good, n, bad) in sorted(families.items()):
+        print(f"| {fam} | {good} / {n} | {', '.join(bad) or '—'} |")
 
     rows = []
     tmp = tempfile.mkdtemp(prefix="ckptlint-real-")
