@@ -71,10 +71,11 @@ constexpr const char* kScript = R"(
 })();
 )";
 
+// Where a finding is, in display form (its file and tensor are the checkpoint's strings).
 std::string location_text(const Location& l) {
-  std::string s = l.file;
+  std::string s = display_text(l.file, 1024);
   if (l.line) s += fmt::format(":{}", *l.line);
-  if (!l.tensor.empty()) s += (s.empty() ? "" : " ") + l.tensor;
+  if (!l.tensor.empty()) s += (s.empty() ? "" : " ") + display_text(l.tensor, 1024);
   return s;
 }
 
@@ -175,7 +176,7 @@ void write_findings(std::ostream& out, const Report& report) {
       if (!f.help.empty()) out << fmt::format("<div class=\"help\">{}</div>", escape(f.help));
       if (g.count() > 1) {
         out << fmt::format("<details><summary>{} findings</summary><ul>", g.count());
-        for (const Finding* m : g.members) out << fmt::format("<li><code>{}</code>: {}</li>", escape_raw(location_text(m->location)), escape(m->message));
+        for (const Finding* m : g.members) out << fmt::format("<li><code>{}</code>: {}</li>", escape(location_text(m->location)), escape(m->message));
         out << "</ul></details>";
       }
       out << "</td></tr>\n";
