@@ -149,7 +149,8 @@ Report run(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options
   // `run`: what this run could read.
   VarList rule_vars = analysis.rule_vars();
   rule_vars.emplace_back("run", nlohmann::json{{"values_requested", options.scan_values}, {"remote", remote}, {"diff", diff != nullptr},
-                                               {"single_file", ck.single_file}, {"target", ck.display_path}});
+                                               {"single_file", ck.single_file}, {"target", ck.display_path},
+                                               {"files", ck.files}});
   auto analyzed = std::chrono::steady_clock::now();
   report.target.layout = analysis.key_layout;
   if (options.storage_map) report.units = storage_map(ck, analysis);
