@@ -103,6 +103,7 @@ int run(int argc, char** argv) {
     }
     RuleSet rules = load_cli_rules(rule_dirs, rule_errors, rules_from, o.command == "layout");
     if (!rule_errors.empty()) return report_rule_errors(rule_errors);
+    spdlog::debug("loaded {} rules from {}", rules.size(), rules_from);
     return o.command == "layout" ? run_layout_command(o, rules) : run_rules_command(o, rules);
   }
 
