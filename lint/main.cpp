@@ -24,10 +24,14 @@ namespace {
 
 constexpr int kToolError = 2;
 
+// `ckptlint rules ID`: what the rule finds, why it matters, an example, how to fix it, and
+// how it is built.
 void explain_rule(const Rule& r) {
-  fmt::print("{}\n  class:     {}\n  severity:  {}\n  summary:   {}\n  message:   {}\n  help:      {}\n  primitive: {}{}\n",
-             r.id, to_string(r.failure_class), to_string(r.severity), r.summary, r.message, r.help, r.primitive,
-             r.with.empty() ? "" : " " + r.with);
+  fmt::print("{} ({}, {})\n  what:      {}\n", r.id, to_string(r.severity), to_string(r.failure_class), r.summary);
+  if (r.severity == Severity::info) fmt::print("  why:       for reference (info never fails a run); its class: {}\n", describe(r.failure_class));
+  else fmt::print("  why:       {}\n", describe(r.failure_class));
+  if (std::string example = builtin_example(r.id); !example.empty()) fmt::print("  example:   {}\n", example);
+  fmt::print("  fix:       {}\n  message:   {}\n  primitive: {}{}\n", r.help, r.message, r.primitive, r.with.empty() ? "" : " " + r.with);
   if (!r.model_types.empty() || !r.layouts.empty() || !r.kinds.empty() || !r.when.empty()) {
     fmt::print("  applies to:");
     if (!r.model_types.empty()) fmt::print(" model_type {}", fmt::join(r.model_types, "|"));
@@ -36,6 +40,8 @@ void explain_rule(const Rule& r) {
     if (!r.when.empty()) fmt::print(" when {}", r.when);
     fmt::print("\n");
   }
+  if (!r.aggregate.empty()) fmt::print("  one cause: findings of one cause fold into \"{}\"\n", r.aggregate);
+  for (const std::string& e : r.explains) fmt::print("  explains:  {}\n", e);
   if (!r.enabled_by_default) fmt::print("  enabled:   only when selected (--select {})\n", r.id);
   for (const std::string& ref : r.references) fmt::print("  see:       {}\n", ref);
   fmt::print("  source:    {}\n", r.source);

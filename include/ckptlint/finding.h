@@ -33,6 +33,8 @@ const char* to_string(Severity severity);
 const char* to_string(FailureClass failure_class);
 std::optional<Severity> severity_from_string(const std::string& name);
 std::optional<FailureClass> failure_class_from_string(const std::string& name);
+/// What a failure class means for the user (PRODUCT.md §5), one sentence.
+const char* describe(FailureClass failure_class);
 /// Every failure class name, in enum order (for error messages and docs).
 std::vector<std::string> failure_class_names();
 

@@ -13,4 +13,7 @@ namespace ckptlint {
 RuleSet load_cli_rules(const std::vector<std::string>& extra_dirs, std::vector<RuleError>& errors,
                        std::string& description, bool layouts_only = false);
 
+/// The example finding of a built-in rule (its trigger fixture's first golden line), or "".
+std::string builtin_example(const std::string& rule_id);
+
 }  // namespace ckptlint

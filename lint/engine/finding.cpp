@@ -18,7 +18,27 @@ constexpr std::array<const char*, 13> kClasses = {
     "loader-compat",
 };
 
+// PRODUCT.md §5, in the words a user reads under "why" in `ckptlint rules ID`.
+constexpr std::array<const char*, kClasses.size()> kClassMeanings = {
+    "a safetensors file is not a valid container: loaders reject it, or read it differently from each other",
+    "the index and the shards disagree: loaders miss tensors, load stale ones, or refuse the checkpoint",
+    "a quantized module is incomplete or inconsistent: it loads with the wrong shape or dequantizes to wrong weights",
+    "a checkpoint partly dequantized by hand: the float layers lost their quantization while the config still declares it",
+    "config.json disagrees with the tensors: tools that size or load the model from the config get it wrong",
+    "keys in no known layout, or missing and unexpected tensors: loaders skip or reject them",
+    "Gemma 4 KV-shared layers carry the wrong key/value set: loaders crash or drop weights",
+    "the per-layer-embedding path is quantized: known to produce garbage at low bits",
+    "the LoRA scale differs from what training applied, or cannot be known: the fused update is too strong or too weak",
+    "the adapter does not fit its base or itself: pairs are skipped or applied to the wrong weights",
+    "NaN or Inf in a float tensor: the model's outputs become NaN",
+    "the fused model is not base + scale · B·A for the adapter given",
+    "a valid file that a named loader refuses or reads differently",
+};
+static_assert(kClassMeanings.size() == kClasses.size());
+
 }  // namespace
+
+const char* describe(FailureClass failure_class) { return kClassMeanings[static_cast<std::size_t>(failure_class)]; }
 
 const char* to_string(Severity severity) { return kSeverities[static_cast<std::size_t>(severity)]; }
 const char* to_string(FailureClass failure_class) { return kClasses[static_cast<std::size_t>(failure_class)]; }
