@@ -18,6 +18,7 @@ std::unique_ptr<Primitive> make_fuse_fit(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_index_entry_missing_from_shard(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_index_total_size(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_layout_group_partial(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_layout_fit(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_layout_layer_count(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_layout_optional_present(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_layout_shape_mismatch(PrimitiveArgs&);
@@ -57,6 +58,7 @@ const std::vector<std::pair<std::string, PrimitiveFactory>>& primitive_registry(
       {"fuse-fit", make_fuse_fit},
       {"index-entry-missing-from-shard", make_index_entry_missing_from_shard},
       {"index-total-size", make_index_total_size},
+      {"layout-fit", make_layout_fit},
       {"layout-group-partial", make_layout_group_partial},
       {"layout-layer-count", make_layout_layer_count},
       {"layout-optional-present", make_layout_optional_present},

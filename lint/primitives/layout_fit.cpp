@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+// The config against the weights as a whole: when most layout tensors that are stored have
+// another shape than the config implies, the config belongs to another model (an E2B
+// config beside E4B weights), and that is one cause, not a finding per tensor. One match
+// when at least `at-least-percent` of the stored layout tensors (and 8) differ in shape.
+// `facts` adds named expressions over the rule's scope.
+#include "primitives/layout_facts.h"
+#include "util/shape_text.h"
+
+namespace ckptlint {
+namespace {
+
+// The stored shape is the one the config implies; a packed weight is compared unpacked (its
+// last dimension × 32 / bits) when the config gives its bits, else by its leading dimensions.
+bool same_shape(const Analysis& a, const LayoutEntry& e, const TensorInfo& t) {
+  bool packed = t.dtype == DType::U32 && !e.module.empty() && a.modules.at(e.module).quantized();
+  if (!packed) return t.shape == e.shape;
+  if (t.shape.size() != e.shape.size() || e.shape.empty() || !std::equal(e.shape.begin(), e.shape.end() - 1, t.shape.begin())) return false;
+  std::optional<QuantParams> q = a.quant.params_for(e.module);
+  return !q || q->bits <= 0 || t.shape.back() * 32 == e.shape.back() * static_cast<std::uint64_t>(q->bits);
+}
+
+class LayoutFit final : public Primitive {
+ public:
+  LayoutFit(std::int64_t percent, std::vector<std::pair<std::string, Expr>> facts) : percent_(percent), facts_(std::move(facts)) {}
+  std::vector<std::string> fact_names() const override {
+    std::vector<std::string> names = {"file", "stored", "mismatched", "example"};
+    for (const auto& [name, e] : facts_) names.push_back(name);
+    return names;
+  }
+
+  void run(const RunContext& context, MatchSink& out) const override {
+    const Analysis& a = context.analysis;
+    if (!a.layout) return;
+    std::size_t stored = 0, mismatched = 0;
+    std::string example;
+    for (const LayoutEntry& e : a.layout->entries) {
+      const TensorInfo* t = a.tensor_of(e);
+      if (t == nullptr || a.scheme_module(e) != nullptr) continue;
+      ++stored;
+      if (same_shape(a, e, *t)) continue;
+      ++mismatched;
+      if (example.empty()) {
+        example = fmt::format("'{}' is {} where the config implies {}", e.name, shape_text(t->shape), shape_text(e.shape));
+      }
+    }
+    if (mismatched < 8 || mismatched * 100 < stored * static_cast<std::size_t>(percent_)) return;
+    Match m;
+    m.location = location_at("config.json", "");
+    m.facts = {{"file", "config.json"}, {"stored", std::to_string(stored)}, {"mismatched", std::to_string(mismatched)}, {"example", example}};
+    for (const auto& [name, e] : facts_) m.facts.emplace_back(name, render_value(e.eval(context.scope)));
+    out.push_back(std::move(m));
+  }
+
+ private:
+  std::int64_t percent_;
+  std::vector<std::pair<std::string, Expr>> facts_;
+};
+
+}  // namespace
+
+std::unique_ptr<Primitive> make_layout_fit(PrimitiveArgs& with) {
+  with.allow_only({"at-least-percent", "facts"});
+  std::int64_t percent = with.integer("at-least-percent", false, 50);
+  if (percent < 1 || percent > 100) with.error(with.node()["at-least-percent"], "at-least-percent must be 1 to 100");
+  return std::make_unique<LayoutFit>(percent, with.expressions("facts"));
+}
+
+}  // namespace ckptlint
