@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// The config against the weights as a whole: when most layout tensors that are stored have
-// another shape than the config implies, the config belongs to another model (an E2B
-// config beside E4B weights), and that is one cause, not a finding per tensor. One match
-// when at least `at-least-percent` of the stored layout tensors (and 8) differ in shape.
-// `facts` adds named expressions over the rule's scope.
+// The config against the weights as a whole: when many layout tensors that are stored have
+// another shape than the config implies, the config does not describe these weights (an E2B
+// config beside E4B weights, a wrong head_dim), and that is one cause, not a finding per
+// tensor. One match when at least 8 tensors differ and either `at-least-percent` of the
+// stored layout tensors do, or the differences run through at least half of the stored
+// layers (a config value every layer uses). `facts` adds named expressions.
+#include <set>
+
 #include "primitives/layout_facts.h"
 #include "util/shape_text.h"
 
@@ -33,18 +36,23 @@ class LayoutFit final : public Primitive {
     const Analysis& a = context.analysis;
     if (!a.layout) return;
     std::size_t stored = 0, mismatched = 0;
+    std::set<long> layers, layers_off;
     std::string example;
     for (const LayoutEntry& e : a.layout->entries) {
       const TensorInfo* t = a.tensor_of(e);
       if (t == nullptr || a.scheme_module(e) != nullptr) continue;
       ++stored;
+      if (e.layer) layers.insert(*e.layer);
       if (same_shape(a, e, *t)) continue;
       ++mismatched;
+      if (e.layer) layers_off.insert(*e.layer);
       if (example.empty()) {
         example = fmt::format("'{}' is {} where the config implies {}", e.name, shape_text(t->shape), shape_text(e.shape));
       }
     }
-    if (mismatched < 8 || mismatched * 100 < stored * static_cast<std::size_t>(percent_)) return;
+    const bool most = mismatched * 100 >= stored * static_cast<std::size_t>(percent_);
+    const bool every_layer = !layers.empty() && layers_off.size() * 2 >= layers.size();
+    if (mismatched < 8 || !(most || every_layer)) return;
     Match m;
     m.location = location_at("config.json", "");
     m.facts = {{"file", "config.json"}, {"stored", std::to_string(stored)}, {"mismatched", std::to_string(mismatched)}, {"example", example}};
