@@ -42,7 +42,7 @@ class AdapterPairs final : public Primitive {
   }
   std::vector<std::string> fact_names() const override {
     std::vector<std::string> names = pair_fact_names();
-    for (const char* f : {"rank", "expected", "dialect", "expected_naming", "in", "out"}) names.push_back(f);
+    for (const char* f : {"rank", "expected", "dialect", "expected_naming", "in", "out", "missing"}) names.push_back(f);
     return names;
   }
 
@@ -63,6 +63,7 @@ class AdapterPairs final : public Primitive {
       m.facts.emplace_back("expected_naming", to_string(a.adapter->naming()));
       m.facts.emplace_back("in", d ? std::to_string(d->in) : "unknown");
       m.facts.emplace_back("out", d ? std::to_string(d->out) : "unknown");
+      m.facts.emplace_back("missing", p.a == nullptr ? (p.b == nullptr ? "A and B" : "A") : p.b == nullptr ? "B" : "");
       out.push_back(std::move(m));
     }
   }
