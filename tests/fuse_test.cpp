@@ -37,12 +37,26 @@ Report diff(const std::string& text, const std::string& tag) {
   return loaded.run(rules, options);
 }
 
+// The pair findings of one rule: those reported, and those folded into one finding of the
+// same cause (a rule's `aggregate`), which keeps them as members.
 std::vector<const Finding*> of(const Report& r, const std::string& rule) {
   std::vector<const Finding*> out;
   for (const Finding& f : r.findings) {
-    if (f.rule_id == rule) out.push_back(&f);
+    if (f.rule_id != rule) continue;
+    bool aggregated = !f.members.empty() && f.members.front().rule_id == rule;
+    if (!aggregated) out.push_back(&f);
+    for (const Finding& m : f.members) {
+      if (aggregated && m.rule_id == rule) out.push_back(&m);
+    }
   }
   return out;
+}
+
+// The findings of one rule as reported (a cause folded into one).
+std::size_t reported(const Report& r, const std::string& rule) {
+  std::size_t n = 0;
+  for (const Finding& f : r.findings) n += f.rule_id == rule ? 1 : 0;
+  return n;
 }
 
 std::string fact(const Finding& f, const std::string& name) {
@@ -95,6 +109,8 @@ TEST_P(Fuse, raw_alpha_is_eight_times_too_strong) {
     EXPECT_NEAR(std::stod(fact(*f, "measured")), 16.0, 0.16) << f->message;
     EXPECT_NE(f->message.find("8× too strong (merged with raw alpha instead of alpha / rank)"), std::string::npos) << f->message;
   }
+  // One merge script, one scale: one finding at error, the pairs inside it.
+  EXPECT_EQ(reported(r, "fuse-scale-mismatch"), 1u);
 }
 
 TEST_P(Fuse, not_merged) {

@@ -72,6 +72,9 @@ struct Finding {
   std::vector<Location> related;  ///< secondary places: the other tensor, the index entry, the consequences folded in
   Facts facts;                    ///< the primitive's facts, for machine consumers
   std::size_t folded = 0;         ///< findings of this cause folded into this one (aggregated or explained)
+  /// The findings folded into this one, whole, for detail views (text --verbose, the HTML
+  /// report); machine formats carry them as `related` locations.
+  std::vector<Finding> members;
 };
 
 }  // namespace ckptlint

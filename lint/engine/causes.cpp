@@ -108,6 +108,7 @@ void aggregate_findings(const CompiledRule& rule, std::vector<Finding>& findings
       taken[i] = 1;
     }
     f.folded = members.size();
+    for (std::size_t i : members) f.members.push_back(std::move(findings[i]));
     locate(f);
     folded_at.emplace(members.front(), std::move(f));
   }
@@ -141,6 +142,7 @@ void fold_explained(const std::vector<const CompiledRule*>& rules, std::vector<F
         Finding& cause = findings[it->second];
         cause.related.push_back(location_at(findings[x].location.file, findings[x].location.tensor));
         cause.folded += std::max<std::size_t>(findings[x].folded, 1);
+        cause.members.push_back(std::move(findings[x]));
         gone[x] = 1;
       }
     }

@@ -118,12 +118,17 @@ std::string fact(const Finding& f, const std::string& name) {
   return v != nullptr ? *v : "";
 }
 
-// The fuse fits: findings that measured a LoRA target's scale against the expected one.
+// Findings that measured a LoRA target's scale against the expected one, those folded into
+// a cause included (one wrong scale for every pair is one finding, with the pairs inside).
+void collect_fits(const Finding& f, std::vector<const Finding*>& fits) {
+  if (find_fact(f, "measured") != nullptr && find_fact(f, "expected") != nullptr && !fact(f, "module").empty()) fits.push_back(&f);
+  for (const Finding& m : f.members) collect_fits(m, fits);
+}
+
+// The fuse fits, one row per LoRA target.
 void write_fuse_fits(std::ostream& out, const Report& report) {
   std::vector<const Finding*> fits;
-  for (const Finding& f : report.findings) {
-    if (find_fact(f, "measured") != nullptr && find_fact(f, "expected") != nullptr && !fact(f, "module").empty()) fits.push_back(&f);
-  }
+  for (const Finding& f : report.findings) collect_fits(f, fits);
   if (fits.empty()) return;
   out << "<section id=\"fuse\"><h2>Fuse: measured against expected scale, per LoRA target</h2>\n<table><thead><tr><th>target</th><th>verdict</th>"
          "<th>measured</th><th>expected</th><th>ratio</th><th>residual</th><th>rows</th></tr></thead><tbody>\n";

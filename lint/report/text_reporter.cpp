@@ -26,6 +26,20 @@ void write_diagnosis(std::ostream& out, const Report& report) {
   out << "\n";
 }
 
+// --verbose: the findings folded into a cause, one line each (at most 50 per finding).
+void write_members(std::ostream& out, const FindingGroup& g) {
+  for (const Finding* f : g.members) {
+    std::size_t shown = 0;
+    for (const Finding& m : f->members) {
+      if (++shown > 50) {
+        out << fmt::format("    ... and {} more\n", f->members.size() - 50);
+        break;
+      }
+      out << fmt::format("    - {}[{}] {}\n", to_string(m.severity), m.rule_id, m.message);
+    }
+  }
+}
+
 }  // namespace
 
 void write_text(std::ostream& out, const Report& report, const TextOptions& options) {
@@ -60,6 +74,7 @@ void write_text(std::ostream& out, const Report& report, const TextOptions& opti
       const Finding& f = *g.first;
       out << fmt::format("{}[{}] {}: {}\n", to_string(f.severity), f.rule_id, to_string(f.failure_class), group_message(g));
       if (!options.quiet && !f.help.empty() && helped.insert(f.rule_id).second) out << fmt::format("    help: {}\n", f.help);
+      if (options.verbose) write_members(out, g);
     }
   }
   if (options.quiet) return;
