@@ -12,10 +12,10 @@ namespace ckptlint {
 namespace {
 
 constexpr std::array<const char*, 3> kSeverities = {"info", "warning", "error"};
-constexpr std::array<const char*, 13> kClasses = {
+constexpr std::array<const char*, 16> kClasses = {
     "corrupt-file",   "shard-index",   "quant-metadata", "mixed-quantization", "stale-config",   "key-naming",
     "kv-sharing",     "ple-quantized", "adapter-scale",  "adapter-mismatch",   "non-finite",     "fuse-drift",
-    "loader-compat",
+    "loader-compat",  "stop-tokens",   "chat-template",  "vocabulary",
 };
 
 // PRODUCT.md §5, in the words a user reads under "why" in `ckptlint rules ID`.
