@@ -71,8 +71,8 @@ INSTANTIATE_TEST_SUITE_P(
         // REAP expert pruning that forgot the config: 4 experts stored, 8 declared.
         Planted{"pruned_experts_stale_config",
                 "gemma4: {preset: tiny-26b-a4b, mutate: [{config-set: {text_config.num_experts: 8}}]}\n",
-                // every layer's experts disagree with the config: one cause, not a finding per tensor
-                "config-for-another-model", FailureClass::stale_config, "experts.switch_glu", {}},
+                // the stale count is named once; the stacked shapes it contradicts fold into it
+                "experts-count-mismatch", FailureClass::stale_config, "declares 8 experts", {}},
         // The router's quantization triple lost its scales.
         Planted{"router_scales_lost",
                 "gemma4: {preset: tiny-26b-a4b, quant: affine-4, recipe: ple-safe, mutate: "

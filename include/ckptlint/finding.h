@@ -26,6 +26,9 @@ enum class FailureClass : std::uint8_t {
   non_finite,          ///< NaN or Inf in a float tensor
   fuse_drift,          ///< fused vs base disagree with the adapter
   loader_compat,       ///< a valid file that a named loader refuses or reads differently
+  stop_tokens,         ///< generation will not stop, or stops wrongly
+  chat_template,       ///< the chat template is missing where loaders look, or disagrees
+  vocabulary,          ///< token ids, vocab_size and embedding / lm_head rows (and their tying) disagree
 };
 
 /// Kebab-case names, as written in rule files and reports.

@@ -12,10 +12,10 @@ namespace ckptlint {
 namespace {
 
 constexpr std::array<const char*, 3> kSeverities = {"info", "warning", "error"};
-constexpr std::array<const char*, 13> kClasses = {
+constexpr std::array<const char*, 16> kClasses = {
     "corrupt-file",   "shard-index",   "quant-metadata", "mixed-quantization", "stale-config",   "key-naming",
     "kv-sharing",     "ple-quantized", "adapter-scale",  "adapter-mismatch",   "non-finite",     "fuse-drift",
-    "loader-compat",
+    "loader-compat",  "stop-tokens",   "chat-template",  "vocabulary",
 };
 
 // PRODUCT.md §5, in the words a user reads under "why" in `ckptlint rules ID`.
@@ -33,6 +33,9 @@ constexpr std::array<const char*, kClasses.size()> kClassMeanings = {
     "NaN or Inf in a float tensor: the model's outputs become NaN",
     "the fused model is not base + scale · B·A for the adapter given",
     "a valid file that a named loader refuses or reads differently",
+    "generation will not stop, or stops wrongly: the ids it stops on, the tokenizer and the chat template disagree",
+    "the chat template is missing where a loader looks, two copies differ, or it uses a token the tokenizer lacks",
+    "token ids, vocab_size, the tokenizer and the embedding or lm_head rows disagree, or tie_word_embeddings contradicts the stored lm_head",
 };
 static_assert(kClassMeanings.size() == kClasses.size());
 

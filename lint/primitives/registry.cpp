@@ -38,6 +38,7 @@ std::unique_ptr<Primitive> make_run_note(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_shard_metadata(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_shard_numbering(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_shards_without_index(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_tensor_census(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_tensor_count(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_tensor_in_several_shards(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_tensor_missing_from_index(PrimitiveArgs&);
@@ -79,6 +80,7 @@ const std::vector<std::pair<std::string, PrimitiveFactory>>& primitive_registry(
       {"shard-metadata", make_shard_metadata},
       {"shard-numbering", make_shard_numbering},
       {"shards-without-index", make_shards_without_index},
+      {"tensor-census", make_tensor_census},
       {"tensor-count", make_tensor_count},
       {"tensor-in-several-shards", make_tensor_in_several_shards},
       {"tensor-missing-from-index", make_tensor_missing_from_index},
