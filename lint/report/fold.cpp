@@ -57,6 +57,16 @@ Keyed layer_key(const Finding& f) {
 
 }  // namespace
 
+SeverityFindings findings_at(const std::vector<Finding>& all, Severity level) {
+  SeverityFindings out;
+  for (const Finding& f : all) {
+    if (f.severity != level) continue;
+    out.findings.push_back(&f);
+    ++out.per_rule[f.rule_id];
+  }
+  return out;
+}
+
 std::vector<FindingGroup> group_findings(const std::vector<const Finding*>& findings) {
   std::vector<FindingGroup> groups;
   std::map<std::string, std::size_t> index;

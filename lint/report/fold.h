@@ -3,6 +3,7 @@
 // number (wherever they sit: in one shard or several) form one group, shown once with the
 // layer ranges ("layers 24-41: ..."), as transformers' load report does.
 #pragma once
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -17,6 +18,13 @@ struct FindingGroup {
   std::set<long> layers;
   std::size_t count() const { return members.size(); }
 };
+
+/// The findings of one severity in report order, and how many each rule has.
+struct SeverityFindings {
+  std::vector<const Finding*> findings;
+  std::map<std::string, std::size_t> per_rule;
+};
+SeverityFindings findings_at(const std::vector<Finding>& all, Severity level);
 
 /// The groups of `findings`, in the order of their first finding.
 std::vector<FindingGroup> group_findings(const std::vector<const Finding*>& findings);

@@ -44,13 +44,7 @@ void write_github(std::ostream& out, const Report& report) {
   std::string root = report.target.path;
   while (root.size() > 1 && root.back() == '/') root.pop_back();
   for (Severity level : {Severity::error, Severity::warning}) {
-    std::vector<const Finding*> findings;
-    std::map<std::string, std::size_t> per_rule;
-    for (const Finding& f : report.findings) {
-      if (f.severity != level) continue;
-      findings.push_back(&f);
-      ++per_rule[f.rule_id];
-    }
+    auto [findings, per_rule] = findings_at(report.findings, level);
     std::map<std::string, bool> annotated;
     for (const FindingGroup& g : group_findings(findings)) {
       const Finding& f = *g.first;

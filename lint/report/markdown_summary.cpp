@@ -54,13 +54,7 @@ void write_markdown_summary(std::ostream& out, const Report& report) {
   if (report.findings.empty()) return;
   out << "### Findings\n\n| severity | rule | class | finding |\n|---|---|---|---|\n";
   for (Severity level : {Severity::error, Severity::warning, Severity::info}) {
-    std::vector<const Finding*> findings;
-    std::map<std::string, std::size_t> per_rule;
-    for (const Finding& f : report.findings) {
-      if (f.severity != level) continue;
-      findings.push_back(&f);
-      ++per_rule[f.rule_id];
-    }
+    auto [findings, per_rule] = findings_at(report.findings, level);
     std::set<std::string> shown;
     for (const FindingGroup& g : group_findings(findings)) {
       const Finding& f = *g.first;

@@ -52,15 +52,10 @@ void write_text(std::ostream& out, const Report& report, const TextOptions& opti
   }
   std::set<std::string> helped;  // each rule's help once
   for (Severity level : {Severity::error, Severity::warning, Severity::info}) {
-    std::vector<const Finding*> findings;
-    for (const Finding& f : report.findings) {
-      if (f.severity == level) findings.push_back(&f);
-    }
+    auto [findings, per_rule] = findings_at(report.findings, level);
     std::vector<FindingGroup> groups = group_findings(findings);
     if (level == Severity::info && !options.verbose) {
       // One line per info rule: its first group, and how many findings it has in all.
-      std::map<std::string, std::size_t> per_rule;
-      for (const Finding* f : findings) ++per_rule[f->rule_id];
       std::set<std::string> shown;
       for (const FindingGroup& g : groups) {
         if (!shown.insert(g.first->rule_id).second) continue;
