@@ -17,6 +17,7 @@
 #include "cli/rules_markdown.h"
 #include "cli/selectors.h"
 #include "ckptlint/reporters.h"
+#include "util/display_text.h"
 #include "util/platform.h"
 
 namespace ckptlint {
@@ -115,12 +116,14 @@ int run(int argc, char** argv) {
 
   LintOutcome outcome = run_lint(o);
   if (!outcome.rule_errors.empty()) return report_rule_errors(outcome.rule_errors);
+  // These lines can quote what a checkpoint or a server holds (file names, a listing):
+  // escaped like every report.
   if (!outcome.usage_error.empty()) {
-    fmt::print(stderr, "ckptlint: {}\n", outcome.usage_error);
+    fmt::print(stderr, "ckptlint: {}\n", display_text(outcome.usage_error, 4096));
     return kToolError;
   }
   for (const TargetOutcome& t : outcome.targets) {
-    if (!t.error.empty()) fmt::print(stderr, "ckptlint: {}\n", t.error);
+    if (!t.error.empty()) fmt::print(stderr, "ckptlint: {}\n", display_text(t.error, 4096));
   }
   if (std::string error = write_reports(o, outcome); !error.empty()) {
     fmt::print(stderr, "ckptlint: {}\n", error);

@@ -49,13 +49,13 @@ int run_layout_command(const Options& o, const RuleSet& rules) {
   JsonFileError error;
   auto config = read_json_object(o.positional[0], 16u << 20, error);
   if (!config) {
-    fmt::print(stderr, "ckptlint: '{}' is not a JSON object: {}\n", o.positional[0], error.error);
+    fmt::print(stderr, "ckptlint: '{}' is not a JSON object: {}\n", display_text(o.positional[0], 1024), display_text(error.error, 1024));
     return 2;
   }
   const std::vector<std::string> types = config_model_types(config->dom);
   const LayoutModel* model = layout_for(rules.packs().layouts, types);
   if (model == nullptr) {
-    fmt::print(stderr, "ckptlint: no layout model for model_type {}\n", types.empty() ? "(none)" : fmt::format("{}", fmt::join(types, ", ")));
+    fmt::print(stderr, "ckptlint: no layout model for model_type {}\n", types.empty() ? "(none)" : display_text(fmt::format("{}", fmt::join(types, ", ")), 256));
     return 2;
   }
   const std::string variant = o.variant.empty() ? default_variant_for(*model, config->dom) : o.variant;
