@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: Apache-2.0
+// A unified diff of two texts (`ckptlint fix` shows what it would change before it writes).
+#pragma once
+#include <string>
+#include <string_view>
+
+namespace ckptlint {
+
+/// `diff -u` of `before` and `after` as `a/<name>` and `b/<name>`, with three lines of
+/// context; "" when the texts are equal. Line-based, by the longest common subsequence of
+/// lines (texts of up to a few thousand lines: JSON configs and indexes).
+std::string unified_diff(std::string_view before, std::string_view after, const std::string& name);
+
+}  // namespace ckptlint
