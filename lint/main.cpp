@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "cli/builtin_rules.h"
+#include "cli/fix_command.h"
 #include "cli/layout_command.h"
 #include "cli/lint_command.h"
 #include "cli/options.h"
@@ -43,6 +44,7 @@ void explain_rule(const Rule& r) {
   }
   if (!r.aggregate.empty()) fmt::print("  one cause: findings of one cause fold into \"{}\"\n", r.aggregate);
   for (const std::string& e : r.explains) fmt::print("  explains:  {}\n", e);
+  if (!r.fix.empty()) fmt::print("  autofix:   ckptlint fix: {}\n", r.fix);
   if (!r.enabled_by_default) fmt::print("  enabled:   only when selected (--select {})\n", r.id);
   for (const std::string& ref : r.references) fmt::print("  see:       {}\n", ref);
   fmt::print("  source:    {}\n", r.source);
@@ -114,6 +116,7 @@ int run(int argc, char** argv) {
     return o.command == "layout" ? run_layout_command(o, rules) : run_rules_command(o, rules);
   }
 
+  if (o.command == "fix") return run_fix_command(o);
   LintOutcome outcome = run_lint(o);
   if (!outcome.rule_errors.empty()) return report_rule_errors(outcome.rule_errors);
   // These lines can quote what a checkpoint or a server holds (file names, a listing):

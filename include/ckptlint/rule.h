@@ -27,6 +27,7 @@ struct Rule {
   bool enabled_by_default = true;        ///< false: runs only when --select names it
   std::string aggregate;                 ///< the message its findings of one cause fold into ("" = none)
   std::vector<std::string> explains;     ///< rules whose findings it folds in, as "rule-id (same tensor)"
+  std::string fix;                       ///< what `ckptlint fix` does about it ("" = no fix), with its safety
   std::string source;                    ///< the YAML file it came from
 };
 

@@ -35,15 +35,21 @@ Usage:
   ckptlint check ADAPTER --base DIR   lint an adapter and check it against its base model
   ckptlint check DIR --adapter DIR    the same, the other way round
   ckptlint diff BASE FUSED [options]  what a fuse changed (--adapter DIR: verify it merged that adapter)
+  ckptlint fix PATH [options]         repair what is metadata (config, index, adapter and side files):
+                                      show the diff; --write applies it (FILE.orig kept)
   ckptlint rules [ID] [options]       list the rules, or explain one
   ckptlint layout CONFIG.json         the tensors (name, dtype, shape) a config implies
   ckptlint --version | --help
 
 Options:
-  --base DIR             check: the base model the adapter PATH is meant for
+  --base DIR             check: the base model the adapter PATH is meant for;
+                         fix: the model PATH came from (files and values are restored from it)
   --adapter DIR          check: lint this adapter against the checkpoint PATH;
                          diff: the adapter that was fused (fits each target's change to s * B.A)
   --full                 diff: compare every row of each target (default: a sample of 32 rows)
+  --write                fix: apply the changes (default: print them as a unified diff)
+  --unsafe-fixes         fix: also the fixes that change behaviour (stop ids, a template, a scale)
+  --no-backup            fix: do not keep the old file as FILE.orig
   --format FORMAT        check, diff: text, json, sarif, github (Actions annotations) or
                          html (one self-contained page with a layer map; use --output);
                          rules: text or markdown (default: text)
@@ -85,12 +91,13 @@ Options take their value as --name VALUE or --name=VALUE.
 
 namespace {
 
-const std::vector<std::string_view> kCommands = {"check", "diff", "rules", "layout"};
+const std::vector<std::string_view> kCommands = {"check", "diff", "fix", "rules", "layout"};
 const std::vector<std::string_view> kOptions = {
     "--adapter", "--base", "--baseline", "--config", "--exit-zero", "--fail-on", "--format", "--full",
-    "--help", "--html-output", "--ignore", "--jobs", "--json-output", "--no-config", "--no-progress",
+    "--help", "--html-output", "--ignore", "--jobs", "--json-output", "--no-backup", "--no-config", "--no-progress",
     "--no-values", "--output", "--quiet", "--recipe", "--rules", "--sarif-output", "--select",
-    "--text-output", "--timeout", "--variant", "--verbose", "--version", "--write-baseline"};
+    "--text-output", "--timeout", "--unsafe-fixes", "--variant", "--verbose", "--version", "--write",
+    "--write-baseline"};
 
 // Options that take a value: `--name VALUE` or `--name=VALUE`.
 const std::vector<std::string_view> kValued = {
@@ -203,6 +210,12 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
       (a == "--baseline" ? o.baseline : a == "--config" ? o.config : o.write_baseline) = *v;
     } else if (a == "--full") {
       o.full = true;
+    } else if (a == "--write") {
+      o.write = true;
+    } else if (a == "--unsafe-fixes") {
+      o.unsafe_fixes = true;
+    } else if (a == "--no-backup") {
+      o.no_backup = true;
     } else if (a == "--exit-zero") {
       o.exit_zero = true;
     } else if (a == "--no-config") {
@@ -228,8 +241,16 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
     error = "no command given";
     return std::nullopt;
   }
-  if (o.command != "check" && o.command != "diff" && o.command != "rules" && o.command != "layout") {
+  if (o.command != "check" && o.command != "diff" && o.command != "fix" && o.command != "rules" && o.command != "layout") {
     error = fmt::format("unknown command '{}'{}", o.command, did_you_mean(o.command, kCommands));
+    return std::nullopt;
+  }
+  if (o.command == "fix" && o.positional.size() != 1) {
+    error = "fix takes exactly one PATH (a checkpoint or adapter directory)";
+    return std::nullopt;
+  }
+  if ((o.write || o.unsafe_fixes || o.no_backup) && o.command != "fix") {
+    error = "--write, --unsafe-fixes and --no-backup belong to fix";
     return std::nullopt;
   }
   if (o.command == "check" && o.positional.empty()) {
@@ -260,8 +281,8 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
     error = "diff takes the base as its first argument, not --base";
     return std::nullopt;
   }
-  if ((!o.base.empty() || !o.adapter.empty()) && o.command != "check" && o.command != "diff") {
-    error = "--base and --adapter belong to check and diff";
+  if ((!o.base.empty() || !o.adapter.empty()) && o.command != "check" && o.command != "diff" && o.command != "fix") {
+    error = "--base and --adapter belong to check, diff and fix";
     return std::nullopt;
   }
   bool markdown = o.format == "markdown";

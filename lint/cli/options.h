@@ -27,6 +27,9 @@ struct Options {
   std::string config;                  ///< --config FILE (default: .ckptlint.yaml found upward)
   bool no_config = false;              ///< --no-config: ignore .ckptlint.yaml
   bool full = false;                   ///< diff: fit every row instead of a sample
+  bool write = false;                  ///< fix: apply the changes (default: show them)
+  bool unsafe_fixes = false;           ///< fix: also the fixes that change behaviour
+  bool no_backup = false;              ///< fix: do not keep FILE.orig
   bool quiet = false;
   bool verbose = false;
   bool no_values = false;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 
 #include "util/checked.h"
@@ -368,6 +369,13 @@ json call(const std::string& f, const std::vector<json>& args) {
       return static_cast<std::int64_t>(d);
     }
     if (args[0].is_boolean()) return args[0].get<bool>() ? 1 : 0;
+    // A decimal integer written as text (a fact: "2375495680"), wholly, or nothing.
+    if (args[0].is_string()) {
+      const std::string& t = args[0].get_ref<const std::string&>();
+      std::int64_t v = 0;
+      auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+      if (ec == std::errc() && end == t.data() + t.size() && !t.empty()) return v;
+    }
     return nullptr;
   }
   if (f == "str" && args.size() == 1) return render_value(args[0]);

@@ -19,7 +19,7 @@
 // A name is a variable of the rule (`let:` or a primitive's capture) or else a top-level
 // config key. Missing keys, out-of-range indices, type mismatches, integer overflow and
 // division by zero all yield null ("undefined"), which is falsy; `a ?? b` picks b when a is
-// null. Functions: len, min, max, abs, int, str, float, sqrt, fixed(x, digits), zfill(x, width),
+// null. Functions: len, min, max, abs, int (also of decimal integer text), str, float, sqrt, fixed(x, digits), zfill(x, width),
 // starts_with(s, prefix or list). Expressions are evaluated, never executed.
 #pragma once
 #include <memory>

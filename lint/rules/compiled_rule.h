@@ -34,6 +34,25 @@ struct Explains {
   Scope same = Scope::tensor;
 };
 
+/// One edit of a rule's `fix:` (`ckptlint fix`), its parts templates over the finding's facts.
+struct FixEdit {
+  enum class Op : std::uint8_t { set, remove, write_index, copy_from_base, copy_value_from_base };
+  Op op = Op::set;
+  MessageTemplate file;                 ///< the JSON or side file edited, relative to the checkpoint
+  std::vector<MessageTemplate> path;    ///< JSON path: object keys or array indices
+  bool dotted = false;                  ///< `path` is one template of dot-separated keys ("text_config.x")
+  Expr value;                           ///< set: the new value, an expression over the facts and the config
+  bool each_related = false;            ///< once per related location, with `tensor` and `module` bound
+  bool if_parent = false;               ///< skip when the path's parent is missing (an optional section)
+};
+
+/// `fix:` — how `ckptlint fix` repairs what the rule finds, and whether it changes behaviour.
+struct FixSpec {
+  bool unsafe = false;  ///< changes what a loader computes (stop ids, a template): only with --unsafe-fixes
+  std::string what;     ///< one line for reports and `ckptlint rules ID`
+  std::vector<FixEdit> edits;
+};
+
 struct CompiledRule {
   Rule rule;
   std::unique_ptr<Primitive> primitive;
@@ -44,6 +63,7 @@ struct CompiledRule {
   std::vector<std::pair<std::string, Expr>> lets;  ///< `let:` variables, evaluated in order
   std::optional<Aggregate> aggregate;
   std::vector<Explains> explains;
+  std::optional<FixSpec> fix;
 };
 
 }  // namespace ckptlint

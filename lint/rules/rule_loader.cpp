@@ -23,7 +23,7 @@ constexpr std::size_t kMaxPackEntries = 20'000;
 
 const std::set<std::string> kRuleKeys = {"id",   "class",     "severity", "summary", "message", "help",
                                          "references", "primitive", "with", "applies-to", "let", "enabled", "key",
-                                         "diagnosis", "aggregate", "explains"};
+                                         "diagnosis", "aggregate", "explains", "fix"};
 const std::set<std::string> kAggregateKeys = {"by", "message", "diagnosis", "key", "file", "at-least"};
 // Facts an aggregate message has beside its primitive's.
 const std::vector<std::string> kAggregateFacts = {"count", "module_count", "modules"};
@@ -124,6 +124,7 @@ class RuleFileReader : DocReader {
     }
     read_aggregate(root["aggregate"], *compiled);
     read_explains(root["explains"], *compiled);
+    read_fix(root["fix"], *compiled);
     if (errors().size() != before || !compiled->primitive) return nullptr;
     return compiled;
   }
@@ -237,6 +238,78 @@ class RuleFileReader : DocReader {
       rule.rule.explains.push_back(fmt::format("{} (same {})", e.rule, same));
       rule.explains.push_back(std::move(e));
     }
+  }
+
+  // `fix: {safety, what, edits: [{op, file, path, value, for-each, if-parent}]}`.
+  void read_fix(const DocNode& node, CompiledRule& rule) {
+    if (!node.defined() || node.is_null()) return;
+    if (!node.is_map()) {
+      error(node, "'fix' must be a mapping (safety, what, edits)");
+      return;
+    }
+    for (const auto& kv : node.members()) {
+      const std::string& k = kv.first.scalar();
+      if (k != "safety" && k != "what" && k != "edits") error(kv.first, fmt::format("unknown key '{}' in fix (safety, what, edits)", k));
+    }
+    FixSpec spec;
+    std::string safety = scalar(node, "safety", true);
+    if (safety != "safe" && safety != "unsafe" && !safety.empty()) error(node["safety"], "safety must be safe or unsafe");
+    spec.unsafe = safety == "unsafe";
+    spec.what = scalar(node, "what", true);
+    const DocNode& edits = node["edits"];
+    if (!edits.is_sequence() || edits.size() == 0) {
+      error(node, "fix needs 'edits', a list");
+      return;
+    }
+    static const std::vector<std::pair<std::string, FixEdit::Op>> kOps = {
+        {"set", FixEdit::Op::set}, {"remove", FixEdit::Op::remove}, {"write-index", FixEdit::Op::write_index},
+        {"copy-from-base", FixEdit::Op::copy_from_base}, {"copy-value-from-base", FixEdit::Op::copy_value_from_base}};
+    // Bound per edit besides the facts: the related location's tensor and module.
+    const std::vector<std::string> each = {"tensor", "module"};
+    for (const DocNode& e : edits.items()) {
+      if (!e.is_map()) {
+        error(e, "each edit is a mapping {op, file, path, value, for-each, if-parent}");
+        continue;
+      }
+      for (const auto& kv : e.members()) {
+        static const std::set<std::string> kKeys = {"op", "file", "path", "value", "for-each", "if-parent"};
+        if (kKeys.count(kv.first.scalar()) == 0) error(kv.first, fmt::format("unknown key '{}' in a fix edit", kv.first.scalar()));
+      }
+      FixEdit edit;
+      std::string op = scalar(e, "op", true);
+      bool known = false;
+      for (const auto& [name, o] : kOps) {
+        if (name == op) edit.op = o, known = true;
+      }
+      if (!known && !op.empty()) error(e["op"], "op must be set, remove, write-index, copy-from-base or copy-value-from-base");
+      std::string each_of = scalar(e, "for-each", false);
+      if (!each_of.empty() && each_of != "related") error(e["for-each"], "for-each takes 'related' (the finding's related locations)");
+      edit.each_related = each_of == "related";
+      edit.if_parent = scalar(e, "if-parent", false, "false") == "true";
+      const std::vector<std::string> extra = edit.each_related ? each : std::vector<std::string>{};
+      if (edit.op != FixEdit::Op::write_index) {
+        if (auto file = read_template(e["file"], rule, extra)) edit.file = *file;
+        else error(e, "this edit needs 'file'");
+      }
+      const DocNode& path = e["path"];
+      if (path.is_sequence()) {
+        for (const DocNode& step : path.items()) {
+          if (auto t = read_template(step, rule, extra)) edit.path.push_back(*t);
+        }
+      } else if (path.is_scalar()) {  // "text_config.tie_word_embeddings": keys without dots of their own
+        if (auto t = read_template(path, rule, extra)) edit.path.push_back(*t);
+        edit.dotted = true;
+      } else if (edit.op == FixEdit::Op::set || edit.op == FixEdit::Op::remove || edit.op == FixEdit::Op::copy_value_from_base) {
+        error(e, "this edit needs 'path', a list of keys");
+      }
+      if (edit.op == FixEdit::Op::set) {
+        if (auto v = expression(e["value"], "fix value")) edit.value = *v;
+        else error(e, "set needs 'value', an expression");
+      }
+      spec.edits.push_back(std::move(edit));
+    }
+    rule.rule.fix = fmt::format("{} ({})", spec.what, spec.unsafe ? "unsafe: only with --unsafe-fixes" : "safe");
+    rule.fix = std::move(spec);
   }
 
   // A template (message, key) whose placeholders must be facts of the rule's primitive (or

@@ -26,7 +26,7 @@ LAYERS = [
     ["primitives"],                # the generic checks rules are made of
     ["rules"],                     # rule files -> compiled rules and layout models
     ["engine"],                    # selects, runs and reports rules
-    ["report"],                    # text, JSON, SARIF, GitHub, HTML
+    ["report", "fix"],             # text, JSON, SARIF, GitHub, HTML; the repairs of `fix`
     ["cli"],                       # the command line
     ["tools"],                     # build-time tools (rule embedding)
 ]
