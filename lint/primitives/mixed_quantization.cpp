@@ -60,7 +60,8 @@ class MixedQuantization final : public Primitive {
     std::map<std::pair<std::string_view, long>, std::pair<int, int>> by_group_layer;
     for (const LayoutEntry& e : a.layout->entries) {
       if (e.module.empty() || !a.has(e) || !a.where(where_, e)) continue;
-      if (a.quant.explicit_entry(e.module) != nullptr) continue;  // the config says how this one is meant
+      // The config says how this one is meant (or tries to: an unusable entry is its own finding).
+      if (a.quant.explicit_entry(e.module) != nullptr || a.quant.unusable_entry(e.module) != nullptr) continue;
       // MLX leaves a module float when its input width does not divide into groups.
       if (e.shape.empty() || e.shape.back() % static_cast<std::uint64_t>(std::max(a.quant.global->group_size, 1)) != 0) continue;
       const auto& stored = a.modules.at(e.module);

@@ -16,6 +16,7 @@
 #include <fmt/ranges.h>
 
 #include "analysis/analysis.h"
+#include "mlx/quant_config.h"
 #include "primitives/primitive.h"
 #include "util/shape_text.h"
 
@@ -23,17 +24,6 @@ namespace ckptlint {
 namespace {
 
 enum class Check { packed_width, bits_mismatch, scales_width, group_size_mismatch, scales_dtype, disabled, entry_but_float };
-
-bool valid_bits(const std::string& mode, std::uint64_t bits) {
-  if (mode == "affine") return bits == 2 || bits == 3 || bits == 4 || bits == 5 || bits == 6 || bits == 8;
-  return bits == (mode == "mxfp8" ? 8u : 4u);
-}
-
-bool valid_group_size(const std::string& mode, std::uint64_t gs) {
-  if (mode == "affine") return gs == 32 || gs == 64 || gs == 128;
-  return gs == (mode == "nvfp4" ? 16u : 32u);
-}
-
 
 class QuantShapes final : public Primitive {
  public:

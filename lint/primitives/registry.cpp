@@ -30,6 +30,7 @@ std::unique_ptr<Primitive> make_mixed_quantization(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_non_finite_values(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_quant_config_entries_unmatched(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_quant_config_presence(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_quant_config_values(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_quant_shapes(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_quant_triple_incomplete(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_quant_scheme_modules(PrimitiveArgs&);
@@ -72,6 +73,7 @@ const std::vector<std::pair<std::string, PrimitiveFactory>>& primitive_registry(
       {"non-finite-values", make_non_finite_values},
       {"quant-config-entries-unmatched", make_quant_config_entries_unmatched},
       {"quant-config-presence", make_quant_config_presence},
+      {"quant-config-values", make_quant_config_values},
       {"quant-shapes", make_quant_shapes},
       {"quant-triple-incomplete", make_quant_triple_incomplete},
       {"quant-scheme-modules", make_quant_scheme_modules},
