@@ -69,6 +69,13 @@ int run_rules_command(const Options& o, const RuleSet& rules) {
     return 0;
   }
   const Rule* r = rules.find(o.positional[0]);
+  // A class name lists the rules of that class.
+  if (r == nullptr && failure_class_from_string(o.positional[0])) {
+    for (const Rule* c : rules.rules()) {
+      if (to_string(c->failure_class) == o.positional[0]) fmt::print("{:<34} {:<8} {}\n", c->id, to_string(c->severity), c->summary);
+    }
+    return 0;
+  }
   if (r == nullptr) {
     fmt::print(stderr, "ckptlint: no rule '{}'{}; ckptlint rules lists them\n", o.positional[0], suggest_rule(rules, o.positional[0], false));
     return kToolError;

@@ -88,7 +88,7 @@ TEST(Gate, mistyped_selectors_are_usage_errors_with_the_nearest_rule) {
   std::ofstream(project.path() + "/.ckptlint.yaml") << "fail-on: warning\nignore: [kv-shared-redundnat]\n";
   expect_refused(ckptlint_in(project.path(), "check " + ck), ".ckptlint.yaml:2: ignore: no rule or class 'kv-shared-redundnat' (did you mean 'kv-shared-redundant'?)");
   std::ofstream(project.path() + "/.ckptlint.yaml") << "select: [layer-types-length]\nseverity: {layer-type-length: info}\n";
-  expect_refused(ckptlint_in(project.path(), "check " + ck), "severity: no rule 'layer-type-length' (did you mean 'layer-types-length'?)");
+  expect_refused(ckptlint_in(project.path(), "check " + ck), "severity: no rule or class 'layer-type-length' (did you mean 'layer-types-length'?)");
   std::ofstream(project.path() + "/baseline.json") << R"({"schema": "ckptlint-baseline/1", "accepted": [{"rule": "layer-types-lenth"}]})";
   expect_refused(ckptlint("check " + ck + " --baseline " + project.path() + "/baseline.json"), "no rule 'layer-types-lenth'");
   // Known ids, globs and classes still work.

@@ -12,12 +12,7 @@ namespace {
 
 using json = nlohmann::json;
 
-// "0000100_adapters.safetensors": a training checkpoint, not the final file.
-bool is_periodic(const std::string& file) {
-  std::size_t digits = 0;
-  while (digits < file.size() && std::isdigit(static_cast<unsigned char>(file[digits]))) ++digits;
-  return digits >= 1 && digits < file.size() && file[digits] == '_' && file.ends_with(".safetensors");
-}
+bool is_periodic(const std::string& file) { return is_training_checkpoint(file); }
 
 enum class Role { a, b, magnitude };
 

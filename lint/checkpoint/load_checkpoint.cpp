@@ -11,6 +11,7 @@
 #include "checkpoint/json_file.h"
 #include "checkpoint/problem_builder.h"
 #include "util/parallel.h"
+#include "util/tensor_names.h"
 
 namespace ckptlint {
 namespace {
@@ -48,8 +49,9 @@ void detect_adapter(Checkpoint& ck) {
   if (!config && (weights == nullptr || has_file(ck, "config.json"))) return;
   ck.kind = "adapter";
   if (!config) add_problem(ck.problems, LoadProblemCode::adapter_config_missing, weights, "", {});
+  // Training checkpoints beside the config are not the adapter's weights.
   bool any_weights = false;
-  for (const std::string& f : ck.files) any_weights = any_weights || f.ends_with(".safetensors");
+  for (const std::string& f : ck.files) any_weights = any_weights || (f.ends_with(".safetensors") && !is_training_checkpoint(f));
   if (config && !any_weights) {
     std::string listing;
     for (const std::string& f : ck.files) listing += (listing.empty() ? "" : ", ") + f;

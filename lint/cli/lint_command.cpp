@@ -15,6 +15,7 @@
 #include "ckptlint/lint.h"
 #include "ckptlint/load.h"
 #include "util/parallel.h"
+#include "util/tensor_names.h"
 
 namespace ckptlint {
 namespace {
@@ -70,6 +71,15 @@ std::string refusal(const Options& o, const Loaded& t) {
   if (t.base) {
     if (std::string why = nothing_to_check(*t.base, o.base_path()); !why.empty()) return why;
   }
+  // A fuse verified against no adapter would pass on nothing.
+  if (t.adapter) {
+    bool weights = false;
+    for (const Shard& s : t.adapter->shards) weights = weights || (s.exists && !is_training_checkpoint(s.file));
+    if (t.adapter->kind != "adapter") {
+      return fmt::format("'{}' is not an adapter (no adapter_config.json, adapters.safetensors or adapter_model.safetensors): the fuse cannot be verified against it", o.adapter);
+    }
+    if (!weights) return fmt::format("nothing to check: the adapter '{}' has no weights file, so the fuse cannot be verified", o.adapter);
+  }
   if (o.command == "check" && t.base && t.ck->kind != "adapter") {
     return fmt::format("'{}' is not an adapter (no adapter_config.json, adapters.safetensors or adapter_model.safetensors)",
                        o.target());
@@ -86,14 +96,25 @@ std::string check_all_selectors(const Options& o, const ProjectConfig* project, 
   if (error.empty() && project != nullptr) {
     error = check_selectors(rules, project->select, fmt::format("{}:{}: select", project->path, project->line_of_select));
     if (error.empty()) error = check_selectors(rules, project->ignore, fmt::format("{}:{}: ignore", project->path, project->line_of_ignore));
-    std::vector<std::string> ids;
-    for (const auto& [id, level] : project->severity) ids.push_back(id);
-    if (error.empty()) error = check_rule_ids(rules, ids, fmt::format("{}:{}: severity", project->path, project->line_of_severity));
+    std::vector<std::string> keys;
+    for (const auto& [key, level] : project->severity) keys.push_back(key);
+    if (error.empty()) error = check_selectors(rules, keys, fmt::format("{}:{}: severity", project->path, project->line_of_severity));
   }
   std::vector<std::string> accepted;
   for (const BaselineEntry& e : baseline) accepted.push_back(e.rule);
   if (error.empty()) error = check_rule_ids(rules, accepted, fmt::format("baseline '{}'", baseline_path));
   return error;
+}
+
+// The project config's severity for a rule: its id's entry, else the first glob or class that
+// selects it.
+std::optional<Severity> severity_override(const ProjectConfig& project, const RuleSet& rules, const std::string& id) {
+  if (auto it = project.severity.find(id); it != project.severity.end()) return it->second;
+  const Rule* rule = rules.find(id);
+  for (const auto& [key, level] : project.severity) {
+    if (rule != nullptr && rule_matches(*rule, {key})) return level;
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -194,11 +215,17 @@ LintOutcome run_lint(const Options& o) {
                         : run_rules(*t.ck, out.rules, run, t.base.get());
     if (project) {
       for (Finding& f : report.findings) {
-        if (auto it = project->severity.find(f.rule_id); it != project->severity.end()) f.severity = it->second;
+        if (auto level = severity_override(*project, out.rules, f.rule_id)) f.severity = *level;
       }
     }
     if (!baseline.empty()) apply_baseline(report, baseline);
     spdlog::debug("{}: {} rules run, {} findings, {:.1f} ms", t.path, report.rules_run, report.findings.size(), ms_since(started));
+    // A selection that leaves no rule for this kind of target checked nothing: no pass.
+    if (report.rules_run == 0) {
+      target.error = fmt::format("no rule ran on '{}': the selection leaves none that applies to a{} {} (ckptlint rules lists them)",
+                                 t.path, report.target.kind == "adapter" ? "n" : "", report.target.kind);
+      continue;
+    }
     for (const auto& side : {t.ck, t.base, t.adapter}) {
       if (side && side->remote) spdlog::debug("remote {}: {} requests, {} bytes", side->display_path, side->remote_requests, side->remote_bytes);
     }

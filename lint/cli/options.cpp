@@ -177,7 +177,13 @@ std::optional<Options> parse_options(int argc, char** argv, std::string& error) 
     } else if (a == "--select" || a == "--ignore") {
       auto v = value(a.c_str());
       if (!v) return std::nullopt;
-      split_into(*v, a == "--select" ? o.select : o.ignore);
+      std::vector<std::string>& list = a == "--select" ? o.select : o.ignore;
+      std::size_t before = list.size();
+      split_into(*v, list);
+      if (list.size() == before) {  // '' or ',': selecting nothing by accident selects everything
+        error = fmt::format("{} needs rule ids, globs or classes, not '{}'", a, *v);
+        return std::nullopt;
+      }
     } else if (a == "--fail-on") {
       auto v = value("--fail-on");
       if (!v) return std::nullopt;

@@ -52,7 +52,11 @@ std::string find_project_config(const std::vector<std::string>& checked) {
   for (const std::string& c : checked) {
     if (c.find("://") != std::string::npos) continue;  // remote: nothing on this disk
     fs::path p = fs::weakly_canonical(fs::absolute(c, ec), ec);
-    if (!ec) untrusted.push_back(p);
+    if (ec) continue;
+    // A checked file's directory is the checkpoint it belongs to (`cd model && ckptlint
+    // check model.safetensors`): untrusted as a whole.
+    if (!fs::is_directory(p, ec)) p = p.parent_path();
+    untrusted.push_back(p);
   }
   fs::path dir = fs::weakly_canonical(fs::current_path(ec), ec);
   if (ec) return "";

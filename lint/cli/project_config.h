@@ -7,7 +7,7 @@
 //   fail-on: warning                   # as --fail-on
 //   baseline: ckptlint-baseline.json   # as --baseline (relative to this file)
 //   rules: [team-rules/]               # as --rules (relative to this file)
-//   severity:                          # per-rule severity overrides
+//   severity:                          # severity overrides: rule ids, globs or classes
 //     adapter-scale-ambiguous: error
 //
 // A checkpoint is untrusted: whoever uploaded it wrote every file in its directory, dotfiles

@@ -13,14 +13,13 @@
 namespace ckptlint {
 namespace {
 
-// The stored shape is the one the config implies; a packed weight is compared unpacked (its
-// last dimension × 32 / bits) when the config gives its bits, else by its leading dimensions.
+// The stored shape is the one the config implies; a packed weight by its leading dimensions
+// (its packed width depends on the bits, which the quantization rules check: a wrong bits
+// value is theirs, not another model).
 bool same_shape(const Analysis& a, const LayoutEntry& e, const TensorInfo& t) {
   bool packed = t.dtype == DType::U32 && !e.module.empty() && a.modules.at(e.module).quantized();
   if (!packed) return t.shape == e.shape;
-  if (t.shape.size() != e.shape.size() || e.shape.empty() || !std::equal(e.shape.begin(), e.shape.end() - 1, t.shape.begin())) return false;
-  std::optional<QuantParams> q = a.quant.params_for(e.module);
-  return !q || q->bits <= 0 || t.shape.back() * 32 == e.shape.back() * static_cast<std::uint64_t>(q->bits);
+  return t.shape.size() == e.shape.size() && !e.shape.empty() && std::equal(e.shape.begin(), e.shape.end() - 1, t.shape.begin());
 }
 
 class LayoutFit final : public Primitive {

@@ -147,6 +147,8 @@ std::optional<Severity> worst(const std::vector<const Finding*>& findings) {
   return w;
 }
 
+constexpr std::size_t kMaxUnits = 20'000;     // units drawn on the map
+constexpr std::size_t kMaxLooseChips = 2'000;  // tensors outside the layers shown as chips
 constexpr int kStep = 16;   // cell pitch
 constexpr int kSize = 14;   // cell side
 constexpr int kTop = 30;    // layer numbers
@@ -208,7 +210,13 @@ bool flagged(const std::map<std::string, std::map<long, Cell>>& rows) {
 void write_loose(std::ostream& out, const std::vector<Cell>& loose) {
   if (loose.empty()) return;
   out << fmt::format("<h3>outside the layers <span class=\"dim\">({} tensors or modules)</span></h3>\n<div class=\"loose\">", loose.size());
+  std::size_t shown = 0;
   for (const Cell& c : loose) {
+    // A hostile header of a million loose names must not make a page of a million chips.
+    if (++shown > kMaxLooseChips) {
+      out << fmt::format("<span class=\"dim\">… and {} more</span>", loose.size() - kMaxLooseChips);
+      break;
+    }
     std::optional<Severity> w = worst(c.findings);
     out << fmt::format("<span class=\"chip cell\" data-unit=\"{}\" data-storage=\"{}\"{} title=\"{}\"><svg width=\"12\" height=\"12\"><rect width=\"12\" height=\"12\" fill=\"{}\"/></svg>{}</span>",
                        escape_raw(c.units.front()->name), c.storage(), w ? fmt::format(" data-severity=\"{}\"", to_string(*w)) : "",
@@ -253,12 +261,16 @@ void write_map_defs(std::ostream& out) {
 
 void write_layer_map(std::ostream& out, const Report& report) {
   if (report.units.empty()) return;
+  // The map of a real model is a few thousand units; past the cap it is no map but a flood
+  // (a hostile header of hundreds of thousands of names), and the page says so.
+  const std::size_t drawn = std::min(report.units.size(), kMaxUnits);
   std::map<std::string, std::vector<const Finding*>> marked = findings_by_unit(report);
   std::map<std::string, std::map<std::string, std::map<long, Cell>>> stacks;  // stack -> kind -> layer -> cell
   std::map<std::string, std::set<long>> stack_layers;
   std::vector<Cell> loose;
   std::map<std::string, std::size_t> used;
-  for (const StoredUnit& u : report.units) {
+  for (std::size_t i = 0; i < drawn; ++i) {
+    const StoredUnit& u = report.units[i];
     ++used[u.storage];
     Place p = place_of(u.name);
     const std::vector<const Finding*>* fs = marked.count(u.name) ? &marked[u.name] : nullptr;
@@ -280,6 +292,9 @@ void write_layer_map(std::ostream& out, const Report& report) {
   });
   out << "<section id=\"map\"><h2>Layer map</h2>\n<p class=\"dim\">Each cell is one module (its weight with its scales and biases) or tensor of one layer, coloured by how it is stored. A blank cell: that layer has no such module. Hover for the tensors and findings; click to filter the findings.</p>\n";
   write_legend(out, used);
+  if (drawn < report.units.size()) {
+    out << fmt::format("<p class=\"dim\">The map shows the first {} of {} modules and tensors.</p>\n", drawn, report.units.size());
+  }
   // The other stacks (vision, audio towers) stay folded unless a warning or error sits in them.
   for (const std::string& stack : order) {
     bool open = stack == order.front() || flagged(stacks[stack]);

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "util/text.h"
+
 namespace ckptlint {
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -20,9 +22,12 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-std::string nearest_spelling(std::string_view typed, const std::vector<std::string_view>& known) {
+std::string nearest_spelling(std::string_view typed_as_is, const std::vector<std::string_view>& known) {
   // Long input is no typo of a short word, and would cost len(typed) * len(word) per word.
-  if (typed.size() > 64) return "";
+  if (typed_as_is.size() > 64) return "";
+  // Case is no typo's distance: KV-SHARED-REDUNDANT is kv-shared-redundant.
+  const std::string lowered = ascii_lower(typed_as_is);
+  const std::string_view typed = lowered;
   std::string_view best;
   std::size_t best_distance = std::max<std::size_t>(2, typed.size() / 3) + 1;
   for (std::string_view k : known) {

@@ -57,4 +57,10 @@ std::string_view without_prefix(std::string_view path, std::string_view prefix) 
   return path.starts_with(prefix) ? path.substr(prefix.size()) : path;
 }
 
+bool is_training_checkpoint(std::string_view file) {
+  std::size_t digits = 0;
+  while (digits < file.size() && file[digits] >= '0' && file[digits] <= '9') ++digits;
+  return digits >= 1 && digits < file.size() && file[digits] == '_' && file.ends_with(".safetensors");
+}
+
 }  // namespace ckptlint

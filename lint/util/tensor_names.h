@@ -32,6 +32,10 @@ std::optional<long> layer_of(std::string_view path);
 /// names no layer.
 std::string with_layer_placeholder(std::string_view path, std::string_view placeholder);
 
+/// "0000100_adapters.safetensors": a training checkpoint mlx-lm and mlx-vlm save every N
+/// steps beside the final adapter weights (digits, an underscore, a .safetensors name).
+bool is_training_checkpoint(std::string_view file);
+
 /// `path` without `prefix` when it starts with it; else `path`.
 std::string_view without_prefix(std::string_view path, std::string_view prefix);
 
