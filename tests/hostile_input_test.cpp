@@ -2,17 +2,21 @@
 // Resource limits under attack (bad-input.md A.6, G): each case yields a finding through the
 // CLI, exit code 1, never a crash, a hang or exit 2, in bounded time and memory.
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <sstream>
+#include <vector>
 
 #include "ckptlint/load.h"
 #include "support/test_paths.h"
@@ -229,6 +233,112 @@ TEST(HostileInput, a_shard_without_read_permission_and_the_rest_still_checked) {
   EXPECT_NE(out.find("Permission denied"), std::string::npos) << out;
   EXPECT_NE(out.find("size-mismatch"), std::string::npos) << "the readable shard must still be checked: " << out;
 }
+
+}  // namespace
+}  // namespace ckptlint
+
+namespace ckptlint {
+namespace {
+
+// ---- Issue 26: resources bounded by design (the lower layers) ----
+
+// A valid sharded model: `shards` files of one BF16 tensor each, and their index.
+void write_sharded_model(const std::string& dir, int shards) {
+  std::filesystem::create_directories(dir);
+  std::string weight_map;
+  for (int i = 1; i <= shards; ++i) {
+    char file[64];
+    std::snprintf(file, sizeof file, "model-%05d-of-%05d.safetensors", i, shards);
+    const std::string tensor = "layers." + std::to_string(i - 1) + ".weight";
+    write_file(dir + "/" + file,
+               R"({"__metadata__":{"format":"pt"},")" + tensor + R"(":{"dtype":"BF16","shape":[4,4],"data_offsets":[0,32]}})",
+               std::string(32, '\0'));
+    weight_map += (i > 1 ? ",\"" : "\"") + tensor + "\":\"" + file + "\"";
+  }
+  std::ofstream(dir + "/model.safetensors.index.json")
+      << R"({"metadata":{"total_size":)" << 32 * shards << R"(},"weight_map":{)" << weight_map << "}}";
+}
+
+// Runs ckptlint with `args` (split at spaces) in a child whose limit on open files is `limit`;
+// with `leave_free`, the child first fills its descriptor table so that only that many are
+// free when ckptlint starts. Returns the exit code; stdout and stderr go to `out`.
+int lint_with_fd_limit(const std::string& args, rlim_t limit, std::string& out, int leave_free = -1) {
+  const std::string out_file = std::filesystem::temp_directory_path() / ("ckptlint-fd-" + std::to_string(::getpid()));
+  std::vector<std::string> words;
+  std::istringstream split(testing::ckptlint_binary() + " " + args);
+  for (std::string w; split >> w;) words.push_back(w);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int fd_out = ::open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd_out < 0 || ::dup2(fd_out, 1) < 0 || ::dup2(fd_out, 2) < 0) ::_exit(96);
+    struct rlimit rl {};
+    ::getrlimit(RLIMIT_NOFILE, &rl);
+    rl.rlim_cur = std::min(limit, rl.rlim_max);
+    for (int fd = 3; fd < 1024; ++fd) ::close(fd);
+    if (::setrlimit(RLIMIT_NOFILE, &rl) != 0) ::_exit(97);
+    if (leave_free >= 0) {
+      // Inherited by ckptlint: no close-on-exec.
+      std::vector<int> held;
+      for (int fd; (fd = ::open("/dev/null", O_RDONLY)) >= 0;) held.push_back(fd);
+      for (int i = 0; i < leave_free && !held.empty(); ++i) {
+        ::close(held.back());
+        held.pop_back();
+      }
+    }
+    std::vector<char*> argv;
+    for (std::string& w : words) argv.push_back(w.data());
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(98);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  std::ifstream in(out_file);
+  out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  std::filesystem::remove(out_file);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// A value scan used to keep every shard open: past `ulimit -n` each tensor read as corrupt
+// (macOS's default limit is 256). Shards now go through a small pool of descriptors.
+TEST(HostileInput, a_valid_300_shard_model_under_a_low_open_file_limit_is_not_corrupt) {
+  ScratchDir dir("fd-limit");
+  write_sharded_model(dir.path() + "/model", 300);
+  for (rlim_t limit : {rlim_t{256}, rlim_t{64}, rlim_t{16}}) {
+    std::string out;
+    int code = lint_with_fd_limit("check " + dir.path() + "/model --format json", limit, out);
+    EXPECT_EQ(code, 0) << "ulimit -n " << limit << ": " << out.substr(0, 2000);
+    EXPECT_EQ(out.find("corrupt-file"), std::string::npos) << "ulimit -n " << limit << ": " << out.substr(0, 2000);
+    EXPECT_EQ(out.find("tensor-data-unreadable"), std::string::npos) << out.substr(0, 2000);
+  }
+  // diff reads both sides' shards at once: 600 files under a limit of 64.
+  std::filesystem::copy(dir.path() + "/model", dir.path() + "/copy");
+  std::string out;
+  int code = lint_with_fd_limit("diff " + dir.path() + "/model " + dir.path() + "/copy --format json --full", 64, out);
+  EXPECT_EQ(code, 0) << out.substr(0, 2000);
+  EXPECT_NE(out.find("\"diff-summary\""), std::string::npos) << out.substr(0, 2000);
+  EXPECT_EQ(out.find("diff-changed"), std::string::npos) << "no tensor changed: " << out.substr(0, 2000);
+}
+
+#if !defined(CKPTLINT_TEST_EMULATED)  // the emulator itself needs descriptors
+// Out of descriptors for real (everything else the process holds them): an environment
+// error, one line and exit 2, never a finding about the checkpoint.
+TEST(HostileInput, running_out_of_file_descriptors_is_exit_2_with_one_line) {
+  ScratchDir dir("fd-out");
+  write_sharded_model(dir.path() + "/base", 2);
+  write_sharded_model(dir.path() + "/fused", 2);
+  std::string out;
+  // One descriptor free: enough to start and to read headers one at a time, not for diff,
+  // which holds a base and a fused shard open together.
+  int code = lint_with_fd_limit("diff " + dir.path() + "/base " + dir.path() + "/fused", 64, out, 1);
+  EXPECT_EQ(code, 2) << out;
+  EXPECT_EQ(out.rfind("ckptlint: out of file descriptors while reading the checkpoint (Too many open files; "
+                      "this process may open 64 files (ulimit -n)): raise the limit; the checkpoint was not judged\n", 0),
+            0u)
+      << out;
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
+}
+#endif
 
 }  // namespace
 }  // namespace ckptlint

@@ -19,7 +19,8 @@ struct LoadOptions {
 /// `https://host/dir/`, of which only the JSON files and the shard headers are fetched.
 /// Bad data never fails this call: it becomes `Checkpoint::problems`. Returns false, with a
 /// reason in `error`, only when there is nothing to read at all (no such path, a remote
-/// that cannot be reached, refuses or misbehaves).
+/// that cannot be reached, refuses or misbehaves). Throws EnvironmentError when the process
+/// runs out of file descriptors (ckptlint/environment_error.h).
 bool load_checkpoint(const std::string& path, Checkpoint& out, std::string& error, const LoadOptions& options = {});
 
 /// True for the remote paths load_checkpoint() accepts: hf://, https:// and http://.
