@@ -18,12 +18,16 @@
 #include <sstream>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "ckptlint/load.h"
+#include "support/hub_server.h"
 #include "support/test_paths.h"
 
 namespace ckptlint {
 namespace {
 
+using testing::HubServer;
 using testing::ScratchDir;
 
 struct Outcome {
@@ -318,6 +322,54 @@ TEST(HostileInput, a_valid_300_shard_model_under_a_low_open_file_limit_is_not_co
   EXPECT_EQ(code, 0) << out.substr(0, 2000);
   EXPECT_NE(out.find("\"diff-summary\""), std::string::npos) << out.substr(0, 2000);
   EXPECT_EQ(out.find("diff-changed"), std::string::npos) << "no tensor changed: " << out.substr(0, 2000);
+}
+
+// A hostile Hub (tests/remote/hub_server.py, org "hostile"): the listing is parsed as a
+// stream with a depth limit (32 MiB of '[' once took 2.5 GB), a repository may name at most
+// kMaxRemoteFiles files to read (400,000 shard names once made 63,000 range requests in
+// 90 s), and --timeout bounds the run's remote reads together, not only each request.
+TEST(HostileInput, a_hub_listing_of_32_mib_of_nested_arrays_is_refused_in_bounded_memory) {
+  HubServer& hub = HubServer::get();
+  ScratchDir dir("nested-listing");
+  write_sharded_model(dir.path() + "/model", 1);
+  Outcome o = lint(hub.publish(dir.path() + "/model", "hostile", "nested-listing"), "--no-values");
+  EXPECT_EQ(o.code, 2) << o.out;
+  EXPECT_NE(o.out.find("the Hub API answered a file listing nested more than 64 levels deep"), std::string::npos) << o.out;
+  EXPECT_EQ(std::count(o.out.begin(), o.out.end(), '\n'), 1) << o.out;
+  EXPECT_LT(o.max_rss_kb, kMaxRssKb);
+  EXPECT_LT(o.seconds, kSeconds);
+}
+
+TEST(HostileInput, a_hub_listing_of_400_000_shards_is_refused_before_reading_them) {
+  HubServer& hub = HubServer::get();
+  ScratchDir dir("many-files");
+  write_sharded_model(dir.path() + "/model", 1);
+  const std::string url = hub.publish(dir.path() + "/model", "hostile", "many-files");
+  hub.reset();
+  Outcome o = lint(url, "--no-values");
+  const nlohmann::json stats = hub.stats();
+  EXPECT_EQ(o.code, 2) << o.out;
+  EXPECT_NE(o.out.find(url + ": 400001 files to read, more than the 2048 that ckptlint reads from one remote repository"),
+            std::string::npos)
+      << o.out;
+  EXPECT_EQ(std::count(o.out.begin(), o.out.end(), '\n'), 1) << o.out;
+  // The listing, and nothing of the 400,001 shards it names.
+  EXPECT_EQ(stats["requests"].get<int>(), 1) << stats.dump();
+  EXPECT_LT(o.seconds, kSeconds);
+}
+
+TEST(HostileInput, timeout_bounds_the_whole_remote_run_not_only_each_request) {
+  HubServer& hub = HubServer::get();
+  ScratchDir dir("slow");
+  write_sharded_model(dir.path() + "/model", 48);
+  // Every answer is half a second late, each well within --timeout 2; 48 shards (a redirect
+  // and a range request each, eight at a time) would take six seconds.
+  Outcome o = lint(hub.publish(dir.path() + "/model", "hostile", "slow"), "--no-values --timeout 2");
+  EXPECT_EQ(o.code, 2) << o.out;
+  EXPECT_NE(o.out.find(" 2 s (--timeout: the limit for each request and for the run's remote reads together)"), std::string::npos)
+      << o.out;
+  EXPECT_EQ(std::count(o.out.begin(), o.out.end(), '\n'), 1) << o.out;
+  EXPECT_LT(o.seconds, 4.0 * kSlowdown);
 }
 
 #if !defined(CKPTLINT_TEST_EMULATED)  // the emulator itself needs descriptors

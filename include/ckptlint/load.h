@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The entry points that touch disk.
 #pragma once
+#include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,7 +13,10 @@ namespace ckptlint {
 
 /// How remote checkpoints are read.
 struct LoadOptions {
-  long timeout_ms = 30000;  ///< per HTTP request, connect to last byte
+  long timeout_ms = 30000;  ///< per HTTP request, connect to last byte, and for all of them together
+  /// When the run's remote reads must be done (every side of a diff shares it); unset: timeout_ms
+  /// after this load starts.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
 };
 
 /// Reads a checkpoint directory, an adapter directory or a single .safetensors file, on disk
