@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ckptlint/load.h"
+#include "ckptlint/report.h"
 #include "support/hub_server.h"
 #include "support/test_paths.h"
 
@@ -322,6 +323,31 @@ TEST(HostileInput, a_valid_300_shard_model_under_a_low_open_file_limit_is_not_co
   EXPECT_EQ(code, 0) << out.substr(0, 2000);
   EXPECT_NE(out.find("\"diff-summary\""), std::string::npos) << out.substr(0, 2000);
   EXPECT_EQ(out.find("diff-changed"), std::string::npos) << "no tensor changed: " << out.substr(0, 2000);
+}
+
+// 1.5 million entries sharing one byte (an 87 MB header): each overlaps the first. The
+// loader kept a problem per entry (1.65 GB for the loader alone); it now keeps what a report
+// lists of one rule in one file and counts the rest.
+TEST(HostileInput, a_header_of_one_and_a_half_million_aliasing_tensors_keeps_the_loader_bounded) {
+  ScratchDir dir("alias");
+  std::string header = "{";
+  header.reserve(1'500'000 * 58);
+  for (int i = 0; i < 1'500'000; ++i) {
+    header += (i ? ",\"t" : "\"t") + std::to_string(i) + "\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]}";
+  }
+  header += "}";
+  ASSERT_LT(header.size(), 100'000'000u);
+  write_file(dir.path() + "/model.safetensors", header, "x");
+  // A rule that does not fire: what loading costs.
+  Outcome loaded = lint(dir.path(), "--no-values --select shard-tensor-count --format json");
+  EXPECT_EQ(loaded.code, 0) << loaded.out.substr(0, 2000);
+  EXPECT_LT(loaded.max_rss_kb, kMaxRssKb);
+  EXPECT_LT(loaded.seconds, kSanitized ? 240.0 : 60.0 * kSlowdown);
+  Outcome all = lint(dir.path(), "--no-values --select offsets-overlap --format json");
+  EXPECT_EQ(all.code, 1) << all.out.substr(0, 2000);
+  EXPECT_EQ(count_rule(all.out, "offsets-overlap"), kMaxFindingsPerRuleFile + 1) << "the findings listed and summary.capped";
+  EXPECT_NE(all.out.find("\"omitted\": 1498999"), std::string::npos) << "1,499,999 overlaps, 1,000 listed";
+  EXPECT_LT(all.max_rss_kb, kMaxRssKb);
 }
 
 // A hostile Hub (tests/remote/hub_server.py, org "hostile"): the listing is parsed as a
