@@ -350,6 +350,34 @@ TEST(HostileInput, a_header_of_one_and_a_half_million_aliasing_tensors_keeps_the
   EXPECT_LT(all.max_rss_kb, kMaxRssKb);
 }
 
+// A 55-byte PEFT target_modules pattern over 2,000 LoRA pairs took 50 s of matching (each
+// character of each module path visits 15,000 states). Matching a pattern has a work budget
+// for the run; when it runs out, a finding says so.
+TEST(HostileInput, a_costly_target_pattern_over_2000_pairs_is_a_finding_in_bounded_time) {
+  ScratchDir dir("regex");
+  std::string header = "{";
+  std::uint64_t offset = 0;
+  for (int i = 0; i < 2000; ++i) {
+    const std::string module = "base_model.model.model.language_model.layers." + std::to_string(i / 10) + ".self_attn.m" +
+                               std::to_string(i % 10) + "_proj";
+    for (const char* part : {".lora_A.weight", ".lora_B.weight"}) {
+      header += (offset ? ",\"" : "\"") + module + part + "\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[" +
+                std::to_string(offset) + "," + std::to_string(offset + 16) + "]}";
+      offset += 16;
+    }
+  }
+  header += "}";
+  write_file(dir.path() + "/adapter_model.safetensors", header, std::string(offset, '\x01'));
+  std::ofstream(dir.path() + "/adapter_config.json")
+      << R"({"peft_type":"LORA","r":2,"lora_alpha":4,"target_modules":"(.?){0,999}(.?){0,999}(.?){0,999}(.?){0,999}(.?){0,999}"})";
+  Outcome o = lint(dir.path(), "--format json");
+  EXPECT_EQ(count_rule(o.out, "adapter-pattern-over-budget"), 1u) << o.out.substr(0, 3000);
+  EXPECT_NE(o.out.find("against the 2,000 LoRA module paths needs more than 50,000,000 steps of work"), std::string::npos)
+      << o.out.substr(0, 3000);
+  EXPECT_EQ(count_rule(o.out, "adapter-untargeted-tensors"), 0u) << "no guess about what the pattern matches";
+  EXPECT_LT(o.seconds, kSanitized ? 60.0 : 5.0 * kSlowdown);
+}
+
 // A hostile Hub (tests/remote/hub_server.py, org "hostile"): the listing is parsed as a
 // stream with a depth limit (32 MiB of '[' once took 2.5 GB), a repository may name at most
 // kMaxRemoteFiles files to read (400,000 shard names once made 63,000 range requests in

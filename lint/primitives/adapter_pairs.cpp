@@ -12,9 +12,9 @@
 // `rank` is the configured rank (expression); `rank-pattern` an object of PEFT module
 // patterns -> rank, matched like PEFT: the module path ends with the pattern. `where`
 // (optional) keeps the pairs it holds for; it sees `module`, `leaf` and `layer`.
+#include "adapter/adapter_patterns.h"
 #include "analysis/analysis.h"
 #include "primitives/adapter_facts.h"
-#include "util/safe_regex.h"
 
 namespace ckptlint {
 namespace {
@@ -51,8 +51,16 @@ class AdapterPairs final : public Primitive {
     if (!a.adapter) return;
     const nlohmann::json configured = rank_.empty() ? nlohmann::json(nullptr) : rank_.eval(context.scope);
     const nlohmann::json patterns = pattern_.empty() ? nlohmann::json(nullptr) : pattern_.eval(context.scope);
-    for (const LoraPair& p : a.adapter->pairs) {
-      nlohmann::json rank = expected_rank(p, configured, patterns);
+    // rank_pattern first (PEFT semantics: the key matches the end of the module path); a pair
+    // the work budget left undecided has no known rank (adapter-pattern-over-budget says so).
+    const RankPatternMatch& by_pattern = a.patterns->rank_pattern(patterns, a.adapter->pairs);
+    const bool configured_ok = configured.is_number_integer() && configured.get<std::int64_t>() > 0;
+    for (std::size_t i = 0; i < a.adapter->pairs.size(); ++i) {
+      const LoraPair& p = a.adapter->pairs[i];
+      const bool undecided = by_pattern.over_budget && by_pattern.ranks[i].is_null();
+      const nlohmann::json rank = !by_pattern.ranks[i].is_null() ? by_pattern.ranks[i]
+                                  : configured_ok && !undecided  ? configured
+                                                                 : nlohmann::json(nullptr);
       if (!fires(p, rank, context) || !selected(p, context.scope)) continue;
       Match m = pair_match(p);
       if (check_ == Check::lora_b_zero) m.location.tensor = m.facts[1].second = p.b->name;  // facts[1]: "tensor"
@@ -69,18 +77,6 @@ class AdapterPairs final : public Primitive {
   }
 
  private:
-  // rank_pattern first (PEFT semantics: the key matches the end of the module path).
-  static nlohmann::json expected_rank(const LoraPair& p, const nlohmann::json& configured, const nlohmann::json& patterns) {
-    if (patterns.is_object()) {
-      for (const auto& [key, value] : patterns.items()) {
-        std::string error;
-        auto re = SafeRegex::compile("(.*\\.)?(" + key + ")", error);
-        if (re && re->full_match(p.module) && value.is_number_integer()) return value;
-      }
-    }
-    return configured.is_number_integer() && configured.get<std::int64_t>() > 0 ? configured : nlohmann::json(nullptr);
-  }
-
   bool selected(const LoraPair& p, const Scope& parent) const {
     if (where_.empty()) return true;
     Scope scope;

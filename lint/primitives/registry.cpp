@@ -7,6 +7,7 @@ namespace ckptlint {
 std::unique_ptr<Primitive> make_adapter_base(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_adapter_extra_tensors(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_adapter_pairs(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_adapter_pattern_budget(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_adapter_summary(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_adapter_targets(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_config_assert(PrimitiveArgs&);
@@ -50,6 +51,7 @@ const std::vector<std::pair<std::string, PrimitiveFactory>>& primitive_registry(
       {"adapter-base", make_adapter_base},
       {"adapter-extra-tensors", make_adapter_extra_tensors},
       {"adapter-pairs", make_adapter_pairs},
+      {"adapter-pattern-budget", make_adapter_pattern_budget},
       {"adapter-summary", make_adapter_summary},
       {"adapter-targets", make_adapter_targets},
       {"config-assert", make_config_assert},
