@@ -3,6 +3,7 @@
 //
 //   check: incomplete   A without B, or B without A
 //          rank         A and B agree on an inner dimension that is not the configured rank
+//          rank-zero    A and B agree on an inner dimension of 0: B·A is empty, the pair adds nothing
 //          inner-dims   A's and B's inner dimensions disagree in either orientation
 //          transposed   the shapes fit the other dialect's orientation (PEFT [r, in] under
 //                       MLX names, or the reverse); square projections hide this without a rank
@@ -19,7 +20,7 @@
 namespace ckptlint {
 namespace {
 
-enum class Check { incomplete, rank, inner_dims, transposed, naming, lora_b_zero };
+enum class Check { incomplete, rank, rank_zero, inner_dims, transposed, naming, lora_b_zero };
 
 bool fits(const LoraPair::Dims& d, const nlohmann::json& rank) {
   if (d.rank_a != d.rank_b) return false;
@@ -92,7 +93,9 @@ class AdapterPairs final : public Primitive {
       case Check::incomplete: return p.a == nullptr || p.b == nullptr;
       case Check::naming: return p.naming != context.analysis.adapter->naming() && context.analysis.adapter->dialect != "unknown";
       case Check::transposed: return d && s && !fits(*d, rank) && fits(*s, rank);
-      case Check::rank: return d && d->rank_a == d->rank_b && !fits(*d, rank) && !(s && fits(*s, rank));
+      // Rank 0 is rank-zero's, whatever the config says.
+      case Check::rank: return d && d->rank_a == d->rank_b && d->rank_a > 0 && !fits(*d, rank) && !(s && fits(*s, rank));
+      case Check::rank_zero: return d && d->rank_a == 0 && d->rank_b == 0;
       case Check::inner_dims: return d && s && d->rank_a != d->rank_b && s->rank_a != s->rank_b;
       case Check::lora_b_zero: {
         if (p.b == nullptr || !context.analysis.values) return false;
@@ -117,8 +120,9 @@ class AdapterPairs final : public Primitive {
 std::unique_ptr<Primitive> make_adapter_pairs(PrimitiveArgs& with) {
   with.allow_only({"check", "rank", "rank-pattern", "where"});
   static const std::vector<std::pair<std::string, Check>> kChecks = {
-      {"incomplete", Check::incomplete}, {"rank", Check::rank},         {"inner-dims", Check::inner_dims},
-      {"transposed", Check::transposed}, {"naming", Check::naming},     {"lora-b-zero", Check::lora_b_zero}};
+      {"incomplete", Check::incomplete}, {"rank", Check::rank},         {"rank-zero", Check::rank_zero},
+      {"inner-dims", Check::inner_dims}, {"transposed", Check::transposed}, {"naming", Check::naming},
+      {"lora-b-zero", Check::lora_b_zero}};
   std::string name = with.string("check", true);
   Expr rank = with.expression("rank", false);
   Expr pattern = with.expression("rank-pattern", false);
@@ -126,7 +130,7 @@ std::unique_ptr<Primitive> make_adapter_pairs(PrimitiveArgs& with) {
   for (const auto& [n, c] : kChecks) {
     if (n == name) return std::make_unique<AdapterPairs>(c, std::move(rank), std::move(pattern), std::move(where));
   }
-  with.error(with.node()["check"], "check must be one of incomplete, rank, inner-dims, transposed, naming, lora-b-zero");
+  with.error(with.node()["check"], "check must be one of incomplete, rank, rank-zero, inner-dims, transposed, naming, lora-b-zero");
   return nullptr;
 }
 
