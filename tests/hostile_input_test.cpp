@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// Resource limits under attack (bad-input.md A.6, G): each case yields a finding through the
-// CLI, exit code 1, never a crash, a hang or exit 2, in bounded time and memory.
+// Resource limits under attack (bad-input.md A.6, G, and issue 26): each case yields a finding
+// through the CLI, exit code 1, never a crash or a hang, in bounded time and memory. What is
+// no property of the checkpoint (the process out of file descriptors, a hostile server, the
+// run's deadline) is exit 2 with one line, never a finding.
 #include <gtest/gtest.h>
 #include <fcntl.h>
 #include <sys/resource.h>
@@ -22,7 +24,9 @@
 
 #include "ckptlint/load.h"
 #include "ckptlint/report.h"
+#include "recipe.h"
 #include "support/hub_server.h"
+#include "support/recipe_run.h"
 #include "support/test_paths.h"
 
 namespace ckptlint {
@@ -376,6 +380,73 @@ TEST(HostileInput, a_costly_target_pattern_over_2000_pairs_is_a_finding_in_bound
       << o.out.substr(0, 3000);
   EXPECT_EQ(count_rule(o.out, "adapter-untargeted-tensors"), 0u) << "no guess about what the pattern matches";
   EXPECT_LT(o.seconds, kSanitized ? 60.0 : 5.0 * kSlowdown);
+}
+
+// Values that read as valid but are not: each is a finding, where each passed.
+std::string materialize_recipe(const ScratchDir& dir, const std::string& text) {
+  fixtures::Recipe recipe = testing::recipe_from_text(text, dir.path());
+  std::string error;
+  EXPECT_TRUE(fixtures::materialize(recipe, dir.path() + "/ck", error)) << error;
+  return dir.path() + "/ck";
+}
+
+TEST(HostileInput, negative_zero_in_a_shape_or_in_data_offsets_is_malformed) {
+  // serde_json reads -0 as the float -0.0: the reference reader refuses both files.
+  ScratchDir dir("negative-zero");
+  std::filesystem::create_directories(dir.path() + "/shape");
+  std::filesystem::create_directories(dir.path() + "/offsets");
+  write_file(dir.path() + "/shape/model.safetensors", R"({"a":{"dtype":"U8","shape":[2,-0],"data_offsets":[0,0]}})");
+  write_file(dir.path() + "/offsets/model.safetensors", R"({"a":{"dtype":"U8","shape":[2],"data_offsets":[-0,2]}})", "xy");
+  Outcome shape = lint(dir.path() + "/shape", "--format json");
+  EXPECT_EQ(shape.code, 1) << shape.out;
+  EXPECT_EQ(count_rule(shape.out, "shape-malformed"), 1u) << shape.out;
+  EXPECT_NE(shape.out.find("shape dimension -0, not an unsigned integer"), std::string::npos) << shape.out;
+  Outcome offsets = lint(dir.path() + "/offsets", "--format json");
+  EXPECT_EQ(offsets.code, 1) << offsets.out;
+  EXPECT_NE(offsets.out.find("data_offsets [-0, 2], not [begin, end]"), std::string::npos) << offsets.out;
+}
+
+TEST(HostileInput, a_lora_pair_of_rank_0_and_a_configured_rank_of_0_are_errors) {
+  ScratchDir dir("rank-zero");
+  const std::string pair = R"({"base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight":{"dtype":"F32","shape":[0,4],"data_offsets":[0,0]},)"
+                           R"("base_model.model.model.layers.0.self_attn.q_proj.lora_B.weight":{"dtype":"F32","shape":[4,0],"data_offsets":[0,0]}})";
+  write_file(dir.path() + "/adapter_model.safetensors", pair);
+  std::ofstream(dir.path() + "/adapter_config.json") << R"({"peft_type":"LORA","r":0,"lora_alpha":16,"target_modules":["q_proj"]})";
+  Outcome o = lint(dir.path(), "--format json");
+  EXPECT_EQ(o.code, 1) << o.out;
+  EXPECT_EQ(count_rule(o.out, "adapter-rank-zero"), 1u) << o.out;
+  EXPECT_EQ(count_rule(o.out, "adapter-config-rank-not-positive"), 1u) << o.out;
+}
+
+TEST(HostileInput, a_negative_count_of_kv_shared_layers_is_out_of_range) {
+  ScratchDir dir("kv-negative");
+  const std::string ck = materialize_recipe(
+      dir, "gemma4: {preset: tiny-e4b, mutate: [{config-set: {text_config.num_kv_shared_layers: -3}}]}\n");
+  Outcome o = lint(ck, "--no-values --format json");
+  EXPECT_EQ(o.code, 1) << o.out.substr(0, 3000);
+  EXPECT_NE(o.out.find("num_kv_shared_layers is -3 for 9 layers: it counts the last layers that reuse an earlier cache"), std::string::npos)
+      << o.out.substr(0, 3000);
+}
+
+TEST(HostileInput, an_index_total_size_that_is_no_byte_count_is_a_finding) {
+  for (const char* total : {"-1", "18446744073709551616", "\"20\""}) {
+    ScratchDir dir("total-size");
+    write_file(dir.path() + "/model.safetensors", R"({"a":{"dtype":"BF16","shape":[2],"data_offsets":[0,4]}})", "abcd");
+    std::ofstream(dir.path() + "/model.safetensors.index.json")
+        << R"({"metadata":{"total_size":)" << total << R"(},"weight_map":{"a":"model.safetensors"}})";
+    Outcome o = lint(dir.path(), "--format json");
+    EXPECT_EQ(count_rule(o.out, "index-total-size-not-a-size"), 1u) << total << ": " << o.out;
+  }
+}
+
+TEST(HostileInput, an_integer_tensor_where_the_layout_implies_a_float_is_a_finding) {
+  ScratchDir dir("dtype");
+  const std::string ck = materialize_recipe(
+      dir, "gemma4: {preset: tiny-e4b, mutate: [{set-dtype: language_model.model.norm.weight, dtype: U8}]}\n");
+  Outcome o = lint(ck, "--no-values --format json");
+  EXPECT_EQ(o.code, 1) << o.out.substr(0, 3000);
+  EXPECT_EQ(count_rule(o.out, "tensor-dtype-mismatch"), 1u) << o.out.substr(0, 3000);
+  EXPECT_NE(o.out.find("'language_model.model.norm.weight' is U8, config.json implies BF16 (a float)"), std::string::npos);
 }
 
 // A hostile Hub (tests/remote/hub_server.py, org "hostile"): the listing is parsed as a
