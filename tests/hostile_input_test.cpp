@@ -99,14 +99,17 @@ TEST(HostileInput, header_of_99_megabytes_of_nested_arrays) {
   EXPECT_LT(o.seconds, 10.0 * kSlowdown);
 }
 
+// A header of `count` entries t0, t1, ... each with the value `entry`.
+std::string header_of_entries(int count, const std::string& entry) {
+  std::string header = "{";
+  header.reserve(static_cast<std::size_t>(count) * (entry.size() + 12));
+  for (int i = 0; i < count; ++i) header += (i ? ",\"t" : "\"t") + std::to_string(i) + "\":" + entry;
+  return header + "}";
+}
+
 TEST(HostileInput, one_point_three_million_tensors_in_one_header) {
   ScratchDir dir("many");
-  std::string header = "{";
-  header.reserve(1'300'000 * 56);
-  for (int i = 0; i < 1'300'000; ++i) {
-    header += (i ? ",\"t" : "\"t") + std::to_string(i) + "\":{\"dtype\":\"U8\",\"shape\":[0],\"data_offsets\":[0,0]}";
-  }
-  header += "}";
+  const std::string header = header_of_entries(1'300'000, R"({"dtype":"U8","shape":[0],"data_offsets":[0,0]})");
   ASSERT_LT(header.size(), 100'000'000u);
   write_file(dir.path() + "/model.safetensors", header);
   Outcome o = lint(dir.path(), "--no-values");
@@ -334,12 +337,7 @@ TEST(HostileInput, a_valid_300_shard_model_under_a_low_open_file_limit_is_not_co
 // lists of one rule in one file and counts the rest.
 TEST(HostileInput, a_header_of_one_and_a_half_million_aliasing_tensors_keeps_the_loader_bounded) {
   ScratchDir dir("alias");
-  std::string header = "{";
-  header.reserve(1'500'000 * 58);
-  for (int i = 0; i < 1'500'000; ++i) {
-    header += (i ? ",\"t" : "\"t") + std::to_string(i) + "\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]}";
-  }
-  header += "}";
+  const std::string header = header_of_entries(1'500'000, R"({"dtype":"U8","shape":[1],"data_offsets":[0,1]})");
   ASSERT_LT(header.size(), 100'000'000u);
   write_file(dir.path() + "/model.safetensors", header, "x");
   // A rule that does not fire: what loading costs.
