@@ -499,6 +499,9 @@ TEST(HostileInput, timeout_bounds_the_whole_remote_run_not_only_each_request) {
 // Out of descriptors for real (everything else the process holds them): an environment
 // error, one line and exit 2, never a finding about the checkpoint.
 TEST(HostileInput, running_out_of_file_descriptors_is_exit_2_with_one_line) {
+  // UBSan tests whether memory is readable through a pipe: with no descriptor free, its own
+  // vptr checks report objects as invalid. The Release build runs this case.
+  if (kSanitized) GTEST_SKIP() << "the sanitizers need descriptors of their own";
   ScratchDir dir("fd-out");
   write_sharded_model(dir.path() + "/base", 2);
   write_sharded_model(dir.path() + "/fused", 2);
