@@ -17,6 +17,7 @@
 #include "cli/report_output.h"
 #include "cli/rules_markdown.h"
 #include "cli/selectors.h"
+#include "ckptlint/environment_error.h"
 #include "ckptlint/reporters.h"
 #include "util/display_text.h"
 #include "util/platform.h"
@@ -159,6 +160,10 @@ int main(int argc, char** argv) {
   ckptlint::platform::prepare_heap();
   try {
     return ckptlint::run(argc, argv);
+  } catch (const ckptlint::EnvironmentError& e) {
+    // The machine stopped the run (out of file descriptors), not the checkpoint: one line, exit 2.
+    fmt::print(stderr, "ckptlint: {}\n", e.what());
+    return 2;
   } catch (const std::exception& e) {
     // Input never throws by design; reaching this is a bug in ckptlint, reported as exit 2.
     fmt::print(stderr, "ckptlint: internal error: {}\n", e.what());

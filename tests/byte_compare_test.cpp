@@ -71,7 +71,12 @@ TEST(ByteCompare, every_chunk_size_gives_the_front_to_back_answer) {
       SameBytes::same,        // the cut file, where it is whole
   };
   for (std::size_t chunk : {std::size_t{1}, std::size_t{3}, std::size_t{64}, std::size_t{4096}, std::size_t{4} << 20}) {
-    EXPECT_EQ(compare_bytes(pairs, chunk), expected) << "chunk " << chunk;
+    // A pool of two descriptors for three files: reads wait for no file and lose none.
+    for (std::size_t capacity : {std::size_t{2}, std::size_t{64}}) {
+      FilePool files(capacity);
+      EXPECT_EQ(compare_bytes(pairs, files, chunk), expected) << "chunk " << chunk << ", pool of " << capacity;
+      EXPECT_LE(files.open_count(), capacity);
+    }
   }
 }
 
@@ -88,7 +93,8 @@ TEST(ByteCompare, a_shard_that_cannot_be_opened_is_unreadable_and_empty_tensors_
   ASSERT_TRUE(load_checkpoint(dir.path() + "/ck", a, error)) << error;
   ASSERT_TRUE(load_checkpoint(dir.path() + "/ck", b, error)) << error;
   std::filesystem::remove(dir.path() + "/ck/model.safetensors");
-  auto result = compare_bytes({{&a, a.find("empty"), &b, b.find("empty")}, {&a, a.find("full"), &b, b.find("full")}});
+  FilePool files;
+  auto result = compare_bytes({{&a, a.find("empty"), &b, b.find("empty")}, {&a, a.find("full"), &b, b.find("full")}}, files);
   EXPECT_EQ(result, (std::vector<SameBytes>{SameBytes::same, SameBytes::unreadable}));
 }
 
@@ -119,7 +125,8 @@ TEST(ByteCompare, a_signed_zero_is_the_same_value_in_a_float_tensor) {
   std::vector<TensorPair> pairs;
   for (const char* t : {"f32", "bf16", "i32", "one"}) pairs.push_back({&plus, plus.find(t), &minus, minus.find(t)});
   const std::vector<SameBytes> expected = {SameBytes::same, SameBytes::same, SameBytes::different, SameBytes::different};
-  for (std::size_t chunk : {std::size_t{2}, std::size_t{4}, std::size_t{4096}}) EXPECT_EQ(compare_bytes(pairs, chunk), expected) << chunk;
+  FilePool files;
+  for (std::size_t chunk : {std::size_t{2}, std::size_t{4}, std::size_t{4096}}) EXPECT_EQ(compare_bytes(pairs, files, chunk), expected) << chunk;
 }
 
 }  // namespace

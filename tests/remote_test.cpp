@@ -278,7 +278,7 @@ INSTANTIATE_TEST_SUITE_P(Modes, HostileServer,
                                            Hostile{"endless", "larger than the"},
                                            Hostile{"redirect-loop", "more than 10 redirects"},
                                            Hostile{"huge-length", "not a JSON object (byte 0): file is above the 16777216-byte limit", 1},
-                                           Hostile{"drip", "no complete answer within 2 s (--timeout)"}),
+                                           Hostile{"drip", "no complete answer within 2 s (--timeout: the limit for each request and for the run's remote reads together)"}),
                          [](const ::testing::TestParamInfo<Hostile>& i) {
                            std::string n = i.param.mode;
                            for (char& ch : n) ch = ch == '-' ? '_' : ch;

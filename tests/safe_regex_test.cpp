@@ -66,5 +66,28 @@ TEST(SafeRegex, nested_stars_match_in_linear_passes) {
   EXPECT_TRUE(re->full_match(text + "b"));
 }
 
+// One budget for every name a pattern is matched against: a pattern of a few dozen bytes
+// that makes each character visit 15,000 states stops when the budget is spent, and every
+// match after that answers nothing at once.
+TEST(SafeRegex, a_budget_bounds_the_work_over_many_names) {
+  std::string error;
+  auto re = SafeRegex::compile("(.?){0,999}(.?){0,999}(.?){0,999}(.?){0,999}(.?){0,999}x", error);
+  ASSERT_TRUE(re) << error;
+  RegexBudget budget(10'000'000);
+  const std::string name = "model.language_model.layers.0.self_attn.q_proj";
+  std::size_t answered = 0;
+  for (int i = 0; i < 2000; ++i) answered += re->full_match(name, budget).has_value() ? 1 : 0;
+  EXPECT_TRUE(budget.spent());
+  EXPECT_GT(answered, 0u);
+  EXPECT_LT(answered, 20u) << "each name takes about 1.5 million steps";
+  EXPECT_FALSE(re->full_match("short", budget).has_value()) << "a spent budget answers nothing";
+  // The usual pattern costs about a thousand steps a name.
+  auto usual = SafeRegex::compile(R"(.*language_model\..*\.(q_proj|v_proj))", error);
+  ASSERT_TRUE(usual) << error;
+  RegexBudget enough(2'000'000);
+  for (int i = 0; i < 1000; ++i) ASSERT_EQ(usual->full_match(name, enough), std::optional<bool>(true));
+  EXPECT_FALSE(enough.spent());
+}
+
 }  // namespace
 }  // namespace ckptlint

@@ -88,6 +88,10 @@ struct LoadProblem {
   LoadProblemCode code = LoadProblemCode::file_unreadable;
   Location location;   ///< the file, and the tensor or byte offset when known
   Facts facts;         ///< observed value, limit, likely cause: see load_problem_fact_names()
+  /// Problems of the same code in the same file found after this one and counted, not kept:
+  /// the loader keeps kMaxFindingsPerRuleFile of each (a report lists no more of one rule in
+  /// one file), so a header of a million bad entries does not keep a million problems.
+  std::uint64_t omitted = 0;
 };
 
 /// One .safetensors file.

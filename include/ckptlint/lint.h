@@ -24,7 +24,9 @@ struct RunOptions {
 bool rule_matches(const Rule& rule, const std::vector<std::string>& patterns);
 
 /// Runs every selected, applicable rule on the checkpoint or adapter; findings come back
-/// sorted. For an adapter, `base` (optional) is the model it is checked against.
+/// sorted. For an adapter, `base` (optional) is the model it is checked against. Reading
+/// tensor data (the value scan, diff) throws EnvironmentError when the process runs out of
+/// file descriptors (ckptlint/environment_error.h): no report is better than a false one.
 Report run_rules(const Checkpoint& checkpoint, const RuleSet& rules, const RunOptions& options,
                  const Checkpoint* base = nullptr);
 

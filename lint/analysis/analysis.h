@@ -10,6 +10,7 @@
 #include <string>
 
 #include "adapter/adapter_model.h"
+#include "adapter/adapter_patterns.h"
 #include "ckptlint/checkpoint.h"
 #include "diff/diff_model.h"
 #include "layout/layout_model.h"
@@ -33,6 +34,8 @@ struct Analysis : ModuleTable {
   const nlohmann::json* config = nullptr;       ///< config.json, when parsed
   std::optional<ValueScan> values;              ///< the NaN/Inf scan, when values were scanned
   std::optional<AdapterModel> adapter;          ///< the LoRA structure, when the target is an adapter
+  /// PEFT module patterns matched against `adapter`'s pairs, once per run (any rule may ask).
+  std::shared_ptr<PatternMatches> patterns = std::make_shared<PatternMatches>();
   /// The base model an adapter is checked against (`--base`), analysed like a checkpoint.
   const Checkpoint* base_checkpoint = nullptr;
   std::shared_ptr<const Analysis> base;

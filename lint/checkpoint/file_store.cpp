@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "checkpoint/byte_source.h"
+#include "checkpoint/file_pool.h"
 #include "checkpoint/problem_builder.h"
 #include "checkpoint/safetensors_header.h"
 #include "util/parallel.h"
@@ -25,6 +26,7 @@ Shard read_shard(const fs::path& path, const std::string& name, std::vector<Load
   int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
     int err = errno;
+    if (out_of_descriptors(err)) throw_out_of_descriptors(err);
     shard.exists = err != ENOENT;
     std::string reason = err == ELOOP ? "a symbolic link loop" : std::strerror(err);
     add_problem(problems, LoadProblemCode::file_unreadable, name, "", {{"reason", reason}});
@@ -53,6 +55,8 @@ void LocalStore::list(std::vector<std::string>& files, std::set<std::string>& sa
     // Unreadable links and directories named *.safetensors still get a finding.
     if (name.ends_with(".safetensors")) safetensors.insert(name);
   }
+  // An empty listing would read as "nothing to check".
+  if (ec && out_of_descriptors(ec.value())) throw_out_of_descriptors(ec.value());
 }
 
 bool LocalStore::exists(const std::string& name) {
@@ -64,6 +68,7 @@ std::optional<std::string> LocalStore::read_text(const std::string& name, std::u
   // O_NONBLOCK: opening a FIFO planted under a JSON name must not hang.
   int fd = ::open((root_ / name).c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
+    if (out_of_descriptors(errno)) throw_out_of_descriptors(errno);
     reason = std::strerror(errno);
     return std::nullopt;
   }
@@ -87,7 +92,15 @@ std::vector<Shard> LocalStore::read_shards(const std::vector<std::string>& names
   // merged in name order so that the report does not depend on timing.
   std::vector<Shard> shards(names.size());
   std::vector<std::vector<LoadProblem>> found(names.size());
-  parallel_for(names.size(), 0, [&](std::size_t i) { shards[i] = read_shard(root_ / names[i], names[i], found[i]); });
+  FirstFailure failure;
+  parallel_for(names.size(), 0, [&](std::size_t i) {
+    try {
+      shards[i] = read_shard(root_ / names[i], names[i], found[i]);
+    } catch (...) {
+      failure.keep(std::current_exception());  // out of descriptors: the run stops
+    }
+  });
+  failure.rethrow();
   for (auto& f : found) {
     for (LoadProblem& p : f) problems.push_back(std::move(p));
   }

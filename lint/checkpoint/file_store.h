@@ -2,7 +2,8 @@
 // Where a checkpoint's files come from: a directory on disk, or a remote repository read
 // over HTTP range requests (remote/remote_store.h). The loader assembles a Checkpoint the same
 // way from either. A store that cannot go on (a remote that refuses, times out or lies)
-// throws StoreError, which the loader turns into a tool error.
+// throws StoreError, which the loader turns into a tool error. A local store that runs out of
+// file descriptors throws EnvironmentError: that is the machine, not a missing file.
 #pragma once
 #include <cstdint>
 #include <filesystem>

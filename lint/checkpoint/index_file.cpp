@@ -50,8 +50,10 @@ IndexRead read_index(FileStore& store) {
                 {{"offset", std::to_string(error.offset)}, {"error", error.error}});
     return out;
   }
+  // One problem per entry or file name at most: a few of each kept, the rest counted.
+  CappedProblems problems(out.problems);
   auto malformed = [&](const std::string& problem) {
-    add_problem(out.problems, LoadProblemCode::index_malformed, kIndexFileName, "", {{"problem", problem}});
+    problems.add(LoadProblemCode::index_malformed, kIndexFileName, "", {{"problem", problem}});
   };
   JValue* weight_map = nullptr;
   for (auto& [k, v] : parsed->members) {
@@ -94,13 +96,13 @@ IndexRead read_index(FileStore& store) {
   }
   for (const auto& [file, count] : tensors_per_file) {
     if (std::string reason = unsafe_path_reason(file); !reason.empty()) {
-      add_problem(out.problems, LoadProblemCode::index_unsafe_path, kIndexFileName, "",
-                  {{"shard", file}, {"reason", reason}, {"tensors", std::to_string(count)}});
+      problems.add(LoadProblemCode::index_unsafe_path, kIndexFileName, "",
+                   {{"shard", file}, {"reason", reason}, {"tensors", std::to_string(count)}});
       continue;
     }
     if (!store.exists(file)) {
-      add_problem(out.problems, LoadProblemCode::index_shard_missing, kIndexFileName, "",
-                  {{"shard", file}, {"tensors", std::to_string(count)}});
+      problems.add(LoadProblemCode::index_shard_missing, kIndexFileName, "",
+                   {{"shard", file}, {"tensors", std::to_string(count)}});
       continue;
     }
     out.shards.insert(file);

@@ -16,7 +16,8 @@ nlohmann::json to_json(const JValue& value) {
     case JValue::Kind::boolean: return value.boolean;
     case JValue::Kind::negative: return value.negative_value;
     case JValue::Kind::unsigned_int: return value.unsigned_value;
-    case JValue::Kind::fractional: return std::strtod(value.text.c_str(), nullptr);
+    // Python's json (transformers, mlx-lm) reads -0 as the integer 0: so do config rules.
+    case JValue::Kind::fractional: return value.text == "-0" ? nlohmann::json(std::uint64_t{0}) : nlohmann::json(std::strtod(value.text.c_str(), nullptr));
     case JValue::Kind::string: return value.text;
     case JValue::Kind::array: {
       nlohmann::json out = nlohmann::json::array();

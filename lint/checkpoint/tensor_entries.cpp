@@ -38,7 +38,7 @@ std::string printable(std::string_view name) { return std::string(utf8_prefix(na
 void EntryCollector::add_metadata(JValue&& value) {
   // The reference reader (an Option) and MLX both read null as "no metadata".
   if (value.kind == JValue::Kind::null) {
-    add_problem(problems_, LoadProblemCode::metadata_null, shard_.file, "", {});
+    problems_.add(LoadProblemCode::metadata_null, shard_.file, "", {});
     return;
   }
   bool ok = value.kind == JValue::Kind::object && !value.truncated;
@@ -46,8 +46,8 @@ void EntryCollector::add_metadata(JValue&& value) {
   if (!ok) {
     std::string observed = value.kind == JValue::Kind::object ? "an object with a non-string value"
                                                               : fmt::format("a {}", value.type_name());
-    add_problem(problems_, LoadProblemCode::metadata_not_string_map, shard_.file, "",
-                {{"observed", observed}});
+    problems_.add(LoadProblemCode::metadata_not_string_map, shard_.file, "",
+                  {{"observed", observed}});
     return;
   }
   std::map<std::string, std::string> metadata;
@@ -58,8 +58,8 @@ void EntryCollector::add_metadata(JValue&& value) {
 void EntryCollector::add(std::string&& key, JValue&& value) {
   if (key == "__metadata__") {
     if (metadata_seen_) {
-      add_problem(problems_, LoadProblemCode::tensor_duplicate, shard_.file, key,
-                  {{"first", "__metadata__"}, {"second", "__metadata__"}});
+      problems_.add(LoadProblemCode::tensor_duplicate, shard_.file, key,
+                    {{"first", "__metadata__"}, {"second", "__metadata__"}});
     }
     metadata_seen_ = true;
     add_metadata(std::move(value));
@@ -78,7 +78,7 @@ void EntryCollector::count_entry(bool became_tensor, std::string&& name) {
 bool EntryCollector::add_entry(const std::string& key, JValue&& value) {
   // The name is escaped for messages (printable) only when an entry has a problem.
   auto malformed = [&](const std::string& problem) {
-    add_problem(problems_, LoadProblemCode::tensor_entry_malformed, shard_.file, printable(key), {{"problem", problem}});
+    problems_.add(LoadProblemCode::tensor_entry_malformed, shard_.file, printable(key), {{"problem", problem}});
   };
   if (value.kind != JValue::Kind::object) {
     malformed(fmt::format("the entry is a {}, not an object", value.type_name()));
@@ -93,7 +93,7 @@ bool EntryCollector::add_entry(const std::string& key, JValue&& value) {
     return false;
   }
   if (offsets == nullptr) {
-    add_problem(problems_, LoadProblemCode::offsets_malformed, shard_.file, printable(key), {{"value", "missing"}});
+    problems_.add(LoadProblemCode::offsets_malformed, shard_.file, printable(key), {{"value", "missing"}});
     return false;
   }
   TensorInfo t;
@@ -109,8 +109,8 @@ bool EntryCollector::add_entry(const std::string& key, JValue&& value) {
         break;
       }
     }
-    add_problem(problems_, LoadProblemCode::shape_malformed, shard_.file, printable(key),
-                {{"value", bad}});
+    problems_.add(LoadProblemCode::shape_malformed, shard_.file, printable(key),
+                  {{"value", bad}});
     ok = false;
   } else {
     for (const JValue& d : shape->items) t.shape.push_back(d.unsigned_value);
@@ -122,7 +122,7 @@ bool EntryCollector::add_entry(const std::string& key, JValue&& value) {
     std::string bad = offsets->kind != JValue::Kind::array ? offsets->brief()
                       : offsets->items.size() != 2     ? fmt::format("{} items instead of 2", offsets->items.size())
                                                        : fmt::format("[{}, {}]", offsets->items[0].brief(), offsets->items[1].brief());
-    add_problem(problems_, LoadProblemCode::offsets_malformed, shard_.file, printable(key), {{"value", bad}});
+    problems_.add(LoadProblemCode::offsets_malformed, shard_.file, printable(key), {{"value", bad}});
     return false;
   }
   t.data_begin = offsets->items[0].unsigned_value;
@@ -153,8 +153,8 @@ bool EntryCollector::set_dtype(TensorInfo& t, std::string_view seen, bool is_str
       return true;
     }
   }
-  add_problem(problems_, LoadProblemCode::dtype_unknown, shard_.file, printable(t.name),
-              {{"dtype", printable(seen)}, {"suggestion", std::string(nearest_dtype_name(seen))}});
+  problems_.add(LoadProblemCode::dtype_unknown, shard_.file, printable(t.name),
+                {{"dtype", printable(seen)}, {"suggestion", std::string(nearest_dtype_name(seen))}});
   return false;
 }
 
@@ -162,8 +162,8 @@ bool EntryCollector::set_dtype(TensorInfo& t, std::string_view seen, bool is_str
 // Returns whether `t` became a tensor (moved from); otherwise it is left as it was.
 bool EntryCollector::add_tensor(TensorInfo& t, bool dtype_ok) {
   if (t.data_begin > t.data_end) {
-    add_problem(problems_, LoadProblemCode::offsets_reversed, shard_.file, printable(t.name),
-                {{"begin", std::to_string(t.data_begin)}, {"end", std::to_string(t.data_end)}});
+    problems_.add(LoadProblemCode::offsets_reversed, shard_.file, printable(t.name),
+                  {{"begin", std::to_string(t.data_begin)}, {"end", std::to_string(t.data_end)}});
     return false;
   }
   if (!dtype_ok) return false;
@@ -172,20 +172,20 @@ bool EntryCollector::add_tensor(TensorInfo& t, bool dtype_ok) {
   std::optional<std::uint64_t> bits =
       elements ? checked_mul(*elements, static_cast<std::uint64_t>(bit_width(t.dtype))) : std::nullopt;
   if (!bits) {
-    add_problem(problems_, LoadProblemCode::shape_overflow, shard_.file, printable(t.name),
-                {{"shape", shape_text(t.shape)}, {"dtype", std::string(to_string(t.dtype))}});
+    problems_.add(LoadProblemCode::shape_overflow, shard_.file, printable(t.name),
+                  {{"shape", shape_text(t.shape)}, {"dtype", std::string(to_string(t.dtype))}});
     return false;
   }
   if (*bits % 8 != 0) {
-    add_problem(problems_, LoadProblemCode::subbyte_misaligned, shard_.file, printable(t.name),
-                {{"dtype", std::string(to_string(t.dtype))}, {"elements", std::to_string(*elements)},
-                 {"bits", std::to_string(*bits)}});
+    problems_.add(LoadProblemCode::subbyte_misaligned, shard_.file, printable(t.name),
+                  {{"dtype", std::string(to_string(t.dtype))}, {"elements", std::to_string(*elements)},
+                   {"bits", std::to_string(*bits)}});
     return false;
   }
   if (*bits / 8 != t.nbytes()) {
-    add_problem(problems_, LoadProblemCode::size_mismatch, shard_.file, printable(t.name),
-                {{"dtype", std::string(to_string(t.dtype))}, {"shape", shape_text(t.shape)},
-                 {"expected_bytes", std::to_string(*bits / 8)}, {"actual_bytes", std::to_string(t.nbytes())}});
+    problems_.add(LoadProblemCode::size_mismatch, shard_.file, printable(t.name),
+                  {{"dtype", std::string(to_string(t.dtype))}, {"shape", shape_text(t.shape)},
+                   {"expected_bytes", std::to_string(*bits / 8)}, {"actual_bytes", std::to_string(t.nbytes())}});
     // The range is still real bytes of the file: keep it for the coverage walk below.
   }
   shard_.tensors.push_back(std::move(t));
@@ -221,13 +221,13 @@ void EntryCollector::check_fields(const std::string& key, const JValue& value) {
     }
   }
   if (first_repeated != nullptr) {
-    add_problem(problems_, LoadProblemCode::tensor_field_duplicate, shard_.file, printable(key),
-                {{"field", printable(*first_repeated)}, {"count", std::to_string(repeated)}});
+    problems_.add(LoadProblemCode::tensor_field_duplicate, shard_.file, printable(key),
+                  {{"field", printable(*first_repeated)}, {"count", std::to_string(repeated)}});
   }
   if (unknown > 0) {
-    add_problem(problems_, LoadProblemCode::tensor_unknown_field, shard_.file, printable(key),
-                {{"field", first_unknown != nullptr ? printable(*first_unknown) : std::string("?")},
-                 {"count", std::to_string(unknown)}});
+    problems_.add(LoadProblemCode::tensor_unknown_field, shard_.file, printable(key),
+                  {{"field", first_unknown != nullptr ? printable(*first_unknown) : std::string("?")},
+                   {"count", std::to_string(unknown)}});
   }
 }
 
@@ -239,8 +239,8 @@ void EntryCollector::check_duplicates() {
   for (std::size_t i = 0; i < tensors.size(); ++i) {
     std::size_t earlier = first.insert(tensors[i].name, i, name_at);
     if (earlier == NameIndex::npos) continue;
-    add_problem(problems_, LoadProblemCode::tensor_duplicate, shard_.file, printable(tensors[i].name),
-                {{"first", describe(tensors[earlier])}, {"second", describe(tensors[i])}});
+    problems_.add(LoadProblemCode::tensor_duplicate, shard_.file, printable(tensors[i].name),
+                  {{"first", describe(tensors[earlier])}, {"second", describe(tensors[i])}});
   }
 }
 
@@ -271,11 +271,11 @@ void EntryCollector::check_names() {
   };
   auto suspicious_name = [&](const std::string& name) {
     if (name.empty()) {
-      add_problem(problems_, LoadProblemCode::tensor_name_suspicious, shard_.file, printable(name),
-                  {{"problem", "the name is empty"}});
+      problems_.add(LoadProblemCode::tensor_name_suspicious, shard_.file, printable(name),
+                    {{"problem", "the name is empty"}});
     } else if (std::any_of(name.begin(), name.end(), [](unsigned char c) { return c < 0x20 || c == 0x7F; })) {
-      add_problem(problems_, LoadProblemCode::tensor_name_suspicious, shard_.file, printable(name),
-                  {{"problem", "the name contains control characters"}});
+      problems_.add(LoadProblemCode::tensor_name_suspicious, shard_.file, printable(name),
+                    {{"problem", "the name contains control characters"}});
     }
   };
   // Class keys (lower-cased names) by class number; the index finds a key's number. All
@@ -323,8 +323,8 @@ void EntryCollector::check_names() {
     if (first == nullptr || c.seen_at < first->seen_at) first = &c;
   }
   if (first == nullptr) return;
-  add_problem(problems_, LoadProblemCode::tensor_name_case_collision, shard_.file, printable(*first->second),
-              {{"other", printable(*first->first)}, {"count", std::to_string(count)}});
+  problems_.add(LoadProblemCode::tensor_name_case_collision, shard_.file, printable(*first->second),
+                {{"other", printable(*first->first)}, {"count", std::to_string(count)}});
 }
 
 void EntryCollector::check_coverage() {
@@ -339,14 +339,14 @@ void EntryCollector::check_coverage() {
   const TensorInfo* owner = nullptr;  // the tensor that reaches running_end
   for (const TensorInfo* t : sorted) {
     if (t->data_begin > running_end) {
-      add_problem(problems_, LoadProblemCode::offsets_gap, shard_.file, printable(t->name),
-                  {{"begin", std::to_string(t->data_begin)}, {"expected_begin", std::to_string(running_end)},
-                   {"gap", std::to_string(t->data_begin - running_end)}});
+      problems_.add(LoadProblemCode::offsets_gap, shard_.file, printable(t->name),
+                    {{"begin", std::to_string(t->data_begin)}, {"expected_begin", std::to_string(running_end)},
+                     {"gap", std::to_string(t->data_begin - running_end)}});
     } else if (t->data_begin < running_end && owner != nullptr && owner->name != t->name && t->nbytes() > 0) {
       // Equal names overlap because they are duplicates: tensor-duplicate already says so.
-      add_problem(problems_, LoadProblemCode::offsets_overlap, shard_.file, printable(t->name),
-                  {{"other", printable(owner->name)}, {"begin", std::to_string(t->data_begin)},
-                   {"overlap", std::to_string(std::min(running_end, t->data_end) - t->data_begin)}});
+      problems_.add(LoadProblemCode::offsets_overlap, shard_.file, printable(t->name),
+                    {{"other", printable(owner->name)}, {"begin", std::to_string(t->data_begin)},
+                     {"overlap", std::to_string(std::min(running_end, t->data_end) - t->data_begin)}});
     }
     if (t->data_end >= running_end) {
       running_end = t->data_end;
@@ -355,9 +355,9 @@ void EntryCollector::check_coverage() {
   }
   check_zero_size(sorted);
   if (running_end > data_size) {
-    add_problem(problems_, LoadProblemCode::data_truncated, shard_.file, owner ? printable(owner->name) : "",
-                {{"end", std::to_string(running_end)}, {"data_size", std::to_string(data_size)},
-                 {"missing", std::to_string(running_end - data_size)}});
+    problems_.add(LoadProblemCode::data_truncated, shard_.file, owner ? printable(owner->name) : "",
+                  {{"end", std::to_string(running_end)}, {"data_size", std::to_string(data_size)},
+                   {"missing", std::to_string(running_end - data_size)}});
   } else if (running_end < data_size) {
     std::uint64_t at = shard_.data_start() + running_end;
     char magic[4] = {};
@@ -367,9 +367,9 @@ void EntryCollector::check_coverage() {
       if (count >= 4 && std::memcmp(magic, "PK\x03\x04", 4) == 0) what = "a zip archive (polyglot file)";
       if (static_cast<unsigned char>(magic[0]) == 0x80 && magic[1] >= 2 && magic[1] <= 5) what = "a pickle (polyglot file)";
     }
-    add_problem(problems_, LoadProblemCode::trailing_bytes, shard_.file, "",
-                {{"count", std::to_string(count)}, {"offset", std::to_string(at)}, {"what", what}})
-        .location.byte_offset = at;
+    LoadProblem* p = problems_.add(LoadProblemCode::trailing_bytes, shard_.file, "",
+                                   {{"count", std::to_string(count)}, {"offset", std::to_string(at)}, {"what", what}});
+    if (p != nullptr) p->location.byte_offset = at;
   }
 }
 
@@ -387,8 +387,8 @@ void EntryCollector::check_zero_size(const std::vector<const TensorInfo*>& sorte
     if (after == nonempty.begin()) continue;  // no real tensor starts at or before it
     const TensorInfo* host = *(after - 1);
     if (t->data_begin < host->data_end) {
-      add_problem(problems_, LoadProblemCode::zero_size_shared_offset, shard_.file, printable(t->name),
-                  {{"other", printable(host->name)}, {"offset", std::to_string(t->data_begin)}});
+      problems_.add(LoadProblemCode::zero_size_shared_offset, shard_.file, printable(t->name),
+                    {{"other", printable(host->name)}, {"offset", std::to_string(t->data_begin)}});
     }
   }
 }
@@ -398,8 +398,8 @@ void EntryCollector::check_order_and_alignment() {
     const TensorInfo& prev = shard_.tensors[i - 1];
     const TensorInfo& cur = shard_.tensors[i];
     if (cur.data_begin < prev.data_begin) {
-      add_problem(problems_, LoadProblemCode::header_unsorted, shard_.file, printable(cur.name),
-                  {{"previous", printable(prev.name)}});
+      problems_.add(LoadProblemCode::header_unsorted, shard_.file, printable(cur.name),
+                    {{"previous", printable(prev.name)}});
       break;  // one note per shard is enough
     }
   }
@@ -407,8 +407,8 @@ void EntryCollector::check_order_and_alignment() {
     std::uint64_t align = static_cast<std::uint64_t>(std::max(1, bit_width(t.dtype) / 8));
     std::uint64_t absolute = shard_.data_start() + t.data_begin;
     if (t.nbytes() > 0 && absolute % align != 0) {
-      add_problem(problems_, LoadProblemCode::data_unaligned, shard_.file, printable(t.name),
-                  {{"offset", std::to_string(absolute)}, {"alignment", std::to_string(align)}});
+      problems_.add(LoadProblemCode::data_unaligned, shard_.file, printable(t.name),
+                    {{"offset", std::to_string(absolute)}, {"alignment", std::to_string(align)}});
       break;
     }
   }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "checkpoint/byte_source.h"
+#include "checkpoint/problem_builder.h"
 #include "json/json_stream.h"
 #include "ckptlint/checkpoint.h"
 
@@ -44,7 +45,7 @@ class EntryCollector {
 
   Shard& shard_;
   const ByteSource& source_;
-  std::vector<LoadProblem>& problems_;
+  CappedProblems problems_;
   bool metadata_seen_ = false;
   std::size_t entries_ = 0;  // entries but __metadata__ so far: the next one's position
 };

@@ -171,7 +171,9 @@ LintOutcome run_lint(const Options& o) {
         rules_ms = ms_since(start);
       },
       [&] {
-        const LoadOptions load_options{static_cast<long>(o.timeout_seconds * 1000)};
+        // --timeout bounds each request and the run's remote reads together: one deadline for every target and side.
+        const long timeout_ms = static_cast<long>(o.timeout_seconds * 1000);
+        const LoadOptions load_options{timeout_ms, start + std::chrono::milliseconds(timeout_ms)};
         for (std::size_t i = 0; i < runs.size(); ++i) loaded[i] = load_target(runs[i], load_options);
         load_ms = ms_since(start);
       });

@@ -1,20 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "diff/byte_compare.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <filesystem>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <thread>
+#include <tuple>
 #include <utility>
 
 #include "checkpoint/byte_source.h"
 #include "util/parallel.h"
-#include "util/platform.h"
 
 namespace ckptlint {
 namespace {
@@ -27,36 +26,40 @@ struct Chunk {
   std::size_t size;
 };
 
-// The open shard files of the checkpoints being compared, one descriptor per file.
-class OpenFiles {
+// Where a tensor's bytes are: its shard file and the absolute offset of its first byte.
+struct Place {
+  std::filesystem::path file;
+  std::uint64_t start = 0;
+};
+
+std::optional<Place> place_of(const Checkpoint& ck, const TensorInfo& t) {
+  const Shard* s = ck.shard_of(t);
+  if (s == nullptr || !s->readable) return std::nullopt;
+  return Place{ck.root / s->file, s->data_start() + t.data_begin};
+}
+
+// A worker's open files: the pair of its last chunk stays open for the next one (chunks of
+// a pair come in order), and a file is opened through the pool only when the pair changes.
+class PairFiles {
  public:
-  ~OpenFiles() {
-    for (const auto& [key, fd] : files_) {
-      if (fd >= 0) ::close(fd);
+  explicit PairFiles(FilePool& pool) : pool_(pool) {}
+  // The descriptors for both sides of pair `pair`.
+  std::pair<int, int> open(std::size_t pair, const Place& a, const Place& b) {
+    if (pair != pair_) {
+      a_ = FilePool::Handle();
+      b_ = FilePool::Handle();
+      pair_ = SIZE_MAX;  // stays unset if open throws
+      a_ = pool_.open(a.file);
+      b_ = pool_.open(b.file);
+      pair_ = pair;
     }
-  }
-  // The descriptor for shard `s` of `ck`; -1 when it cannot be opened.
-  int fd_of(const Checkpoint& ck, const Shard* s) {
-    if (!s->readable) return -1;
-    std::pair<const Checkpoint*, const Shard*> key{&ck, s};
-    for (const auto& [k, fd] : files_) {
-      if (k == key) return fd;
-    }
-    int fd = ::open((ck.root / s->file).c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) platform::advise_sequential(fd);
-    files_.emplace_back(key, fd);
-    return fd;
+    return {a_.fd(), b_.fd()};
   }
 
  private:
-  // A diff opens a handful of shards: a list is the right table.
-  std::vector<std::pair<std::pair<const Checkpoint*, const Shard*>, int>> files_;
-};
-
-// Where a tensor's bytes are: an open file and the absolute offset of its first byte.
-struct Place {
-  int fd = -1;
-  std::uint64_t start = 0;
+  FilePool& pool_;
+  std::size_t pair_ = SIZE_MAX;
+  FilePool::Handle a_, b_;
 };
 
 // The element width of a float dtype with a signed zero (C64: each F32 half), 0 for the rest.
@@ -90,20 +93,13 @@ bool same_values(const char* x, const char* y, std::size_t n, std::size_t width)
   return std::memcmp(x + whole, y + whole, n - whole) == 0;
 }
 
-Place place_of(OpenFiles& files, const Checkpoint& ck, const TensorInfo& t) {
-  const Shard* s = ck.shard_of(t);
-  if (s == nullptr) return {};
-  return {files.fd_of(ck, s), s->data_start() + t.data_begin};
-}
-
 }  // namespace
 
-std::vector<SameBytes> compare_bytes(const std::vector<TensorPair>& pairs, std::size_t chunk_bytes) {
+std::vector<SameBytes> compare_bytes(const std::vector<TensorPair>& pairs, FilePool& files, std::size_t chunk_bytes) {
   // Whole elements per chunk (8 bytes is every element width), so that a signed zero is
   // always compared as one element.
   chunk_bytes = (std::max<std::size_t>(chunk_bytes, 1) + 7) / 8 * 8;
   std::vector<SameBytes> result(pairs.size(), SameBytes::same);
-  OpenFiles files;
   std::vector<std::pair<Place, Place>> places(pairs.size());
   std::vector<std::size_t> first_chunk(pairs.size(), 0);
   std::vector<Chunk> chunks;
@@ -116,11 +112,12 @@ std::vector<SameBytes> compare_bytes(const std::vector<TensorPair>& pairs, std::
       continue;
     }
     if (n == 0) continue;
-    places[i] = {place_of(files, *p.a, *p.ta), place_of(files, *p.b, *p.tb)};
-    if (places[i].first.fd < 0 || places[i].second.fd < 0) {
+    std::optional<Place> a = place_of(*p.a, *p.ta), b = place_of(*p.b, *p.tb);
+    if (!a || !b) {
       result[i] = SameBytes::unreadable;
       continue;
     }
+    places[i] = {std::move(*a), std::move(*b)};
     first_chunk[i] = chunks.size();
     std::size_t seq = 0;
     for (std::uint64_t off = 0; off < n; off += chunk_bytes) {
@@ -139,17 +136,29 @@ std::vector<SameBytes> compare_bytes(const std::vector<TensorPair>& pairs, std::
   for (std::size_t i = 0; i < pairs.size(); ++i) decided[i].store(kNone, std::memory_order_relaxed);
   std::vector<SameBytes> outcome(chunks.size(), SameBytes::same);
   std::atomic<std::size_t> next{0};
+  FirstFailure failure;
   auto drain = [&] {
     std::unique_ptr<char[]> x(new char[largest]), y(new char[largest]);
+    PairFiles open_files(files);
     for (std::size_t i; (i = next++) < chunks.size();) {
       const Chunk& c = chunks[i];
       std::atomic<std::size_t>& first = decided[c.pair];
       if (first.load() < c.seq) continue;
       const auto& [pa, pb] = places[c.pair];
+      int fa = -1, fb = -1;
+      try {
+        std::tie(fa, fb) = open_files.open(c.pair, pa, pb);
+      } catch (...) {
+        // Out of descriptors: no answer of this comparison can be trusted; stop every worker.
+        failure.keep(std::current_exception());
+        next.store(chunks.size());
+        return;
+      }
       // Bytes both sides could read are compared even when one came up short, so that a
-      // difference before a cut decides whatever the chunk size.
-      std::size_t got = read_upto(pa.fd, pa.start + c.offset, c.size, x.get());
-      if (got > 0) got = read_upto(pb.fd, pb.start + c.offset, got, y.get());
+      // difference before a cut decides whatever the chunk size. A file that could not be
+      // opened reads nothing.
+      std::size_t got = fa < 0 ? 0 : read_upto(fa, pa.start + c.offset, c.size, x.get());
+      if (got > 0) got = fb < 0 ? 0 : read_upto(fb, pb.start + c.offset, got, y.get());
       const TensorPair& p = pairs[c.pair];
       const std::size_t width = p.ta->dtype == p.tb->dtype ? signed_zero_width(p.ta->dtype) : 0;
       SameBytes v = !same_values(x.get(), y.get(), got, width) ? SameBytes::different
@@ -164,6 +173,7 @@ std::vector<SameBytes> compare_bytes(const std::vector<TensorPair>& pairs, std::
   // Each item is one worker draining the shared chunk queue with its own two buffers.
   const std::size_t workers = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), chunks.size());
   parallel_for(workers, workers, [&](std::size_t) { drain(); });
+  failure.rethrow();
 
   for (std::size_t i = 0; i < pairs.size(); ++i) {
     std::size_t seq = decided[i].load();

@@ -3,11 +3,13 @@
 // which may read two multi-gigabyte checkpoints in full. Like the value scan, every pair is cut
 // into chunks that one thread per core takes in order, each reading both sides with pread into
 // two reused buffers: memory stays flat, a file that shrinks under the read is a short read
-// (never SIGBUS), and one large tensor keeps every core busy.
+// (never SIGBUS), and one large tensor keeps every core busy. Files are opened through a
+// pool of descriptors, a pair's two files at a time per thread.
 #pragma once
 #include <cstdint>
 #include <vector>
 
+#include "checkpoint/file_pool.h"
 #include "ckptlint/checkpoint.h"
 
 namespace ckptlint {
@@ -27,6 +29,8 @@ enum class SameBytes : std::uint8_t { same, different, unreadable };
 /// The answer is the one a front-to-back comparison gives: when a difference and a failed read
 /// are both there, whichever comes first in the tensor decides. Reading a pair stops at its
 /// first difference (chunks after it are skipped). `chunk_bytes` is rounded up to a multiple of 8.
-std::vector<SameBytes> compare_bytes(const std::vector<TensorPair>& pairs, std::size_t chunk_bytes = 128u << 10);
+/// Shard files are opened through `files`; running out of descriptors throws EnvironmentError.
+std::vector<SameBytes> compare_bytes(const std::vector<TensorPair>& pairs, FilePool& files,
+                                     std::size_t chunk_bytes = 128u << 10);
 
 }  // namespace ckptlint

@@ -17,6 +17,7 @@ namespace {
 WeightSource source(const DiffSide& side, const std::string& module) {
   WeightSource w;
   w.checkpoint = side.checkpoint;
+  w.files = side.files;
   auto it = side.table->modules.find(module);
   if (it == side.table->modules.end()) return w;
   w.weight = it->second.weight;
@@ -30,13 +31,13 @@ WeightSource source(const DiffSide& side, const std::string& module) {
 }
 
 // A matrix read whole as floats (LoRA factors are small).
-std::optional<std::vector<std::vector<float>>> matrix(const Checkpoint& ck, const TensorInfo* t) {
+std::optional<std::vector<std::vector<float>>> matrix(const Checkpoint& ck, const TensorInfo* t, FilePool* files) {
   // LoRA factors are [in or out, r]: a few million elements at most; refuse anything larger.
   if (t == nullptr || t->shape.size() != 2 || t->shape[0] > (1u << 20) || t->shape[1] > (1u << 20) ||
       t->shape[0] * t->shape[1] > (1u << 26)) {
     return std::nullopt;
   }
-  WeightSource w{&ck, t, nullptr, nullptr, std::nullopt};
+  WeightSource w{&ck, t, nullptr, nullptr, std::nullopt, files};
   std::vector<std::vector<float>> out;
   for (std::uint64_t r = 0; r < t->shape[0]; ++r) {
     auto row = read_row(w, r);
@@ -71,7 +72,7 @@ struct Factors {
 };
 
 // The pair as U and V, or why it cannot be used (`why`).
-std::optional<Factors> factors(const Checkpoint& adapter, const LoraPair& p, std::string& why) {
+std::optional<Factors> factors(const Checkpoint& adapter, const LoraPair& p, FilePool* files, std::string& why) {
   auto d = p.dims();
   if (p.a == nullptr || p.b == nullptr || !d) {
     why = "the pair is incomplete or not two matrices";
@@ -85,8 +86,8 @@ std::optional<Factors> factors(const Checkpoint& adapter, const LoraPair& p, std
     why = fmt::format("lora_a {} and lora_b {} disagree on the rank", shape_text(p.a->shape), shape_text(p.b->shape));
     return std::nullopt;
   }
-  auto a = matrix(adapter, p.a);
-  auto b = matrix(adapter, p.b);
+  auto a = matrix(adapter, p.a, files);
+  auto b = matrix(adapter, p.b, files);
   if (!a || !b || a->empty() || b->empty()) {
     why = "the pair's values could not be read";
     return std::nullopt;
@@ -241,10 +242,10 @@ FuseFit fit_pair(const DiffModel& diff, const DiffSide& base_side, const DiffSid
     if (x != nullptr) stored.push_back({diff.base, x, &fused, y});
   }
   if (fit.identical) {
-    for (SameBytes same : compare_bytes(stored)) fit.identical = fit.identical && same == SameBytes::same;
+    for (SameBytes same : compare_bytes(stored, *fused_side.files)) fit.identical = fit.identical && same == SameBytes::same;
   }
   std::string why;
-  auto f = factors(*diff.adapter_checkpoint, p, why);
+  auto f = factors(*diff.adapter_checkpoint, p, fused_side.files, why);
   if (!f) return unverifiable(fit, why);
   if (f->out() != base.rows() || f->in() != base.cols()) {
     return unverifiable(fit, fmt::format("B·A is [{}, {}] but the base weight is [{}, {}]", f->out(), f->in(), base.rows(), base.cols()));
@@ -356,8 +357,13 @@ std::string kind_of(const std::string& name, std::optional<long>& layer) {
   return with_layer_placeholder(name, "N");
 }
 
-std::shared_ptr<const DiffModel> build_diff(const DiffSide& base_side, const DiffSide& fused_side,
+std::shared_ptr<const DiffModel> build_diff(const DiffSide& base_in, const DiffSide& fused_in,
                                             const Checkpoint* adapter, const DiffOptions& options) {
+  // Every read of the diff (byte comparison, rows of the fuse fit, the adapter's factors)
+  // goes through one pool of descriptors.
+  FilePool files;
+  DiffSide base_side = base_in, fused_side = fused_in;
+  base_side.files = fused_side.files = &files;
   const Checkpoint& base = *base_side.checkpoint;
   const Checkpoint& fused = *fused_side.checkpoint;
   const ModuleTable& ba = *base_side.table;
@@ -392,7 +398,7 @@ std::shared_ptr<const DiffModel> build_diff(const DiffSide& base_side, const Dif
     }
   }
   // All value comparisons at once, so that every core reads, whatever the tensor sizes.
-  std::vector<SameBytes> same = compare_bytes(compared);
+  std::vector<SameBytes> same = compare_bytes(compared, files);
   diff->compared = compared.size();
   for (std::size_t i = 0; i < compared.size(); ++i) {
     if (same[i] != SameBytes::different) continue;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "adapter/adapter_model.h"
+#include "checkpoint/file_pool.h"
 #include "ckptlint/checkpoint.h"
 #include "mlx/module_table.h"
 #include "mlx/quant_config.h"
@@ -87,9 +88,11 @@ struct DiffSide {
   const ModuleTable* table = nullptr;
   const QuantConfig* quant = nullptr;
   std::string quantization;
+  FilePool* files = nullptr;  ///< where its shard files are opened (build_diff sets it for its reads)
 };
 
-/// Builds the diff of the fused side against the base side.
+/// Builds the diff of the fused side against the base side. Shard files are opened through
+/// one pool for the whole diff; running out of descriptors throws EnvironmentError.
 std::shared_ptr<const DiffModel> build_diff(const DiffSide& base, const DiffSide& fused, const Checkpoint* adapter,
                                             const DiffOptions& options);
 

@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "diff/tensor_rows.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cmath>
 #include <cstring>
 
@@ -12,14 +9,12 @@
 namespace ckptlint {
 namespace {
 
-bool read_at(const Checkpoint& ck, const TensorInfo& t, std::uint64_t offset, std::size_t size, unsigned char* out) {
-  const Shard* s = ck.shard_of(t);
+bool read_at(const WeightSource& w, const TensorInfo& t, std::uint64_t offset, std::size_t size, unsigned char* out) {
+  const Shard* s = w.checkpoint->shard_of(t);
   if (s == nullptr || offset + size > t.nbytes()) return false;
-  int fd = ::open((ck.root / s->file).c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  bool ok = read_exactly(fd, s->data_start() + t.data_begin + offset, size, reinterpret_cast<char*>(out));
-  ::close(fd);
-  return ok;
+  FilePool own(1);
+  FilePool::Handle file = (w.files != nullptr ? *w.files : own).open(w.checkpoint->root / s->file);
+  return file.fd() >= 0 && read_exactly(file.fd(), s->data_start() + t.data_begin + offset, size, reinterpret_cast<char*>(out));
 }
 
 float bf16(const unsigned char* p) {
@@ -72,7 +67,7 @@ std::optional<std::vector<float>> read_float_row(const WeightSource& w, std::uin
   std::uint64_t cols = t.shape[1];
   if (cols > (1u << 26)) return std::nullopt;  // a row of 64 M elements is no weight: refuse, do not allocate
   std::vector<unsigned char> bytes(static_cast<std::size_t>(cols * static_cast<std::uint64_t>(width)));
-  if (!read_at(*w.checkpoint, t, row * cols * static_cast<std::uint64_t>(width), bytes.size(), bytes.data())) return std::nullopt;
+  if (!read_at(w, t, row * cols * static_cast<std::uint64_t>(width), bytes.size(), bytes.data())) return std::nullopt;
   std::vector<float> out(static_cast<std::size_t>(cols));
   for (std::size_t i = 0; i < out.size(); ++i) out[i] = element(t.dtype, bytes.data() + i * static_cast<std::size_t>(width));
   return out;
@@ -84,7 +79,7 @@ std::optional<std::vector<float>> group_row(const WeightSource& w, const TensorI
   std::uint64_t groups = t->shape[1];
   if (t->dtype == DType::U8) {
     std::vector<unsigned char> bytes(static_cast<std::size_t>(groups));
-    if (!read_at(*w.checkpoint, *t, row * groups, bytes.size(), bytes.data())) return std::nullopt;
+    if (!read_at(w, *t, row * groups, bytes.size(), bytes.data())) return std::nullopt;
     std::vector<float> out(bytes.size());
     for (std::size_t g = 0; g < out.size(); ++g) {
       // mxfp*: E8M0 (2^(e-127)); nvfp4: E4M3.
@@ -92,7 +87,7 @@ std::optional<std::vector<float>> group_row(const WeightSource& w, const TensorI
     }
     return out;
   }
-  WeightSource as_float{w.checkpoint, t, nullptr, nullptr, std::nullopt};
+  WeightSource as_float{w.checkpoint, t, nullptr, nullptr, std::nullopt, w.files};
   return read_float_row(as_float, row);
 }
 
@@ -115,7 +110,7 @@ std::optional<std::vector<float>> read_row(const WeightSource& w, std::uint64_t 
     return std::nullopt;
   }
   std::vector<unsigned char> packed(static_cast<std::size_t>(q.shape[1] * 4));
-  if (!read_at(*w.checkpoint, q, row * q.shape[1] * 4, packed.size(), packed.data())) return std::nullopt;
+  if (!read_at(w, q, row * q.shape[1] * 4, packed.size(), packed.data())) return std::nullopt;
   auto scales = group_row(w, w.scales, row);
   std::optional<std::vector<float>> biases;
   if (w.quant->mode == "affine") biases = group_row(w, w.biases, row);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "checkpoint/file_pool.h"
 #include "ckptlint/checkpoint.h"
 #include "mlx/quant_config.h"
 
@@ -21,12 +22,16 @@ struct WeightSource {
   const TensorInfo* scales = nullptr;   ///< set when quantized
   const TensorInfo* biases = nullptr;   ///< affine only
   std::optional<QuantParams> quant;     ///< set when quantized
+  /// Where shard files are opened (a diff shares one pool for all its reads); null: each read
+  /// opens the file for itself.
+  FilePool* files = nullptr;
   std::uint64_t rows() const { return weight && !weight->shape.empty() ? weight->shape[0] : 0; }
   /// Logical input width (unpacked for quantized weights); 0 when unknown.
   std::uint64_t cols() const;
 };
 
 /// Reads row `row` as `cols()` floats; nothing on unsupported dtypes, bad shapes or I/O errors.
+/// Running out of file descriptors is no I/O error of the file: it throws EnvironmentError.
 std::optional<std::vector<float>> read_row(const WeightSource& w, std::uint64_t row);
 
 /// Half of the quantization step of row `row` (per group), for "delta lost under requantization".

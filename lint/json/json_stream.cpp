@@ -235,9 +235,11 @@ class Parser {
         v.unsigned_value = u;
         return true;
       }
-      if (!overflow && negative && u <= static_cast<std::uint64_t>(INT64_MAX) + 1) {
-        v.kind = u == 0 ? JValue::Kind::unsigned_int : JValue::Kind::negative;
-        v.negative_value = u == 0 ? 0 : static_cast<std::int64_t>(0 - u);
+      // -0 is no integer to the reference reader (serde_json reads it as a float, -0.0, and
+      // then refuses it as a size or offset): it stays a literal, like 0.0.
+      if (!overflow && negative && u != 0 && u <= static_cast<std::uint64_t>(INT64_MAX) + 1) {
+        v.kind = JValue::Kind::negative;
+        v.negative_value = static_cast<std::int64_t>(0 - u);
         return true;
       }
     }

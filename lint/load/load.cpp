@@ -17,7 +17,8 @@ bool load_remote(const std::string& path, Checkpoint& ck, std::string& error, co
   if (!target) return false;
   const std::string endpoint = hub_endpoint();
   // The token belongs to the Hub endpoint; a plain URL elsewhere never gets it.
-  HttpClient http(HttpSettings{options.timeout_ms, hub_token(), endpoint});
+  const auto deadline = options.deadline.value_or(std::chrono::steady_clock::now() + std::chrono::milliseconds(options.timeout_ms));
+  HttpClient http(HttpSettings{options.timeout_ms, deadline, hub_token(), endpoint});
   RemoteStore store(*target, endpoint, http);
   try {
     load_from_store(store, StoreTarget{path, target->single_file}, ck);

@@ -3,6 +3,7 @@
 //
 //   check: incomplete   A without B, or B without A
 //          rank         A and B agree on an inner dimension that is not the configured rank
+//          rank-zero    A and B agree on an inner dimension of 0: B·A is empty, the pair adds nothing
 //          inner-dims   A's and B's inner dimensions disagree in either orientation
 //          transposed   the shapes fit the other dialect's orientation (PEFT [r, in] under
 //                       MLX names, or the reverse); square projections hide this without a rank
@@ -12,14 +13,14 @@
 // `rank` is the configured rank (expression); `rank-pattern` an object of PEFT module
 // patterns -> rank, matched like PEFT: the module path ends with the pattern. `where`
 // (optional) keeps the pairs it holds for; it sees `module`, `leaf` and `layer`.
+#include "adapter/adapter_patterns.h"
 #include "analysis/analysis.h"
 #include "primitives/adapter_facts.h"
-#include "util/safe_regex.h"
 
 namespace ckptlint {
 namespace {
 
-enum class Check { incomplete, rank, inner_dims, transposed, naming, lora_b_zero };
+enum class Check { incomplete, rank, rank_zero, inner_dims, transposed, naming, lora_b_zero };
 
 bool fits(const LoraPair::Dims& d, const nlohmann::json& rank) {
   if (d.rank_a != d.rank_b) return false;
@@ -51,8 +52,16 @@ class AdapterPairs final : public Primitive {
     if (!a.adapter) return;
     const nlohmann::json configured = rank_.empty() ? nlohmann::json(nullptr) : rank_.eval(context.scope);
     const nlohmann::json patterns = pattern_.empty() ? nlohmann::json(nullptr) : pattern_.eval(context.scope);
-    for (const LoraPair& p : a.adapter->pairs) {
-      nlohmann::json rank = expected_rank(p, configured, patterns);
+    // rank_pattern first (PEFT semantics: the key matches the end of the module path); a pair
+    // the work budget left undecided has no known rank (adapter-pattern-over-budget says so).
+    const RankPatternMatch& by_pattern = a.patterns->rank_pattern(patterns, a.adapter->pairs);
+    const bool configured_ok = configured.is_number_integer() && configured.get<std::int64_t>() > 0;
+    for (std::size_t i = 0; i < a.adapter->pairs.size(); ++i) {
+      const LoraPair& p = a.adapter->pairs[i];
+      const bool undecided = by_pattern.over_budget && by_pattern.ranks[i].is_null();
+      const nlohmann::json rank = !by_pattern.ranks[i].is_null() ? by_pattern.ranks[i]
+                                  : configured_ok && !undecided  ? configured
+                                                                 : nlohmann::json(nullptr);
       if (!fires(p, rank, context) || !selected(p, context.scope)) continue;
       Match m = pair_match(p);
       if (check_ == Check::lora_b_zero) m.location.tensor = m.facts[1].second = p.b->name;  // facts[1]: "tensor"
@@ -69,18 +78,6 @@ class AdapterPairs final : public Primitive {
   }
 
  private:
-  // rank_pattern first (PEFT semantics: the key matches the end of the module path).
-  static nlohmann::json expected_rank(const LoraPair& p, const nlohmann::json& configured, const nlohmann::json& patterns) {
-    if (patterns.is_object()) {
-      for (const auto& [key, value] : patterns.items()) {
-        std::string error;
-        auto re = SafeRegex::compile("(.*\\.)?(" + key + ")", error);
-        if (re && re->full_match(p.module) && value.is_number_integer()) return value;
-      }
-    }
-    return configured.is_number_integer() && configured.get<std::int64_t>() > 0 ? configured : nlohmann::json(nullptr);
-  }
-
   bool selected(const LoraPair& p, const Scope& parent) const {
     if (where_.empty()) return true;
     Scope scope;
@@ -96,7 +93,9 @@ class AdapterPairs final : public Primitive {
       case Check::incomplete: return p.a == nullptr || p.b == nullptr;
       case Check::naming: return p.naming != context.analysis.adapter->naming() && context.analysis.adapter->dialect != "unknown";
       case Check::transposed: return d && s && !fits(*d, rank) && fits(*s, rank);
-      case Check::rank: return d && d->rank_a == d->rank_b && !fits(*d, rank) && !(s && fits(*s, rank));
+      // Rank 0 is rank-zero's, whatever the config says.
+      case Check::rank: return d && d->rank_a == d->rank_b && d->rank_a > 0 && !fits(*d, rank) && !(s && fits(*s, rank));
+      case Check::rank_zero: return d && d->rank_a == 0 && d->rank_b == 0;
       case Check::inner_dims: return d && s && d->rank_a != d->rank_b && s->rank_a != s->rank_b;
       case Check::lora_b_zero: {
         if (p.b == nullptr || !context.analysis.values) return false;
@@ -121,8 +120,9 @@ class AdapterPairs final : public Primitive {
 std::unique_ptr<Primitive> make_adapter_pairs(PrimitiveArgs& with) {
   with.allow_only({"check", "rank", "rank-pattern", "where"});
   static const std::vector<std::pair<std::string, Check>> kChecks = {
-      {"incomplete", Check::incomplete}, {"rank", Check::rank},         {"inner-dims", Check::inner_dims},
-      {"transposed", Check::transposed}, {"naming", Check::naming},     {"lora-b-zero", Check::lora_b_zero}};
+      {"incomplete", Check::incomplete}, {"rank", Check::rank},         {"rank-zero", Check::rank_zero},
+      {"inner-dims", Check::inner_dims}, {"transposed", Check::transposed}, {"naming", Check::naming},
+      {"lora-b-zero", Check::lora_b_zero}};
   std::string name = with.string("check", true);
   Expr rank = with.expression("rank", false);
   Expr pattern = with.expression("rank-pattern", false);
@@ -130,7 +130,7 @@ std::unique_ptr<Primitive> make_adapter_pairs(PrimitiveArgs& with) {
   for (const auto& [n, c] : kChecks) {
     if (n == name) return std::make_unique<AdapterPairs>(c, std::move(rank), std::move(pattern), std::move(where));
   }
-  with.error(with.node()["check"], "check must be one of incomplete, rank, inner-dims, transposed, naming, lora-b-zero");
+  with.error(with.node()["check"], "check must be one of incomplete, rank, rank-zero, inner-dims, transposed, naming, lora-b-zero");
   return nullptr;
 }
 

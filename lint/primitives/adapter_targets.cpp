@@ -10,9 +10,9 @@
 //            bad-pattern    a target regular expression ckptlint cannot evaluate
 #include <fmt/format.h>
 
+#include "adapter/adapter_patterns.h"
 #include "analysis/analysis.h"
 #include "primitives/adapter_facts.h"
-#include "util/safe_regex.h"
 
 namespace ckptlint {
 namespace {
@@ -41,17 +41,19 @@ class AdapterTargets final : public Primitive {
     const std::string listing = render_value(targets);
     const std::string file = context.checkpoint.config ? context.checkpoint.config->file : "";
     if (targets.is_string()) {
-      std::string error;
-      std::optional<SafeRegex> re = SafeRegex::compile(targets.get<std::string>(), error);
-      if (!re) {
-        if (check_ == Check::bad_pattern) out.push_back(target_match(file, targets.get<std::string>(), listing, error));
+      // A pattern that does not compile is bad-pattern's; one that ran out of work is
+      // adapter-pattern-budget's: either way the target checks cannot say anything.
+      const TargetRegexMatch& matched = a.patterns->target_regex(targets.get<std::string>(), a.adapter->pairs);
+      if (!matched.error.empty()) {
+        if (check_ == Check::bad_pattern) out.push_back(target_match(file, targets.get<std::string>(), listing, matched.error));
         return;
       }
+      if (matched.over_budget) return;
       bool any = false;
-      for (const LoraPair& p : a.adapter->pairs) {
-        bool hit = re->full_match(p.module);
+      for (std::size_t i = 0; i < a.adapter->pairs.size(); ++i) {
+        const bool hit = matched.hits[i] != 0;
         any = any || hit;
-        if (!hit && check_ == Check::untargeted) out.push_back(pair_with(p, listing));
+        if (!hit && check_ == Check::untargeted) out.push_back(pair_with(a.adapter->pairs[i], listing));
       }
       if (!any && check_ == Check::unused_target && !a.adapter->pairs.empty()) {
         out.push_back(target_match(file, targets.get<std::string>(), listing, ""));

@@ -16,6 +16,7 @@ class LoadProblemPrimitive final : public Primitive {
     for (const LoadProblem& p : context.checkpoint.problems) {
       if (p.code != code_) continue;
       out.push_back(Match{p.location, {}, p.facts});
+      if (p.omitted > 0) out.omit(p.location.file, static_cast<std::size_t>(p.omitted));
     }
   }
 

@@ -38,6 +38,12 @@ class MatchSink {
     kept_.push_back(std::move(m));
   }
   void push_back(const Match& m) { push_back(Match(m)); }
+  /// Counts `count` matches in `file` that were found but never built (the loader keeps only
+  /// the first problems of a kind: LoadProblem::omitted).
+  void omit(const std::string& file, std::size_t count) {
+    per_file_[file] += count;
+    omitted_[file] += count;
+  }
   bool empty() const { return kept_.empty(); }
   std::size_t size() const { return kept_.size(); }
   std::vector<Match>& kept() { return kept_; }

@@ -7,6 +7,7 @@ namespace ckptlint {
 std::unique_ptr<Primitive> make_adapter_base(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_adapter_extra_tensors(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_adapter_pairs(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_adapter_pattern_budget(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_adapter_summary(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_adapter_targets(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_config_assert(PrimitiveArgs&);
@@ -17,8 +18,9 @@ std::unique_ptr<Primitive> make_files_not_in_index(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_fuse_fit(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_index_entry_missing_from_shard(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_index_total_size(PrimitiveArgs&);
-std::unique_ptr<Primitive> make_layout_group_partial(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_layout_dtype_mismatch(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_layout_fit(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_layout_group_partial(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_layout_layer_count(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_layout_optional_present(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_layout_shape_mismatch(PrimitiveArgs&);
@@ -50,6 +52,7 @@ const std::vector<std::pair<std::string, PrimitiveFactory>>& primitive_registry(
       {"adapter-base", make_adapter_base},
       {"adapter-extra-tensors", make_adapter_extra_tensors},
       {"adapter-pairs", make_adapter_pairs},
+      {"adapter-pattern-budget", make_adapter_pattern_budget},
       {"adapter-summary", make_adapter_summary},
       {"adapter-targets", make_adapter_targets},
       {"config-assert", make_config_assert},
@@ -60,6 +63,7 @@ const std::vector<std::pair<std::string, PrimitiveFactory>>& primitive_registry(
       {"fuse-fit", make_fuse_fit},
       {"index-entry-missing-from-shard", make_index_entry_missing_from_shard},
       {"index-total-size", make_index_total_size},
+      {"layout-dtype-mismatch", make_layout_dtype_mismatch},
       {"layout-fit", make_layout_fit},
       {"layout-group-partial", make_layout_group_partial},
       {"layout-layer-count", make_layout_layer_count},

@@ -144,6 +144,11 @@ HttpClient::~HttpClient() {
   if (shared_->share != nullptr) shared_->curl->share_cleanup(shared_->share);
 }
 
+std::string HttpClient::timeout_note() const {
+  return fmt::format("{} s (--timeout: the limit for each request and for the run's remote reads together)",
+                     settings_.timeout_ms / 1000.0);
+}
+
 std::optional<HttpResponse> HttpClient::get(const std::string& url, std::uint64_t max_body, HttpError& error) {
   return fetch(url, std::nullopt, max_body, error);
 }
@@ -173,6 +178,16 @@ std::optional<HttpResponse> HttpClient::fetch(const std::string& start_url,
       error.message = fmt::format("refused to follow a redirect to '{}' (only http and https)", url);
       return std::nullopt;
     }
+    // The run's deadline: a request gets what is left of it, when that is less than its own limit.
+    long limit_ms = settings_.timeout_ms;
+    if (settings_.deadline) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*settings_.deadline - std::chrono::steady_clock::now()).count();
+      if (left <= 0) {
+        error.message = fmt::format("{}: not requested: the run's remote reads already took {}", url, timeout_note());
+        return std::nullopt;
+      }
+      limit_ms = std::min<long>(limit_ms, static_cast<long>(left));
+    }
     std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_lib->easy_init(), curl_lib->easy_cleanup);
     if (!curl) {
       error.message = "libcurl could not start a transfer";
@@ -201,8 +216,8 @@ std::optional<HttpResponse> HttpClient::fetch(const std::string& start_url,
     curl_lib->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_lib->easy_setopt(c, CURLOPT_USERAGENT, kUserAgent);
     curl_lib->easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-    curl_lib->easy_setopt(c, CURLOPT_TIMEOUT_MS, settings_.timeout_ms);
-    curl_lib->easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, std::min<long>(settings_.timeout_ms, 15000));
+    curl_lib->easy_setopt(c, CURLOPT_TIMEOUT_MS, limit_ms);
+    curl_lib->easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, std::min<long>(limit_ms, 15000));
     curl_lib->easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_lib->easy_setopt(c, CURLOPT_HEADERDATA, &t);
     curl_lib->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
@@ -228,7 +243,7 @@ std::optional<HttpResponse> HttpClient::fetch(const std::string& start_url,
       std::string detail = errbuf[0] != '\0' ? std::string(errbuf.data()) : curl_lib->easy_strerror(rc);
       switch (rc) {
         case CURLE_OPERATION_TIMEDOUT:
-          error.message = fmt::format("{}: no complete answer within {} s (--timeout)", url, settings_.timeout_ms / 1000.0);
+          error.message = fmt::format("{}: no complete answer within {}", url, timeout_note());
           break;
         case CURLE_COULDNT_RESOLVE_HOST:
           error.message = fmt::format("cannot resolve the host of {}: no network, or a wrong HF_ENDPOINT? ({})", origin, detail);

@@ -7,6 +7,7 @@
 // threads; requests and bytes are counted.
 #pragma once
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -16,6 +17,9 @@ namespace ckptlint {
 
 struct HttpSettings {
   long timeout_ms = 30000;   ///< per request, connect to last byte (--timeout)
+  /// When every request of the run must be done: --timeout after the run started (it bounds
+  /// the whole run too). A request gets what is left, and none starts after it.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
   std::string token;         ///< bearer token ("" for none)
   std::string token_origin;  ///< "scheme://host:port" the token may be sent to
 };
@@ -62,6 +66,7 @@ class HttpClient {
   struct Shared;
   std::optional<HttpResponse> fetch(const std::string& url, std::optional<std::pair<std::uint64_t, std::uint64_t>> range,
                                     std::uint64_t max_body, HttpError& error);
+  std::string timeout_note() const;  // "30 s (--timeout: ...)" for messages
   HttpSettings settings_;
   std::unique_ptr<Shared> shared_;
   std::atomic<std::uint64_t> requests_{0};

@@ -3,8 +3,6 @@
 
 #include <fmt/format.h>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
@@ -12,6 +10,7 @@
 #include "checkpoint/byte_source.h"
 #include "checkpoint/problem_builder.h"
 #include "checkpoint/safetensors_header.h"
+#include "remote/hub_listing.h"
 #include "util/parallel.h"
 
 namespace ckptlint {
@@ -126,6 +125,15 @@ void RemoteStore::fail_status(const std::string& what, long status) const {
   throw StoreError(fmt::format("{}: {} answered {}", target_.given, what, status));
 }
 
+void RemoteStore::refuse_over_cap(std::size_t files) const {
+  if (files <= kMaxRemoteFiles) return;
+  throw StoreError(fmt::format("{}: {} files to read, more than the {} that ckptlint reads from one remote repository "
+                               "(shards, JSON files and probed names); refused before requesting them",
+                               target_.given, files, kMaxRemoteFiles));
+}
+
+void RemoteStore::reserve_files(std::size_t count) { refuse_over_cap(files_.fetch_add(count) + count); }
+
 void RemoteStore::ensure_listing() {
   std::lock_guard lock(mutex_);
   if (listed_ || !target_.hub) return;
@@ -134,24 +142,29 @@ void RemoteStore::ensure_listing() {
   auto r = http_.get(url, kMaxListingBytes, error);
   if (!r) throw StoreError(error.message);
   if (r->status != 200) fail_status("the Hub API", r->status);
-  nlohmann::json doc = nlohmann::json::parse(r->body, nullptr, false);
-  if (!doc.is_object() || !doc.contains("siblings") || !doc["siblings"].is_array()) {
-    throw StoreError(fmt::format("{}: the Hub API answered something without a 'siblings' list", target_.given));
-  }
   const std::string prefix = target_.subdir.empty() ? "" : target_.subdir + "/";
-  for (const nlohmann::json& s : doc["siblings"]) {
-    if (!s.is_object() || !s.contains("rfilename") || !s["rfilename"].is_string()) continue;
-    const std::string& f = s["rfilename"].get_ref<const std::string&>();
-    if (f.starts_with(prefix) && f.size() > prefix.size()) names_.insert(f.substr(prefix.size()));
-  }
+  std::string why;
+  const bool parsed = parse_hub_listing(
+      r->body,
+      [&](std::string&& f) {
+        if (f.starts_with(prefix) && f.size() > prefix.size()) names_.insert(f.substr(prefix.size()));
+      },
+      why);
+  if (!parsed) throw StoreError(fmt::format("{}: the Hub API answered a file listing {}", target_.given, why));
   listed_ = true;
 }
 
 void RemoteStore::list(std::vector<std::string>& files, std::set<std::string>& safetensors) {
   if (target_.hub) {
     ensure_listing();
+    // The top level only, as on disk; every .safetensors file there is read: refused here when
+    // they are too many, before the listing is copied.
+    auto top_level = [](const std::string& n) { return n.find('/') == std::string::npos; };
+    refuse_over_cap(files_ + static_cast<std::size_t>(std::count_if(names_.begin(), names_.end(), [&](const std::string& n) {
+                      return top_level(n) && n.ends_with(".safetensors");
+                    })));
     for (const std::string& n : names_) {
-      if (n.find('/') != std::string::npos) continue;  // the top level only, as on disk
+      if (!top_level(n)) continue;
       files.push_back(n);
       if (n.ends_with(".safetensors")) safetensors.insert(n);
     }
@@ -174,6 +187,7 @@ bool RemoteStore::exists(const std::string& name) {
     if (auto it = probed_.find(name); it != probed_.end()) return it->second;
   }
   // No listing: one byte says whether it is there.
+  reserve_files(1);
   HttpError error;
   auto r = http_.get_range(file_url(name), 0, 1, error);
   bool found;
@@ -187,6 +201,7 @@ bool RemoteStore::exists(const std::string& name) {
 }
 
 std::optional<std::string> RemoteStore::read_text(const std::string& name, std::uint64_t max_bytes, std::string& reason) {
+  reserve_files(1);
   HttpError error;
   auto r = http_.get(file_url(name), max_bytes, error);
   if (!r) {
@@ -229,6 +244,7 @@ Shard RemoteStore::read_one(const std::string& name, std::vector<LoadProblem>& p
 }
 
 std::vector<Shard> RemoteStore::read_shards(const std::vector<std::string>& names, std::vector<LoadProblem>& problems) {
+  reserve_files(names.size());
   std::vector<Shard> shards(names.size());
   std::vector<std::vector<LoadProblem>> found(names.size());
   std::vector<std::string> errors(names.size());

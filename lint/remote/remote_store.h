@@ -3,6 +3,7 @@
 // a plain URL, the well-known names probed), small JSON files whole, and of each shard only
 // the first bytes and the header, with two range requests, shards concurrently.
 #pragma once
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -13,6 +14,11 @@
 #include "remote/remote_target.h"
 
 namespace ckptlint {
+
+/// The files ckptlint reads from one remote repository at most (shards, JSON files and, for a
+/// plain URL, the names probed): a listing or an index naming more stops the run (exit 2)
+/// before any of them is requested. Published checkpoints have a few hundred shards at most.
+inline constexpr std::size_t kMaxRemoteFiles = 2048;
 
 class RemoteStore final : public FileStore {
  public:
@@ -31,6 +37,10 @@ class RemoteStore final : public FileStore {
   void ensure_listing();
   [[noreturn]] void fail_status(const std::string& what, long status) const;
   Shard read_one(const std::string& name, std::vector<LoadProblem>& problems);
+  // Counts `count` more files to read; throws StoreError past kMaxRemoteFiles.
+  void reserve_files(std::size_t count);
+  // Throws StoreError when `files` to read are more than kMaxRemoteFiles.
+  void refuse_over_cap(std::size_t files) const;
 
   RemoteTarget target_;
   std::string endpoint_;
@@ -38,6 +48,7 @@ class RemoteStore final : public FileStore {
   bool listed_ = false;
   std::set<std::string> names_;           ///< every file under the target (hub), relative to it
   std::map<std::string, bool> probed_;    ///< plain URL: name -> exists
+  std::atomic<std::size_t> files_ = 0;    ///< files read or probed so far
   std::mutex mutex_;
 };
 

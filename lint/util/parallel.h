@@ -8,10 +8,28 @@
 #include <atomic>
 #include <cstddef>
 #include <exception>
+#include <mutex>
 #include <thread>
 #include <vector>
 
 namespace ckptlint {
+
+/// The first exception thrown on any of several worker threads, to rethrow on the caller's
+/// thread once they are all joined (an exception leaving a std::thread ends the process).
+class FirstFailure {
+ public:
+  void keep(std::exception_ptr e) {
+    std::lock_guard lock(mutex_);
+    if (!first_) first_ = std::move(e);
+  }
+  void rethrow() const {
+    if (first_) std::rethrow_exception(first_);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::exception_ptr first_;
+};
 
 /// Calls `work(i)` for every i in [0, count) on at most `max_threads` threads (0: one per
 /// core). `work` must not throw: catch inside and record the failure in the item's slot.

@@ -247,14 +247,19 @@ std::optional<SafeRegex> SafeRegex::compile(const std::string& pattern, std::str
   return RegexCompiler(pattern, max_states).run(error);
 }
 
-bool SafeRegex::full_match(const std::string& text) const {
+std::optional<bool> SafeRegex::full_match(std::string_view text, RegexBudget& budget) const {
   if (start_ < 0) return false;
+  // Work is counted as states visited (and the table of seen states set up), and taken from
+  // the budget once per character: the budget is checked often enough to stop a match early.
+  if (!budget.take(states_.size())) return std::nullopt;
   std::vector<int> current, following;
   std::vector<std::size_t> seen(states_.size(), SIZE_MAX);
+  std::uint64_t visits = 0;
   // Follows split states (epsilon moves) without revisiting, in O(states).
   auto close = [&](int s, std::size_t step, std::vector<int>& into) {
     std::vector<int> stack{s};
     while (!stack.empty()) {
+      ++visits;
       int i = stack.back();
       stack.pop_back();
       if (i < 0 || seen[static_cast<std::size_t>(i)] == step) continue;
@@ -270,6 +275,8 @@ bool SafeRegex::full_match(const std::string& text) const {
   };
   close(start_, 0, current);
   for (std::size_t k = 0; k < text.size() && !current.empty(); ++k) {
+    if (!budget.take(visits + current.size())) return std::nullopt;
+    visits = 0;
     following.clear();
     unsigned char c = static_cast<unsigned char>(text[k]);
     for (int i : current) {
@@ -278,10 +285,16 @@ bool SafeRegex::full_match(const std::string& text) const {
     }
     current.swap(following);
   }
+  if (!budget.take(visits + current.size())) return std::nullopt;
   for (int i : current) {
     if (states_[static_cast<std::size_t>(i)].kind == State::match) return true;
   }
   return false;
+}
+
+bool SafeRegex::full_match(std::string_view text) const {
+  RegexBudget unbounded(UINT64_MAX);
+  return *full_match(text, unbounded);
 }
 
 }  // namespace ckptlint

@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "values/value_scan.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -15,7 +12,8 @@
 #include <thread>
 
 #include "checkpoint/byte_source.h"
-#include "util/platform.h"
+#include "checkpoint/file_pool.h"
+#include "util/parallel.h"
 
 namespace ckptlint {
 namespace {
@@ -87,12 +85,11 @@ ValueScan scan_values(const Checkpoint& ck, const ScanOptions& options) {
   std::uint64_t total = 0;
   for (const Chunk& c : chunks) total += c.size;
 
-  std::vector<int> fds(ck.shards.size(), -1);
-  for (std::size_t s = 0; s < ck.shards.size(); ++s) {
-    if (!ck.shards[s].readable) continue;
-    fds[s] = ::open((ck.root / ck.shards[s].file).c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fds[s] >= 0) platform::advise_sequential(fds[s]);
-  }
+  // Shards are opened as the workers reach them, a few at a time: a checkpoint of hundreds
+  // of shards must not run the process out of descriptors (each failed open read as a
+  // corrupt tensor). Running out anyway stops the scan and the run (EnvironmentError).
+  FilePool files;
+  FirstFailure failure;
 
   int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   jobs = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(jobs), std::max<std::size_t>(chunks.size(), 1)));
@@ -103,9 +100,23 @@ ValueScan scan_values(const Checkpoint& ck, const ScanOptions& options) {
     std::unique_ptr<unsigned char[], void (*)(unsigned char*)> buffer(
         static_cast<unsigned char*>(::operator new[](chunk_bytes, std::align_val_t(64))),
         [](unsigned char* p) { ::operator delete[](p, std::align_val_t(64)); });
+    // The shard of the last chunk stays open: chunks come in file order, mostly from it.
+    FilePool::Handle file;
+    std::size_t file_shard = SIZE_MAX;
     for (std::size_t i = next.fetch_add(1); i < chunks.size(); i = next.fetch_add(1)) {
       const Chunk& c = chunks[i];
-      if (fds[c.shard] < 0 || !read_exactly(fds[c.shard], c.file_offset, static_cast<std::size_t>(c.size), reinterpret_cast<char*>(buffer.get()))) {
+      if (c.shard != file_shard) {
+        file = FilePool::Handle();
+        try {
+          file = files.open(ck.root / ck.shards[c.shard].file);
+        } catch (...) {
+          failure.keep(std::current_exception());
+          next.store(chunks.size());  // the others stop at their next chunk
+          return;
+        }
+        file_shard = c.shard;
+      }
+      if (file.fd() < 0 || !read_exactly(file.fd(), c.file_offset, static_cast<std::size_t>(c.size), reinterpret_cast<char*>(buffer.get()))) {
         results[i].short_read = true;
         continue;
       }
@@ -137,9 +148,7 @@ ValueScan scan_values(const Checkpoint& ck, const ScanOptions& options) {
     worker();
   }
   for (std::thread& t : threads) t.join();
-  for (int fd : fds) {
-    if (fd >= 0) ::close(fd);
-  }
+  failure.rethrow();
 
   ValueScan scan;
   scan.bytes = done.load();

@@ -3,7 +3,9 @@
 // NaN/Inf. Tensors are cut into large chunks that worker threads take in file order, so one
 // 5.6 GB tensor keeps every core busy. Chunks are read with pread into a few reused
 // buffers: memory stays flat whatever the checkpoint size, and a file that shrinks under the
-// scan yields a short read (a finding), never SIGBUS as a mapping would.
+// scan yields a short read (a finding), never SIGBUS as a mapping would. Shards are opened
+// as the workers reach them, through a small pool of descriptors (checkpoint/file_pool.h):
+// running out of descriptors is an EnvironmentError, never a finding.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -39,7 +41,8 @@ struct ValueScan {
   double seconds = 0;
 };
 
-/// Scans every float tensor of every readable shard.
+/// Scans every float tensor of every readable shard; throws EnvironmentError when the process
+/// runs out of file descriptors.
 ValueScan scan_values(const Checkpoint& ck, const ScanOptions& options);
 
 }  // namespace ckptlint

@@ -16,6 +16,7 @@
 #include "ckptlint/load.h"
 #include "layout/expected_tensors.h"
 #include "lang/expr.h"
+#include "remote/hub_listing.h"
 #include "rules/rule_documents.h"
 #include "rules/rule_packs.h"
 
@@ -153,10 +154,17 @@ void expression(const std::uint8_t* data, std::size_t size) {
   (void)e->eval(scope);
 }
 
+void hub_listing(const std::uint8_t* data, std::size_t size) {
+  std::string error;
+  std::size_t names = 0;
+  (void)parse_hub_listing(text(data, size), [&](std::string&&) { ++names; }, error);
+}
+
 const std::vector<Target>& targets() {
   static const std::vector<Target> t = {
       {"adapter", adapter_config}, {"config", config_file}, {"expr", expression},
-      {"header", safetensors_header}, {"index", index_file},   {"rules", rule_file},
+      {"header", safetensors_header}, {"index", index_file},   {"listing", hub_listing},
+      {"rules", rule_file},
   };
   return t;
 }

@@ -22,6 +22,8 @@ void rule_file(const std::uint8_t* data, std::size_t size);
 void adapter_config(const std::uint8_t* data, std::size_t size);
 /// First line an expression, the rest a JSON config to evaluate it against.
 void expression(const std::uint8_t* data, std::size_t size);
+/// Bytes as the Hub's file listing of a repository (the answer of a hostile server).
+void hub_listing(const std::uint8_t* data, std::size_t size);
 
 /// The targets by name, for the runner and the regression test.
 struct Target {

@@ -3,12 +3,12 @@
 #   header: every small .safetensors a fixture recipe writes     index: every index file
 #   config: every config.json                                    rules: every rule/layout file
 #   expr:   every expression in the rule packs (with a Gemma 4 config after it)
-#   adapter: every adapter_config.json
+#   adapter: every adapter_config.json                          listing: each fixture's files as a Hub listing
 # Usage: tests/fuzz/make_corpus.sh BUILD_DIR OUT_DIR
 set -euo pipefail
 build="$1"; out="$2"
 here="$(cd "$(dirname "$0")/../.." && pwd)"
-mkdir -p "$out"/{header,index,config,rules,expr,adapter}
+mkdir -p "$out"/{header,index,config,rules,expr,adapter,listing}
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 n=0
 for recipe in "$here"/fixtures/*/*.yaml; do
@@ -20,7 +20,12 @@ find "$tmp" -name 'model.safetensors.index.json' -type f -size -256k | while rea
 find "$tmp" -name 'adapter_config.json' -type f | while read -r f; do cp "$f" "$out/adapter/$(md5sum < "$f" | cut -c1-16)"; done
 find "$tmp" -name 'config.json' -type f | while read -r f; do cp "$f" "$out/config/$(md5sum < "$f" | cut -c1-16)"; done
 find "$here/rules" -name '*.yaml' | while read -r f; do cp "$f" "$out/rules/$(basename "$f")"; done
+# The Hub API's answer for each written fixture: {"siblings": [{"rfilename": ...}, ...]}.
+for d in "$tmp"/*/; do
+  names="$(cd "$d" && find . -type f | sed 's|^\./||; s|.*|{"rfilename": "&"}|' | paste -sd, -)"
+  printf '{"id": "org/repo", "sha": "0", "siblings": [%s]}' "$names" > "$out/listing/$(echo "$d" | md5sum | cut -c1-16)"
+done
 config="$(find "$tmp" -name config.json -print -quit)"
 grep -rhoE '(when|assert|where|count|object): "[^"]+"' "$here/rules" | sed -E 's/^[a-z]+: "//; s/"$//' | sort -u |
   while read -r e; do { echo "$e"; cat "$config"; } > "$out/expr/$(echo "$e" | md5sum | cut -c1-16)"; done
-for d in header index config rules expr adapter; do echo "$d: $(ls "$out/$d" | wc -l) seeds"; done
+for d in header index config rules expr adapter listing; do echo "$d: $(ls "$out/$d" | wc -l) seeds"; done

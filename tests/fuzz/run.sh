@@ -2,11 +2,11 @@
 # Builds the libFuzzer targets (clang-14, ASan + UBSan) and runs each for SECONDS.
 # Crashing, leaking or too slow inputs are saved to tests/fuzz/regressions/<target>/, where
 # the normal test suite replays them. Prints each target's final statistics.
-# Usage: tests/fuzz/run.sh SECONDS [TARGET...]    (targets: adapter config expr header index rules)
+# Usage: tests/fuzz/run.sh SECONDS [TARGET...]    (targets: adapter config expr header index listing rules)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds="${1:-60}"; shift || true
-targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(adapter config expr header index rules)
+targets=("$@"); [ ${#targets[@]} -gt 0 ] || targets=(adapter config expr header index listing rules)
 build="${FUZZ_BUILD_DIR:-build-fuzz}"
 if [ ! -x "$build/header_fuzzer" ]; then
   CC=clang-14 CXX=clang++-14 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCKPTLINT_FUZZ=ON \

@@ -14,7 +14,9 @@ Repositories of an org whose name starts with "private" need "Authorization: Bea
 (--token). The org "hostile" misbehaves by repository name, on its .safetensors files:
 ignore-range (200 with the whole file), wrong-range (a Content-Range for other bytes),
 short-body (announces more than it sends), endless (a body without end), redirect-loop,
-huge-length (a 100 GB Content-Length on config.json), drip (one byte a second).
+huge-length (a 100 GB Content-Length on config.json), drip (one byte a second); on its
+listing: nested-listing (32 MiB of nested '['), many-files (400,000 shard names besides the
+repository's files); and slow (every answer half a second late: many shards outlast a run).
 
 Prints "HUB <url>" and "CDN <url>" on stdout once both listen, then serves until killed.
 """
@@ -173,6 +175,8 @@ def make_handler(root, token, cdn_url, is_cdn):
                 self.wfile.write(body)
                 return
             parts = unquote(self.path.split("?")[0]).split("/")
+            if "hostile" in parts and "slow" in parts:
+                time.sleep(0.5)
             if is_cdn:
                 # /cdn/<org>/<repo>/<path>
                 if len(parts) < 5 or parts[1] != "cdn":
@@ -193,7 +197,12 @@ def make_handler(root, token, cdn_url, is_cdn):
                     return self.error(404, "Repository not found")
                 if rev != "main":
                     return self.error(404, "Invalid rev id: " + rev)
+                if org == "hostile" and repo == "nested-listing":
+                    head = b'{"siblings":'
+                    return self.send_body(200, head + b"[" * (32 * 2**20 - len(head)))
                 siblings = [{"rfilename": f} for f in repo_files(repo_dir)]
+                if org == "hostile" and repo == "many-files":
+                    siblings += [{"rfilename": "model-%06d-of-400000.safetensors" % (i + 1)} for i in range(400000)]
                 return self.send_body(200, json.dumps({"id": org + "/" + repo, "sha": "0" * 40, "siblings": siblings}).encode())
             # /<org>/<repo>/resolve/<rev>/<path>
             if len(parts) >= 6 and parts[3] == "resolve":
