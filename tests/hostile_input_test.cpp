@@ -27,6 +27,7 @@
 #include "recipe.h"
 #include "support/hub_server.h"
 #include "support/recipe_run.h"
+#include "support/sanitized.h"
 #include "support/test_paths.h"
 
 namespace ckptlint {
@@ -68,17 +69,7 @@ void write_file(const std::string& path, const std::string& header, const std::s
 
 // Under AddressSanitizer the CLI runs several times slower and keeps shadow memory: the
 // bounds below are hang and blow-up guards there, figures in bench/hostile_headers.sh.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
+using testing::kSanitized;
 // Under qemu (the arm64 run of a cross build) instructions are translated: time bounds are
 // a few times looser there, memory is the same.
 #if defined(CKPTLINT_TEST_EMULATED)
