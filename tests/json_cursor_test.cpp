@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "json/json_cursor.h"
+#include "json/json_skim.h"
 #include "json/json_stream.h"
 
 namespace ckptlint {
@@ -190,6 +191,128 @@ TEST(JsonCursor, reads_a_large_document_through_a_small_window) {
   EXPECT_FALSE(c.next_member(nullptr));
   EXPECT_TRUE(c.at_end());
   EXPECT_EQ(c.bytes_read(), text.size());
+}
+
+}  // namespace
+}  // namespace ckptlint
+
+namespace ckptlint {
+namespace {
+
+// count_members (the block skim of json_skim.h, and the lexer where it stops) against the
+// general path, on objects of every shape the skim must accept or leave to the lexer:
+// numbers of 1 to 20 digits, zeros, fractions, escapes, multi-byte keys, compact and
+// pretty spacing, members cut by every window size.
+TEST(JsonSkim, counts_what_the_general_path_counts) {
+  std::uint64_t seed = 12345;
+  auto next = [&] { return seed = seed * 6364136223846793005ull + 1442695040888963407ull; };
+  for (int round = 0; round < 200; ++round) {
+    std::string text = "{";
+    const int n = static_cast<int>(next() % 400);
+    const bool pretty = next() % 2 == 0;
+    for (int i = 0; i < n; ++i) {
+      text += i ? "," : "";
+      text += pretty ? "\n      " : (next() % 5 == 0 ? " " : "");
+      std::string key = "k" + std::to_string(i);
+      switch (next() % 12) {
+        case 0: key += "\\\"q"; break;
+        case 1: key += "\xe2\x96\x81"; break;
+        case 2: key += ":,{}[] 123"; break;
+        default: break;
+      }
+      text += "\"" + key + "\"" + (pretty ? ": " : ":");
+      switch (next() % 20) {
+        case 0: text += "0"; break;
+        case 1: text += "1.5"; break;
+        case 2: text += "12345678901234567890"; break;  // beyond 64 bits
+        case 3: text += std::to_string(next() % 1000000000000000000ull); break;
+        case 4: text += "\"str\""; break;
+        default: text += std::to_string(next() % (1u << (next() % 31))); break;
+      }
+    }
+    text += pretty ? "\n}" : "}";
+    // The general path: every member read as a value.
+    std::uint64_t want_members = 0, want_max = 0, want_others = 0;
+    {
+      JsonCursor c(over(text, 1 << 20));
+      ASSERT_TRUE(c.enter_object());
+      while (c.next_member(nullptr)) {
+        std::uint64_t v = 0;
+        ++want_members;
+        if (c.read_unsigned(v)) want_max = std::max(want_max, v);
+        else ++want_others;
+      }
+      ASSERT_FALSE(c.failed()) << c.error().error;
+    }
+    for (std::size_t w : {64, 100, 4096}) {
+      JsonCursor c(over(text, 1 << 20), window(w));
+      std::uint64_t members = 0, max = 0, others = 0;
+      ASSERT_TRUE(c.count_members(members, max, others)) << c.error().error << " at " << c.error().error_offset << "\n" << text;
+      EXPECT_EQ(members, want_members) << round << "/" << w;
+      EXPECT_EQ(max, want_max) << round << "/" << w;
+      EXPECT_EQ(others, want_others) << round << "/" << w;
+      EXPECT_TRUE(c.at_end());
+    }
+  }
+}
+
+TEST(JsonSkim, malformed_objects_fail_where_the_lexer_fails) {
+  // Each breaks the `"key": digits` shape somewhere in the middle of a long run.
+  std::string body;
+  for (int i = 0; i < 200; ++i) body += (i ? ",\n  \"k" : "\n  \"k") + std::to_string(i) + "\": " + std::to_string(i);
+  const std::vector<std::pair<std::string, std::string>> breaks = {
+      {"\"x\" 1", "expected ':' after an object key"}, {"\"x\": 01", "expected ',' or '}'"}, {"\"x\":: 1", "invalid number"},
+      {"\"x\": 1 2", "expected ',' or '}'"},            {"\"x\"\x01: 1", "expected ':' after an object key"},
+      {"\"x\x01\": 1", "control character in a string"}, {"\"x\": 1,,", "expected a string"}, {"x: 1", "expected a string"},
+  };
+  for (const auto& [bad, error] : breaks) {
+    std::string text = "{" + body + ",\n  " + bad + ",\n  " + body.substr(1) + "\n}";
+    JsonCursor c(over(text, 1 << 20), window(4096));
+    std::uint64_t members = 0, max = 0, others = 0;
+    EXPECT_FALSE(c.count_members(members, max, others)) << bad;
+    EXPECT_EQ(c.error().error, error) << bad;
+    // The general path fails at the same byte.
+    JsonCursor general(over(text, 1 << 20));
+    general.skip();
+    EXPECT_EQ(c.error().error_offset, general.error().error_offset) << bad;
+    EXPECT_EQ(general.error().error, error) << bad;
+  }
+}
+
+TEST(JsonSkim, the_fast_classifier_agrees_with_the_portable_one) {
+  std::uint64_t seed = 99;
+  unsigned char block[64];
+  for (int round = 0; round < 20000; ++round) {
+    for (unsigned char& c : block) {
+      seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+      // Mostly the bytes that matter, and every other byte value too.
+      static const char kBytes[] = "\"\\ \n\t\r:,0123456789}a\x01\x1f\x7f\x80\xff";
+      c = (seed >> 33) % 4 == 0 ? static_cast<unsigned char>(seed >> 40) : static_cast<unsigned char>(kBytes[(seed >> 40) % (sizeof(kBytes) - 1)]);
+    }
+    json_skim::BlockMasks a = json_skim::classify(block), b = json_skim::classify_portable(block);
+    ASSERT_EQ(a.quote, b.quote);
+    ASSERT_EQ(a.backslash, b.backslash);
+    ASSERT_EQ(a.space, b.space);
+    ASSERT_EQ(a.colon, b.colon);
+    ASSERT_EQ(a.comma, b.comma);
+    ASSERT_EQ(a.digit, b.digit);
+    ASSERT_EQ(a.control, b.control);
+  }
+}
+
+TEST(JsonSkim, takes_whole_blocks_of_plain_members_and_stops_at_the_last_value) {
+  std::string text = "\"k0\": 7";
+  for (int i = 1; i < 10000; ++i) text += ",\n      \"\xe2\x96\x81k" + std::to_string(i) + "\": " + std::to_string(i * 37);
+  text += "\n}";
+  const auto* q = reinterpret_cast<const unsigned char*>(text.data()) + text.find('7') + 1;
+  std::uint64_t members = 0, max = 0;
+  const unsigned char* resume = json_skim::plain_members(q, reinterpret_cast<const unsigned char*>(text.data()) + text.size(), members, max);
+  // It stops at the block holding the closing brace, just after a value it counted.
+  EXPECT_GT(members, 9990u);
+  EXPECT_LT(members, 10000u);
+  EXPECT_EQ(max, members * 37);
+  EXPECT_TRUE(resume[-1] >= '0' && resume[-1] <= '9');
+  EXPECT_EQ(*resume, ',');
 }
 
 }  // namespace

@@ -3,7 +3,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "json/json_lexer.h"
+#include "json/json_skim.h"
 
 namespace ckptlint {
 namespace {
@@ -287,6 +290,76 @@ bool JsonCursor::skip() {
     }
   }
   return false;
+}
+
+bool JsonCursor::count_members(std::uint64_t& members, std::uint64_t& max_unsigned, std::uint64_t& others) {
+  members = max_unsigned = others = 0;
+  if (!enter_object()) return false;
+  auto space = [&](std::size_t& p) {
+    while (p < buf_.size() && is_json_space(buf_[p])) ++p;
+    return p < buf_.size();
+  };
+  const char* error = "";
+  // One member per turn, from pos_: lexed in place, and lexed again after a refill when the
+  // window ends inside it (pos_ only moves past whole members).
+  while (true) {
+    // The usual members, `"piece": 123` with a plain string and a short integer, a block at
+    // a time (json_skim.h); the member it stops at takes the general path below.
+    if ((first_.back() & kFirst) == 0) {
+      const unsigned char* begin = reinterpret_cast<const unsigned char*>(buf_.data());
+      pos_ = static_cast<std::size_t>(json_skim::plain_members(begin + pos_, begin + buf_.size(), members, max_unsigned) - begin);
+    }
+    std::size_t p = pos_;
+    const bool first = (first_.back() & kFirst) != 0;
+    bool need_more = !space(p);
+    if (!need_more && buf_[p] == '}') {
+      pos_ = p + 1;
+      first_.pop_back();
+      return true;
+    }
+    if (!need_more && !first) {
+      if (buf_[p] != ',') return fail("expected ',' or '}'", base_ + p);
+      ++p;
+      need_more = !space(p);
+    }
+    json_lex::Lex r = json_lex::Lex::incomplete;
+    json_lex::Number n;
+    if (!need_more) {
+      if (buf_[p] != '"') return fail("expected a string", base_ + p);
+      r = json_lex::string(buf_, p, nullptr, true, error);
+      if (r == json_lex::Lex::ok && !space(p)) r = json_lex::Lex::incomplete;
+      if (r == json_lex::Lex::ok && buf_[p] != ':') return fail("expected ':' after an object key", base_ + p);
+      if (r == json_lex::Lex::ok) ++p;
+      if (r == json_lex::Lex::ok && !space(p)) r = json_lex::Lex::incomplete;
+      if (r == json_lex::Lex::ok && buf_[p] >= '0' && buf_[p] <= '9') {
+        r = json_lex::number(buf_, p, n, true, error);
+      } else if (r == json_lex::Lex::ok) {
+        // Not a plain number: the general path checks and drops it.
+        pos_ = p;
+        first_.back() &= static_cast<std::uint8_t>(~kFirst);
+        if (!skip()) return false;
+        ++members;
+        ++others;
+        continue;
+      }
+    }
+    if (r == json_lex::Lex::error) return fail(error, base_ + p);
+    if (r == json_lex::Lex::incomplete) {
+      if (buf_.size() - pos_ > limits_.max_token_bytes) {
+        return fail(fmt::format("a string or number longer than {} bytes", limits_.max_token_bytes), offset());
+      }
+      if (!fill()) {
+        truncated_ = true;
+        return fail("unexpected end of input", bytes_read());
+      }
+      continue;
+    }
+    pos_ = p;
+    first_.back() &= static_cast<std::uint8_t>(~kFirst);
+    ++members;
+    if (n.kind == json_lex::Number::Kind::unsigned_int) max_unsigned = std::max(max_unsigned, n.unsigned_value);
+    else ++others;
+  }
 }
 
 bool JsonCursor::at_end() {

@@ -181,10 +181,14 @@ Lex number(std::string_view s, std::size_t& pos, Number& out, bool more, const c
     // Integers keep their class; one that does not fit 64 bits is kept as text only.
     std::uint64_t u = 0;
     bool overflow = false;
-    for (std::size_t i = int_start; i < int_end; ++i) {
-      std::uint64_t digit = static_cast<std::uint64_t>(s[i] - '0');
-      if (u > (UINT64_MAX - digit) / 10) overflow = true;
-      u = u * 10 + digit;
+    if (int_end - int_start <= 19) {  // below 10^19: cannot overflow (a vocabulary's ids all are)
+      for (std::size_t i = int_start; i < int_end; ++i) u = u * 10 + static_cast<std::uint64_t>(s[i] - '0');
+    } else {
+      for (std::size_t i = int_start; i < int_end; ++i) {
+        std::uint64_t digit = static_cast<std::uint64_t>(s[i] - '0');
+        if (u > (UINT64_MAX - digit) / 10) overflow = true;
+        u = u * 10 + digit;
+      }
     }
     if (!overflow && !negative) {
       out.kind = Number::Kind::unsigned_int;
