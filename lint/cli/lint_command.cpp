@@ -70,10 +70,7 @@ std::string refusal(const Options& o, const Loaded& t) {
   if (t.base) {
     if (std::string why = nothing_to_check(*t.base, o.base_path()); !why.empty()) return why;
   }
-  if (o.command == "check" && t.base && t.ck->kind != "adapter") {
-    return fmt::format("'{}' is not an adapter (no adapter_config.json, adapters.safetensors or adapter_model.safetensors)",
-                       o.target());
-  }
+  // check FUSED --base BASE on a checkpoint compares its side files with the base's.
   return "";
 }
 

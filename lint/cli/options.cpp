@@ -33,6 +33,7 @@ Usage:
   ckptlint check PATH... [options]    lint checkpoint directories, .safetensors files or adapters;
                                       PATH may be remote: hf://ORG/REPO[@REV][/DIR] or https://host/dir/
   ckptlint check ADAPTER --base DIR   lint an adapter and check it against its base model
+  ckptlint check FUSED --base DIR     lint a checkpoint and the side files it lost or changed from its base
   ckptlint check DIR --adapter DIR    the same, the other way round
   ckptlint diff BASE FUSED [options]  what a fuse changed (--adapter DIR: verify it merged that adapter)
   ckptlint rules [ID] [options]       list the rules, or explain one
@@ -40,7 +41,8 @@ Usage:
   ckptlint --version | --help
 
 Options:
-  --base DIR             check: the base model the adapter PATH is meant for
+  --base DIR             check: the base model the adapter PATH is meant for, or that the
+                         checkpoint PATH was made from (its tokenizer, template and generation files)
   --adapter DIR          check: lint this adapter against the checkpoint PATH;
                          diff: the adapter that was fused (fits each target's change to s * B.A)
   --full                 diff: compare every row of each target (default: a sample of 32 rows)
