@@ -153,7 +153,10 @@ Report run(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options
                                                {"files", ck.files}});
   auto analyzed = std::chrono::steady_clock::now();
   report.target.layout = analysis.key_layout;
-  if (options.storage_map) report.units = storage_map(ck, analysis);
+  if (options.storage_map) {
+    report.units = storage_map(ck, analysis);
+    report.side_files = side_file_list(ck, analysis);
+  }
   std::vector<const CompiledRule*> selected;
   for (const auto& cr : rules.packs().rules) {
     const Rule& r = cr->rule;

@@ -68,12 +68,12 @@ bool JsonCursor::lex(LexFn&& fn) {
     // Always "more may come": a token that touches the end of what was read is lexed again
     // with more bytes, and an input that ends inside one is a truncated document.
     json_lex::Lex r = fn(std::string_view(buf_), p, true, error);
-    if (r == json_lex::Lex::ok) {
+    if (r == json_lex::Lex::ok && p - pos_ <= limits_.max_token_bytes) {
       pos_ = p;
       return true;
     }
     if (r == json_lex::Lex::error) return fail(error, base_ + p);
-    if (buf_.size() - pos_ > limits_.max_token_bytes) {
+    if (r == json_lex::Lex::ok || buf_.size() - pos_ > limits_.max_token_bytes) {
       return fail(fmt::format("a string or number longer than {} bytes", limits_.max_token_bytes), offset());
     }
     if (!fill()) {
