@@ -7,13 +7,13 @@
 // A template's literal counts as a special token when it is `<...>` of at most 64 bytes
 // with no space or angle bracket inside and holding `must-contain` (the `<|...|>` shape of
 // Gemma 4, Qwen, Llama 3 and Phi-3 tokens), or when it is one of the strings `also` names
-// (a family's tokens of another shape, from its token facts). Checked only when the
-// tokenizer's added tokens were all read (tokenizer.json, or tokenizer_config.json's
-// added_tokens_decoder); one match per template file and token.
+// (markers of another shape: the family's own, and other families' that templates copied
+// across families write). Checked against the tokenizer's added tokens when all were read
+// (tokenizer.json, or tokenizer_config.json's added_tokens_decoder); without them, only the
+// `also` strings, against `fallback` (the special tokens the family's release is known to
+// have: its token facts). One match per template file and token.
 #include <set>
 
-#include "analysis/analysis.h"
-#include "analysis/side_vars.h"
 #include "primitives/primitive.h"
 
 namespace ckptlint {
@@ -39,30 +39,33 @@ std::set<std::string> shaped_tokens(const std::string& text, const std::string& 
 
 class TemplateTokens final : public Primitive {
  public:
-  TemplateTokens(std::string must_contain, Expr also) : must_contain_(std::move(must_contain)), also_(std::move(also)) {}
+  TemplateTokens(std::string must_contain, Expr also, Expr fallback)
+      : must_contain_(std::move(must_contain)), also_(std::move(also)), fallback_(std::move(fallback)) {}
 
   std::vector<std::string> fact_names() const override { return {"file", "token", "where", "tokenizer", "count"}; }
 
   void run(const RunContext& context, MatchSink& out) const override {
     const SideFiles& side = context.checkpoint.side;
     const bool from_json = side.tokenizer && side.tokenizer->added_complete;
-    if (!from_json && side.config_added.empty()) return;  // the tokenizer's added tokens are not all known
+    const bool from_config = !from_json && !side.config_added.empty();
     std::set<std::string> known;
     if (from_json) {
       for (const AddedToken& a : side.tokenizer->added) known.insert(a.content);
     }
     for (const AddedToken& a : side.config_added) known.insert(a.content);
-    std::vector<std::string> also;
-    nlohmann::json listed = also_.empty() ? nlohmann::json() : also_.eval(context.scope);
-    if (listed.is_array()) {
-      for (const auto& v : listed) {
-        if (v.is_string()) also.push_back(v.get<std::string>());
-      }
+    std::vector<std::string> also = strings(also_, context.scope);
+    // Without the tokenizer's own list, only the markers named in `also` are judged, by
+    // what the family is known to have.
+    const bool by_facts = !from_json && !from_config;
+    if (by_facts) {
+      std::vector<std::string> family = strings(fallback_, context.scope);
+      if (family.empty()) return;
+      known.insert(family.begin(), family.end());
     }
-    const std::string tokenizer = from_json ? "tokenizer.json" : "tokenizer_config.json";
+    const std::string tokenizer = from_json ? "tokenizer.json" : from_config ? "tokenizer_config.json" : "the family's token facts";
     auto check = [&](const std::string* text, const std::string& file, const std::string& where) {
       if (text == nullptr) return;
-      std::set<std::string> used = shaped_tokens(*text, must_contain_);
+      std::set<std::string> used = by_facts ? std::set<std::string>{} : shaped_tokens(*text, must_contain_);
       for (const std::string& a : also) {
         if (text->find(a) != std::string::npos) used.insert(a);
       }
@@ -70,7 +73,7 @@ class TemplateTokens final : public Primitive {
         if (known.count(token) != 0) continue;
         Match m;
         m.location.file = file;
-        m.facts = {{"file", file}, {"token", token}, {"where", where}, {"tokenizer", tokenizer}, {"count", std::to_string(known.size())}};
+        m.facts = {{"file", file}, {"token", token}, {"where", where}, {"tokenizer", tokenizer}, {"count", std::to_string(known.size()) + (by_facts ? " special tokens" : " added tokens")}};
         out.push_back(std::move(m));
       }
     };
@@ -91,18 +94,32 @@ class TemplateTokens final : public Primitive {
   }
 
  private:
+  // An expression's strings: a list's, or an object's keys (a family's `ids`).
+  static std::vector<std::string> strings(const Expr& e, const Scope& scope) {
+    std::vector<std::string> out;
+    if (e.empty()) return out;
+    nlohmann::json v = e.eval(scope);
+    if (v.is_object()) {
+      for (const auto& [k, id] : v.items()) out.push_back(k);
+    }
+    for (const auto& item : v.is_array() ? v : nlohmann::json::array()) {
+      if (item.is_string()) out.push_back(item.get<std::string>());
+    }
+    return out;
+  }
+
   std::string must_contain_;
-  Expr also_;
+  Expr also_, fallback_;
 };
 
 }  // namespace
 
 std::unique_ptr<Primitive> make_template_tokens(PrimitiveArgs& with) {
-  with.allow_only({"must-contain", "also"});
+  with.allow_only({"must-contain", "also", "fallback"});
   std::string must_contain = with.string("must-contain", true);
-  Expr also = with.expression("also", false);
+  Expr also = with.expression("also", false), fallback = with.expression("fallback", false);
   if (must_contain.empty()) return nullptr;
-  return std::make_unique<TemplateTokens>(std::move(must_contain), std::move(also));
+  return std::make_unique<TemplateTokens>(std::move(must_contain), std::move(also), std::move(fallback));
 }
 
 }  // namespace ckptlint
