@@ -45,9 +45,14 @@ inline bool listed(const std::vector<TensorDelta>& list, const std::string& name
 /// Appends one variable per glob to `vars`.
 inline void bind_tensors(const RunContext& context, const TensorGlobs& globs, VarList& vars) {
   for (const auto& [var, glob] : globs) {
+    // "*suffix" (the usual form: "*embed_tokens.weight") is a suffix test: thousands of
+    // names, every run, for several rules.
+    const bool suffix = glob.size() > 1 && glob[0] == '*' && glob.find_first_of("*?", 1) == std::string::npos;
+    const std::string_view tail = std::string_view(glob).substr(1);
     const TensorInfo* found = nullptr;
     for (const auto& [name, ref] : context.checkpoint.by_name) {
-      if (glob_match(glob, name) && (found == nullptr || name < found->name)) found = &context.checkpoint.tensor(ref);
+      const bool match = suffix ? name.ends_with(tail) : glob_match(glob, name);
+      if (match && (found == nullptr || name < found->name)) found = &context.checkpoint.tensor(ref);
     }
     if (found == nullptr) {
       vars.emplace_back(var, nullptr);
