@@ -20,7 +20,8 @@ struct BlockMasks {
 
 /// Plain C++, for every target.
 BlockMasks classify_portable(const unsigned char* block);
-/// The build's fastest: SSE2 on x86-64 (every x86-64 has it), else classify_portable.
+/// The build's fastest: SSE2 on x86-64 (every x86-64 has it; not in the POSIX fallback
+/// build), else classify_portable.
 BlockMasks classify(const unsigned char* block);
 
 /// From `q`, just after a member's value, counts the whole members `, "key": 123` that
