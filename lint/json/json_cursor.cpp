@@ -94,29 +94,21 @@ JsonCursor::Type JsonCursor::peek() {
   }
 }
 
-bool JsonCursor::enter_object() {
-  if (peek() != Type::object) return fail("expected an object", offset());
+bool JsonCursor::enter(Type type, std::uint8_t kind) {
+  if (peek() != type) return fail(type == Type::object ? "expected an object" : "expected an array", offset());
   if (static_cast<int>(first_.size()) + 1 > limits_.max_depth) {
     fail(fmt::format("nesting deeper than {} levels", limits_.max_depth), offset());
     error_.status = JsonStreamResult::Status::too_deep;
     return false;
   }
   ++pos_;
-  first_.push_back(kObject | kFirst);
+  first_.push_back(kind | kFirst);
   return true;
 }
 
-bool JsonCursor::enter_array() {
-  if (peek() != Type::array) return fail("expected an array", offset());
-  if (static_cast<int>(first_.size()) + 1 > limits_.max_depth) {
-    fail(fmt::format("nesting deeper than {} levels", limits_.max_depth), offset());
-    error_.status = JsonStreamResult::Status::too_deep;
-    return false;
-  }
-  ++pos_;
-  first_.push_back(kFirst);
-  return true;
-}
+bool JsonCursor::enter_object() { return enter(Type::object, kObject); }
+
+bool JsonCursor::enter_array() { return enter(Type::array, 0); }
 
 bool JsonCursor::next_member(std::string* key) {
   if (failed_) return false;

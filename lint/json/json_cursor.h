@@ -86,6 +86,7 @@ class JsonCursor {
   bool fill();                     // reads more, keeping the bytes from pos_
   bool skip_space();               // false at the end of the input
   bool expect_value_start();       // positions at a value's first byte
+  bool enter(Type type, std::uint8_t kind);  // enters an object or array
   template <typename LexFn>
   bool lex(LexFn&& fn);            // lexes one token at pos_, refilling as needed
   bool read_into(JValue& out, const JsonStreamLimits& limits, int depth);
