@@ -153,16 +153,18 @@ def materialise_index(ckptlint, config, index, out):
     return bool(lay)
 
 
-def materialise_config(ckptlint, config, out):
-    """The checkpoint a config implies (its own quantization, ple-safe recipe). A config no
-    layout model knows gets a one-tensor stand-in shard, so that its config rules run (a
-    directory with no safetensors file is "nothing to check", exit 2)."""
+def materialise_config(ckptlint, config, out, required_only=False):
+    """The checkpoint a config implies (its own quantization, ple-safe recipe; with
+    required_only, without the layout's optional tensors, such as a tied model's lm_head). A
+    config no layout model knows gets a one-tensor stand-in shard, so that its config rules
+    run (a directory with no safetensors file is "nothing to check", exit 2)."""
     lay, err = layout_of(ckptlint, config)
     shutil.copy(config, os.path.join(out, "config.json"))
     if not lay:
         write_shard(os.path.join(out, "model.safetensors"), [("stand_in.weight", "F32", [1])])
         return False
-    write_shard(os.path.join(out, "model.safetensors"), [(t["name"], t["dtype"], t["shape"]) for t in lay["tensors"]])
+    write_shard(os.path.join(out, "model.safetensors"),
+                [(t["name"], t["dtype"], t["shape"]) for t in lay["tensors"] if not (required_only and t.get("optional"))])
     return True
 
 
@@ -212,7 +214,8 @@ def materialise_sidecars(ckptlint, folder, index_for_config, out):
             modelled = materialise_index(ckptlint, cfg, index, out)
             how = "weights from its index" + ("" if modelled else ", no layout model")
         elif layout_of(ckptlint, cfg)[0] is not None:
-            materialise_config(ckptlint, cfg, out)
+            # The files a release ships, not what a conversion may add (a tied model's lm_head).
+            materialise_config(ckptlint, cfg, out, required_only=True)
             how = "weights from ckptlint layout"
         elif materialise_embedding(cfg, out):
             how = "embedding only"
