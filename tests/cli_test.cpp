@@ -220,7 +220,19 @@ TEST(Cli, adapter_against_base_both_ways) {
   EXPECT_EQ(a.code, 1) << a.out;
   EXPECT_EQ(b.code, 1) << b.out;
   EXPECT_NE(a.out.find("error[adapter-target-missing-in-base]"), std::string::npos) << a.out;
-  EXPECT_EQ(ckptlint("check " + root + "/base --base " + root + "/base").code, 2);
+}
+
+// check FUSED --base BASE on a checkpoint: its side files against the base's.
+TEST(Cli, checkpoint_against_its_base_says_what_side_files_it_lost) {
+  ScratchDir dir("cli-checkpoint-base");
+  std::string root = make(dir, "stop-tokens-generation-config-lost/trigger-base.yaml");
+  // The recipe writes the fused checkpoint where an adapter would go.
+  CliRun lost = ckptlint("check " + root + "/adapter --base " + root + "/base --no-values");
+  EXPECT_EQ(lost.code, 0) << lost.out;  // a warning: below the default --fail-on
+  EXPECT_NE(lost.out.find("warning[stop-tokens-generation-config-lost]"), std::string::npos) << lost.out;
+  CliRun same = ckptlint("check " + root + "/base --base " + root + "/base --no-values");
+  EXPECT_EQ(same.code, 0) << same.out;
+  EXPECT_EQ(same.out.find("-lost]"), std::string::npos) << same.out;
 }
 
 // docs/rules.md is generated from the YAML rules; regenerate with UPDATE_GOLDEN=1.

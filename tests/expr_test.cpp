@@ -32,6 +32,21 @@ const json kConfig = json::parse(R"({"text_config": {"num_hidden_layers": 42, "n
   "layer_types": ["sliding_attention", "full_attention"], "rms_norm_eps": 1e-6, "hidden_size": 2560},
   "model_type": "gemma4", "quantization": {"bits": 4, "group_size": 64}})");
 
+TEST(Expr, list_and_minus_read_ids_written_either_way) {
+  const json ids = json::parse(R"({"eos_token_id": [1, 106, 50], "text_config": {"eos_token_id": 1}})");
+  EXPECT_EQ(eval("list(text_config.eos_token_id)", ids), json::parse("[1]"));
+  EXPECT_EQ(eval("list(eos_token_id)", ids), json::parse("[1, 106, 50]"));
+  EXPECT_TRUE(eval("list(pad_token_id)", ids).is_null());
+  EXPECT_EQ(eval("106 in list(eos_token_id)", ids), true);
+  EXPECT_EQ(eval("minus([1, 106, 50], list(text_config.eos_token_id))", ids), json::parse("[106, 50]"));
+  EXPECT_EQ(eval("len(minus(list(eos_token_id), [50, 1, 106]))", ids), 0);
+  EXPECT_TRUE(eval("minus(pad_token_id, [1])", ids).is_null());  // unknown stays unknown
+  EXPECT_EQ(eval("type(eos_token_id)", ids), "list");
+  EXPECT_EQ(eval("type(text_config)", ids), "object");
+  EXPECT_EQ(eval("type(pad_token_id)", ids), "null");
+  EXPECT_EQ(eval("type(text_config.eos_token_id)", ids), "number");
+}
+
 TEST(Expr, arithmetic_and_precedence) {
   EXPECT_EQ(eval("1 + 2 * 3"), 7);
   EXPECT_EQ(eval("(1 + 2) * 3"), 9);

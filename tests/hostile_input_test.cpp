@@ -237,6 +237,65 @@ TEST(HostileInput, a_shard_without_read_permission_and_the_rest_still_checked) {
   EXPECT_NE(out.find("size-mismatch"), std::string::npos) << "the readable shard must still be checked: " << out;
 }
 
+// The side files are untrusted too: each case is a finding on its file (or nothing), never
+// a hang, a crash or exit 2, and a tokenizer.json of any size is read through a window.
+std::string clean_shard(const std::string& dir) {
+  write_file(dir + "/model.safetensors", R"({"__metadata__":{"format":"pt"},"model.embed_tokens.weight":{"dtype":"U8","shape":[16],"data_offsets":[0,16]}})",
+             std::string(16, 'x'));
+  std::ofstream(dir + "/config.json") << R"({"model_type": "toy", "vocab_size": 16})";
+  return dir;
+}
+
+TEST(HostileInput, a_tokenizer_json_of_two_hundred_megabytes_is_read_in_flat_memory) {
+  ScratchDir dir("tokenizer-huge");
+  clean_shard(dir.path());
+  {
+    std::ofstream f(dir.path() + "/tokenizer.json", std::ios::binary);
+    f << R"({"added_tokens": [], "model": {"type": "BPE", "vocab": {)";
+    std::string line;
+    for (int i = 0; i < 8000000; ++i) {
+      line = (i ? ", \"t" : "\"t") + std::to_string(i) + "\": " + std::to_string(i);
+      f << line;
+    }
+    f << "}, \"merges\": []}}";
+  }
+  ASSERT_GT(std::filesystem::file_size(dir.path() + "/tokenizer.json"), 150u << 20);
+  Outcome o = lint(dir.path(), "--select vocab-tokenizer-exceeds-embedding");
+  EXPECT_EQ(o.code, 1) << o.out;
+  EXPECT_NE(o.out.find("defines 7999984 id(s) from 16 to 7999999"), std::string::npos) << o.out;
+  EXPECT_LT(o.seconds, kSeconds);
+  EXPECT_LT(o.max_rss_kb, kSanitized ? kMaxRssKb : 64L * 1024) << "the vocabulary is counted, not kept";
+}
+
+TEST(HostileInput, side_files_that_are_too_large_deep_long_or_not_files) {
+  ScratchDir dir("side-hostile");
+  clean_shard(dir.path());
+  // 1,000,000 added tokens (the first 100,000 are kept), then a 20 MB string, 100,000
+  // levels of arrays, a tokenizer_config.json past its 16 MB cap, a FIFO under a template's
+  // name (not a regular file: not listed, not opened).
+  {
+    std::ofstream f(dir.path() + "/tokenizer.json", std::ios::binary);
+    f << R"({"added_tokens": [)";
+    for (int i = 0; i < 1000000; ++i) f << (i ? "," : "") << R"({"id":)" << i << R"(,"content":"a"})";
+    f << R"(], "normalizer": ")" << std::string(20u << 20, 'x') << R"(", "model": {"vocab": {}}})";
+  }
+  std::ofstream(dir.path() + "/special_tokens_map.json") << "{\"a\": " << std::string(100000, '[') << std::string(100000, ']') << "}";
+  {
+    std::ofstream f(dir.path() + "/tokenizer_config.json", std::ios::binary);
+    f << "{\"chat_template\": \"" << std::string((16u << 20) + 10, 'x') << "\"}";
+  }
+  ASSERT_EQ(::mkfifo((dir.path() + "/chat_template.jinja").c_str(), 0644), 0);
+  Outcome o = lint(dir.path());
+  EXPECT_EQ(o.code, 1) << o.out;
+  EXPECT_NE(o.out.find("'tokenizer.json' cannot be read: not valid JSON at byte"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("longer than 16777216 bytes"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("'special_tokens_map.json' cannot be read"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("'tokenizer_config.json' cannot be read: file of"), std::string::npos) << o.out;
+  EXPECT_EQ(o.out.find("chat_template.jinja"), std::string::npos) << o.out;
+  EXPECT_LT(o.seconds, kSeconds);
+  EXPECT_LT(o.max_rss_kb, kMaxRssKb);
+}
+
 }  // namespace
 }  // namespace ckptlint
 

@@ -106,6 +106,40 @@ TEST(HtmlReport, hand_fused_checkpoint_maps_storage_and_findings) {
   EXPECT_NE(html.find("id=\"f-class\""), std::string::npos);
 }
 
+// The row of one side file in the side-file table.
+std::string side_file_row(const std::string& html, const std::string& file) {
+  std::size_t section = html.find("<section id=\"side-files\">");
+  if (section == std::string::npos) return "";
+  std::size_t at = html.find("<td><code>" + file + "</code></td>", section);
+  if (at == std::string::npos) return "";
+  std::size_t row = html.rfind("<tr", at);
+  return html.substr(row, html.find("</tr>", at) - row);
+}
+
+TEST(HtmlReport, side_files_are_listed_beside_the_map_with_their_verdicts) {
+  testing::ScratchDir dir("html-side-files");
+  Report report = run_recipe(testing::fixtures_dir() + "/stop-tokens-turn-end-not-stopping/trigger.yaml", dir.path(), false);
+  std::string html = html_of(report);
+  expect_self_contained(html);
+  ASSERT_NE(html.find("<section id=\"side-files\">"), std::string::npos);
+  EXPECT_LT(html.find("<section id=\"map\""), html.find("<section id=\"side-files\">"));
+  // generation_config.json stops on <eos> alone: its row carries the error; the others are ok.
+  std::string gen = side_file_row(html, "generation_config.json");
+  EXPECT_NE(gen.find("<tr class=\"error\">"), std::string::npos) << gen;
+  EXPECT_NE(gen.find("stop-tokens-turn-end-not-stopping"), std::string::npos) << gen;
+  std::string tokenizer = side_file_row(html, "tokenizer.json");
+  EXPECT_NE(tokenizer.find(">ok<"), std::string::npos) << tokenizer;
+  EXPECT_NE(tokenizer.find(" bytes<"), std::string::npos) << tokenizer;
+  EXPECT_EQ(report.side_files.size(), 5u);  // the Gemma 4 -it set
+
+  // In a diff, a file the base has and the fused model lost is listed as missing.
+  testing::ScratchDir diff_dir("html-side-files-diff");
+  Report lost = run_recipe(testing::fixtures_dir() + "/stop-tokens-generation-config-lost/trigger.yaml", diff_dir.path(), false);
+  std::string row = side_file_row(html_of(lost), "generation_config.json");
+  EXPECT_NE(row.find("absent"), std::string::npos) << row;
+  EXPECT_NE(row.find("stop-tokens-generation-config-lost"), std::string::npos) << row;
+}
+
 TEST(HtmlReport, pruned_kv_shared_modules_are_absent_not_missing) {
   testing::ScratchDir dir("html-pruned");
   std::string error;

@@ -136,6 +136,45 @@ INSTANTIATE_TEST_SUITE_P(
       return n;
     });
 
+// The side files over HTTP: each small one in one request, tokenizer.json as its first MiB in
+// one range request. A full-size Gemma 4 tokenizer.json (262,144 pieces, ~6 MB here) gives
+// the local findings plus one info saying what its prefix could not show; an added token
+// past the embedding sits in the prefix (added tokens come first) and is found remotely too.
+TEST(Remote, side_files_are_read_and_tokenizer_json_as_a_prefix) {
+  HubServer& hub = HubServer::get();
+  ScratchDir dir("remote-side-files");
+  std::string local = materialize(
+      "gemma4: {preset: e4b, quant: affine-4, recipe: ple-safe, side-files: {preset: gemma4-it, tokenizer: false}}\n"
+      "files:\n"
+      "  tokenizer.json: {tokenizer: {vocab: 262144, merges: 20000, preset: gemma4, added: [{id: 262144, content: \"<extra>\"}]}}\n",
+      dir.path());
+  std::uint64_t shards = 0, side_files = 0;
+  for (const auto& e : fs::directory_iterator(local)) {
+    const std::string name = e.path().filename().string();
+    if (e.path().extension() == ".safetensors") ++shards;
+    else if (name != "config.json" && name != "model.safetensors.index.json") ++side_files;
+  }
+  ASSERT_EQ(side_files, 5u);
+  ASSERT_GT(fs::file_size(local + "/tokenizer.json"), 4u << 20);
+  std::string url = hub.publish(local, "org", "side-files-e4b");
+  CliRun here = ckptlint("check " + local + " --no-values --format json");
+  hub.reset();
+  CliRun there = ckptlint("check " + url + " --no-values --format json --verbose");
+  nlohmann::json stats = hub.stats();
+  EXPECT_EQ(there.code, here.code) << there.err;
+  auto local_keys = finding_keys(here.out), remote_keys = finding_keys(there.out);
+  EXPECT_EQ(local_keys.count({"vocab-tokenizer-exceeds-embedding", "tokenizer.json", ""}), 1u) << here.out.substr(0, 2000);
+  EXPECT_EQ(remote_keys.count({"vocab-tokenizer-exceeds-embedding", "tokenizer.json", ""}), 1u) << there.out.substr(0, 2000);
+  EXPECT_EQ(remote_keys.count({"tokenizer-not-read-remotely", "tokenizer.json", ""}), 1u);
+  remote_keys.erase({"tokenizer-not-read-remotely", "tokenizer.json", ""});
+  EXPECT_EQ(remote_keys, local_keys);
+  auto [requests, bytes] = transfer(there.err);
+  // The listing, config.json and the index, two range requests per shard, one per side file.
+  EXPECT_LE(requests, 3 + 2 * shards + side_files) << there.err;
+  EXPECT_LT(bytes, 3u << 20) << "bytes read for one repository";
+  EXPECT_LE(stats["largest_body"].get<std::uint64_t>(), 1u << 20) << stats.dump();
+}
+
 TEST(Remote, every_side_of_a_command_can_be_remote) {
   HubServer& hub = HubServer::get();
   ScratchDir dir("remote-sides");

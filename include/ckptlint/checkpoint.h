@@ -72,10 +72,11 @@ enum class LoadProblemCode : std::uint8_t {
   adapter_config_not_json,  ///< adapter_config.json is not a JSON object
   adapter_config_missing,   ///< adapter weights without an adapter_config.json
   adapter_weights_missing,  ///< adapter_config.json without a weights file
+  side_file_unreadable,     ///< a tokenizer, generation, template or processor file no loader can read
 };
 
 /// Number of LoadProblemCode values.
-inline constexpr int load_problem_code_count = 43;
+inline constexpr int load_problem_code_count = 44;
 
 /// Kebab-case name of a code, as written in rule files ("header-too-large").
 const char* to_string(LoadProblemCode code);
@@ -128,6 +129,48 @@ struct JsonFile {
   std::string file;      ///< relative to the checkpoint root
   nlohmann::json value;  ///< the parsed document
   std::string text;      ///< the raw text, to point reports at lines
+};
+
+/// A token a tokenizer adds to its model's vocabulary (tokenizer.json `added_tokens`,
+/// tokenizer_config.json `added_tokens_decoder`): the special tokens live here, with their ids.
+struct AddedToken {
+  std::uint64_t id = 0;
+  std::string content;
+  bool special = false;
+};
+
+/// What was read of tokenizer.json: the added tokens and the vocabulary's size, never the
+/// vocabulary itself (a Gemma tokenizer.json is tens of MB; it is read up to the end of
+/// `model.vocab`, and what follows, the merges, is not read).
+struct TokenizerSummary {
+  std::uint64_t file_size = 0;
+  std::uint64_t bytes_read = 0;       ///< the prefix that was read
+  /// Read over HTTP: only the first bytes_read bytes were fetched; what lies past them is unknown.
+  bool partial = false;
+  std::string model_type;             ///< model.type: "BPE", "Unigram", "WordPiece", ...
+  std::optional<std::uint64_t> vocab_entries;  ///< entries of model.vocab, when read to its end
+  std::optional<std::uint64_t> vocab_max_id;   ///< the largest id in model.vocab
+  bool added_complete = false;        ///< every entry of added_tokens was read
+  std::vector<AddedToken> added;      ///< added_tokens in file order (those read)
+};
+
+/// The files beside the weights that decide whether the model loads and generates as
+/// trained. Each is present only when the file was there and could be read; what could not
+/// be read is a LoadProblem (side-file-unreadable).
+struct SideFiles {
+  std::optional<JsonFile> tokenizer_config;    ///< without added_tokens_decoder (in `config_added`)
+  std::vector<AddedToken> config_added;         ///< tokenizer_config.json added_tokens_decoder, by id
+  std::optional<JsonFile> generation_config;
+  std::optional<JsonFile> special_tokens_map;
+  std::optional<JsonFile> chat_template_json;   ///< {"chat_template": ...}, written by processors
+  std::optional<std::string> chat_template_jinja;  ///< chat_template.jinja, the text
+  std::optional<JsonFile> processor_config;
+  std::optional<JsonFile> preprocessor_config;
+  std::optional<TokenizerSummary> tokenizer;    ///< tokenizer.json
+  bool tokenizer_model = false;                 ///< tokenizer.model is there (presence is what is read)
+  std::optional<std::uint64_t> tokenizer_model_bytes;  ///< its size, when known (on disk)
+  /// The JSON side file named `file`, or nullptr.
+  const JsonFile* json(const std::string& file) const;
 };
 
 /// Where a tensor lives: shard index and position in that shard's tensors.
@@ -187,6 +230,7 @@ struct Checkpoint {
   /// empty without a usable index.
   std::vector<std::pair<std::string, std::string>> weight_map;
   std::optional<JsonFile> config;        ///< config.json (an adapter's: adapter_config.json), if parsed
+  SideFiles side;                        ///< tokenizer, generation, template and processor files
   std::vector<LoadProblem> problems;     ///< what could not be read; never thrown
   std::string family;                    ///< config model_type, or "" when unknown
   /// First definition of every well-formed tensor by name (later duplicates are in the shards).

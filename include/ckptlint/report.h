@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +41,15 @@ struct CappedFindings {
   std::size_t omitted = 0;
 };
 
+/// A file beside the weights (tokenizer, generation, template, processor), for the HTML
+/// report's side-file table. Filled only when RunOptions::storage_map asks for it.
+struct SideFileEntry {
+  std::string file;                   ///< its name in the checkpoint directory
+  std::string role;                   ///< what loaders read it for
+  bool present = false;               ///< false: listed because the base has it or a finding names it
+  std::optional<std::uint64_t> bytes; ///< its size, when read
+};
+
 /// Everything one run found.
 struct Report {
   Target target;
@@ -51,6 +62,7 @@ struct Report {
   std::vector<std::string> baseline_unmatched;  ///< baseline entries that matched nothing: "rule | file | tensor"
   std::vector<CappedFindings> capped;  ///< findings counted but not kept, per rule and file
   std::vector<StoredUnit> units;       ///< the storage map (RunOptions::storage_map), sorted by name
+  std::vector<SideFileEntry> side_files;  ///< the side files (RunOptions::storage_map), in a fixed order
   /// What the findings were derived from (the expanded layout, the module tables), freed
   /// with the report rather than before the report is returned: a command line that exits
   /// without destroying its report never pays for freeing it.

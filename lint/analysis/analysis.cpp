@@ -5,6 +5,7 @@
 #include <array>
 #include <set>
 
+#include "analysis/side_vars.h"
 #include "util/parallel.h"
 
 namespace ckptlint {
@@ -67,10 +68,14 @@ const LayoutEntry* Analysis::entry_for_module(std::string_view module) const {
 
 VarList Analysis::rule_vars() const {
   const Checkpoint* diff_adapter = diff ? diff->adapter_checkpoint : nullptr;
-  return {{"adapter", adapter ? adapter->vars() : diff && diff->adapter ? diff->adapter->vars() : nlohmann::json(nullptr)},
-          {"base", base && base->config ? *base->config : nlohmann::json(nullptr)},
-          {"adapter_config", diff_adapter && diff_adapter->config ? diff_adapter->config->value : nlohmann::json(nullptr)},
-          {"layout_model", layout_model != nullptr ? nlohmann::json(layout_model->name) : nlohmann::json(nullptr)}};
+  VarList vars = {{"adapter", adapter ? adapter->vars() : diff && diff->adapter ? diff->adapter->vars() : nlohmann::json(nullptr)},
+                  {"base", base && base->config ? *base->config : nlohmann::json(nullptr)},
+                  {"adapter_config", diff_adapter && diff_adapter->config ? diff_adapter->config->value : nlohmann::json(nullptr)},
+                  {"layout_model", layout_model != nullptr ? nlohmann::json(layout_model->name) : nlohmann::json(nullptr)}};
+  if (checkpoint != nullptr) {
+    for (auto& v : side_vars(*checkpoint, side_base(), token_facts)) vars.push_back(std::move(v));
+  }
+  return vars;
 }
 
 namespace {
@@ -107,14 +112,18 @@ void detect_layout(Analysis& a, const Checkpoint& ck, const LayoutModels& layout
 
 }  // namespace
 
-Analysis analyze(const Checkpoint& ck, const LayoutModels& layouts, const Checkpoint* base) {
+Analysis analyze(const Checkpoint& ck, const LayoutModels& layouts, const Checkpoint* base, const TokenFactsList* token_facts) {
   Analysis a;
+  a.checkpoint = &ck;
+  a.base_checkpoint = base;
   if (ck.kind == "adapter") {
     a.adapter = read_adapter(ck);
-    if (base != nullptr) {
-      a.base_checkpoint = base;
-      a.base = std::make_shared<const Analysis>(analyze(*base, layouts));
-    }
+    if (base != nullptr) a.base = std::make_shared<const Analysis>(analyze(*base, layouts));
+  }
+  if (token_facts != nullptr) {
+    // An adapter's family is its base's (an adapter config names none).
+    const Checkpoint& family = ck.kind == "adapter" && base != nullptr ? *base : ck;
+    if (family.config) a.token_facts = token_facts_for(*token_facts, config_model_types(family.config->value));
   }
   if (ck.config) {
     a.config = &ck.config->value;

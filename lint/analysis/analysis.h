@@ -11,6 +11,7 @@
 
 #include "adapter/adapter_model.h"
 #include "adapter/adapter_patterns.h"
+#include "analysis/token_facts.h"
 #include "ckptlint/checkpoint.h"
 #include "diff/diff_model.h"
 #include "layout/layout_model.h"
@@ -36,10 +37,17 @@ struct Analysis : ModuleTable {
   std::optional<AdapterModel> adapter;          ///< the LoRA structure, when the target is an adapter
   /// PEFT module patterns matched against `adapter`'s pairs, once per run (any rule may ask).
   std::shared_ptr<PatternMatches> patterns = std::make_shared<PatternMatches>();
-  /// The base model an adapter is checked against (`--base`), analysed like a checkpoint.
+  /// The base model given with `--base`: an adapter's (analysed like a checkpoint, in
+  /// `base`), or a checkpoint's (its side files compared).
   const Checkpoint* base_checkpoint = nullptr;
   std::shared_ptr<const Analysis> base;
   std::shared_ptr<const DiffModel> diff;        ///< `ckptlint diff`: base vs this (fused) checkpoint
+  const Checkpoint* checkpoint = nullptr;       ///< the checkpoint analysed
+  const TokenFacts* token_facts = nullptr;      ///< its family's token facts, if a pack has them
+
+  /// The checkpoint whose side files this one's are compared with: a diff's base, or the
+  /// `--base` model; nullptr without one.
+  const Checkpoint* side_base() const { return diff ? diff->base : base_checkpoint; }
 
   /// Config values and the layout's model-level variables, for expressions over the layout.
   Scope root_scope() const;
@@ -66,14 +74,15 @@ struct Analysis : ModuleTable {
   const LayoutEntry* entry_for_module(std::string_view module) const;
 
   /// Variables every rule sees besides the config: `adapter` (dialect, weights, pairs),
-  /// `base` (the base's config.json) and `layout_model` (the name of the layout model that
-  /// applies), null when they do not apply.
+  /// `base` (the base's config.json), `layout_model` (the name of the layout model that
+  /// applies), null when they do not apply, and the side files' (analysis/side_vars.h).
   VarList rule_vars() const;
 };
 
-/// Builds the analysis of `ck` with the packs' layout models; for an adapter with a
-/// `base`, the base is analysed too (it must outlive the analysis).
-Analysis analyze(const Checkpoint& ck, const LayoutModels& layouts, const Checkpoint* base = nullptr);
+/// Builds the analysis of `ck` with the packs' layout models (and token facts, when given);
+/// for an adapter with a `base`, the base is analysed too (it must outlive the analysis).
+Analysis analyze(const Checkpoint& ck, const LayoutModels& layouts, const Checkpoint* base = nullptr,
+                 const TokenFactsList* token_facts = nullptr);
 
 /// A one-line description of the checkpoint's quantization: none, affine-8, mxfp4, mixed.
 std::string describe_quantization(const Analysis& analysis);

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -15,6 +16,7 @@
 #include "checkpoint/problem_builder.h"
 #include "checkpoint/safetensors_header.h"
 #include "util/parallel.h"
+#include "util/platform.h"
 
 namespace ckptlint {
 namespace fs = std::filesystem;
@@ -44,6 +46,53 @@ Shard read_shard(const fs::path& path, const std::string& name, std::vector<Load
   return shard;
 }
 
+// A local file read with pread from an owned descriptor.
+class LocalSequentialFile final : public SequentialFile {
+ public:
+  LocalSequentialFile(int fd, std::uint64_t size) : fd_(fd), size_(size) {}
+  ~LocalSequentialFile() override { ::close(fd_); }
+  LocalSequentialFile(const LocalSequentialFile&) = delete;
+  LocalSequentialFile& operator=(const LocalSequentialFile&) = delete;
+  std::uint64_t size() const override { return size_; }
+  std::uint64_t readable() const override { return size_; }
+  std::size_t read(char* out, std::size_t max) override {
+    std::size_t n = read_upto(fd_, at_, static_cast<std::size_t>(std::min<std::uint64_t>(max, size_ - std::min(at_, size_))), out);
+    at_ += n;
+    return n;
+  }
+  std::string tail(std::size_t n) override {
+    std::size_t count = static_cast<std::size_t>(std::min<std::uint64_t>(n, size_));
+    std::string out(count, '\0');
+    out.resize(read_upto(fd_, size_ - count, count, out.data()));
+    return out;
+  }
+
+ private:
+  int fd_;
+  std::uint64_t size_;
+  std::uint64_t at_ = 0;
+};
+
+// Opens `path` without blocking (a FIFO planted under a file name must not hang) and only
+// when it is a regular file; -1 with a reason otherwise.
+int open_regular(const fs::path& path, std::uint64_t& size, std::string& reason) {
+  // O_NONBLOCK: opening a FIFO planted under a JSON name must not hang.
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    if (out_of_descriptors(errno)) throw_out_of_descriptors(errno);
+    reason = std::strerror(errno);
+    return -1;
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    reason = "not a regular file";
+    ::close(fd);
+    return -1;
+  }
+  size = static_cast<std::uint64_t>(st.st_size);
+  return fd;
+}
+
 }  // namespace
 
 void LocalStore::list(std::vector<std::string>& files, std::set<std::string>& safetensors) {
@@ -65,26 +114,27 @@ bool LocalStore::exists(const std::string& name) {
 }
 
 std::optional<std::string> LocalStore::read_text(const std::string& name, std::uint64_t max_bytes, std::string& reason) {
-  // O_NONBLOCK: opening a FIFO planted under a JSON name must not hang.
-  int fd = ::open((root_ / name).c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) {
-    if (out_of_descriptors(errno)) throw_out_of_descriptors(errno);
-    reason = std::strerror(errno);
-    return std::nullopt;
-  }
-  struct stat st {};
+  std::uint64_t size = 0;
+  int fd = open_regular(root_ / name, size, reason);
+  if (fd < 0) return std::nullopt;
   std::optional<std::string> out;
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    reason = "not a regular file";
-  } else if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
-    reason = fmt::format("file of {} bytes is above the {}-byte limit", st.st_size, max_bytes);
+  if (size > max_bytes) {
+    reason = fmt::format("file of {} bytes is above the {}-byte limit", size, max_bytes);
   } else {
-    std::string text(static_cast<std::size_t>(st.st_size), '\0');
+    std::string text(static_cast<std::size_t>(size), '\0');
     if (!FileSource(fd, text.size()).read(0, text.size(), text.data())) reason = "short read";
     else out = std::move(text);
   }
   ::close(fd);
   return out;
+}
+
+std::unique_ptr<SequentialFile> LocalStore::open_sequential(const std::string& name, std::uint64_t, std::string& reason) {
+  std::uint64_t size = 0;
+  int fd = open_regular(root_ / name, size, reason);
+  if (fd < 0) return nullptr;
+  platform::advise_sequential(fd);
+  return std::make_unique<LocalSequentialFile>(fd, size);
 }
 
 std::vector<Shard> LocalStore::read_shards(const std::vector<std::string>& names, std::vector<LoadProblem>& problems) {

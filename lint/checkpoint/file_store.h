@@ -7,6 +7,7 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -21,6 +22,22 @@ struct StoreError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// A file read front to back in pieces: a large side file (tokenizer.json) whose first part
+/// is what matters, read without holding all of it.
+class SequentialFile {
+ public:
+  virtual ~SequentialFile() = default;
+  /// The whole file's size.
+  virtual std::uint64_t size() const = 0;
+  /// The bytes this store will hand out: size(), or for a remote store the prefix it fetched.
+  virtual std::uint64_t readable() const = 0;
+  /// Up to `max` bytes from where the last read ended; 0 past readable() or on an I/O error.
+  virtual std::size_t read(char* out, std::size_t max) = 0;
+  /// The last `n` bytes of the file (fewer for a smaller file); "" when the store does not
+  /// have them (a remote prefix that ends before).
+  virtual std::string tail(std::size_t n) = 0;
+};
+
 class FileStore {
  public:
   virtual ~FileStore() = default;
@@ -33,6 +50,9 @@ class FileStore {
   virtual std::optional<std::string> read_text(const std::string& name, std::uint64_t max_bytes, std::string& reason) = 0;
   /// The headers of `names`, in that order; what is wrong with them goes to `problems`.
   virtual std::vector<Shard> read_shards(const std::vector<std::string>& names, std::vector<LoadProblem>& problems) = 0;
+  /// `name` opened for reading front to back; nothing, with a reason, when it cannot be. A
+  /// remote store fetches only its first `remote_prefix` bytes (one range request).
+  virtual std::unique_ptr<SequentialFile> open_sequential(const std::string& name, std::uint64_t remote_prefix, std::string& reason) = 0;
   /// The directory for the readers of tensor data; empty for a remote store (no data is read).
   virtual std::filesystem::path local_root() const = 0;
 };
@@ -46,6 +66,7 @@ class LocalStore final : public FileStore {
   bool exists(const std::string& name) override;
   std::optional<std::string> read_text(const std::string& name, std::uint64_t max_bytes, std::string& reason) override;
   std::vector<Shard> read_shards(const std::vector<std::string>& names, std::vector<LoadProblem>& problems) override;
+  std::unique_ptr<SequentialFile> open_sequential(const std::string& name, std::uint64_t remote_prefix, std::string& reason) override;
   std::filesystem::path local_root() const override { return root_; }
 
  private:

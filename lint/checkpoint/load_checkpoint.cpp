@@ -10,6 +10,7 @@
 #include "checkpoint/index_file.h"
 #include "checkpoint/json_file.h"
 #include "checkpoint/problem_builder.h"
+#include "checkpoint/side_files.h"
 #include "util/parallel.h"
 #include "util/tensor_names.h"
 
@@ -113,18 +114,11 @@ const Shard* Checkpoint::shard_of(const TensorInfo& t) const {
   return nullptr;
 }
 
-void load_from_store(FileStore& store, const StoreTarget& target, Checkpoint& ck) {
-  ck.display_path = target.display;
-  ck.root = store.local_root();
-  std::set<std::string> to_read;
-  if (!target.single_file.empty()) {
-    // A single file: only its own container checks apply.
-    to_read.insert(target.single_file);
-    ck.files.push_back(target.single_file);
-    ck.single_file = true;
-  } else {
-    store.list(ck.files, to_read);
-    std::sort(ck.files.begin(), ck.files.end());
+namespace {
+
+// Config, index, shards and the small side files of a listed store (or one single file).
+void read_files(FileStore& store, const StoreTarget& target, Checkpoint& ck, const std::set<std::string>& to_read) {
+  if (target.single_file.empty()) {
     detect_adapter(ck);
     read_config(ck, store);
   }
@@ -132,16 +126,26 @@ void load_from_store(FileStore& store, const StoreTarget& target, Checkpoint& ck
   // (which may sit in subdirectories). The index is parsed while the listed shards are read
   // (the two are most of a header check, and for a remote target each is a round trip);
   // shards only the index names are read after it.
+  // The small side files (tokenizer config, generation config, template, processor) are
+  // read beside the shards too, after the index.
   IndexRead index;
-  std::vector<LoadProblem> shard_problems;
+  std::vector<LoadProblem> shard_problems, side_problems;
   std::vector<Shard> shards;
   auto read_listed = [&] {
     shards = store.read_shards(std::vector<std::string>(to_read.begin(), to_read.end()), shard_problems);
   };
-  if (target.single_file.empty() && ck.kind != "adapter") {
-    run_beside([&] { index = read_index(store); }, read_listed);
-  } else {
+  auto read_sides = [&] { read_side_files(store, ck.files, ck.side, side_problems); };
+  if (!target.single_file.empty()) {
     read_listed();
+  } else if (ck.kind != "adapter") {
+    run_beside(
+        [&] {
+          index = read_index(store);
+          read_sides();
+        },
+        read_listed);
+  } else {
+    run_beside(read_sides, read_listed);
   }
   std::vector<std::string> index_only;
   for (const std::string& name : index.shards) {
@@ -157,11 +161,39 @@ void load_from_store(FileStore& store, const StoreTarget& target, Checkpoint& ck
   ck.index = std::move(index.index);
   ck.weight_map = std::move(index.weight_map);
   for (LoadProblem& p : index.problems) ck.problems.push_back(std::move(p));
+  for (LoadProblem& p : side_problems) ck.problems.push_back(std::move(p));
   ck.by_name.build(ck.shards);
   if (ck.config && ck.config->value.is_object()) {
     const nlohmann::json& mt = ck.config->value["model_type"];
     if (mt.is_string()) ck.family = mt.get<std::string>();
   }
+}
+
+}  // namespace
+
+void load_from_store(FileStore& store, const StoreTarget& target, Checkpoint& ck) {
+  ck.display_path = target.display;
+  ck.root = store.local_root();
+  std::set<std::string> to_read;
+  if (!target.single_file.empty()) {
+    // A single file: only its own container checks apply.
+    to_read.insert(target.single_file);
+    ck.files.push_back(target.single_file);
+    ck.single_file = true;
+    read_files(store, target, ck, to_read);
+    return;
+  }
+  store.list(ck.files, to_read);
+  std::sort(ck.files.begin(), ck.files.end());
+  // tokenizer.json (tens of MB for a Gemma) is scanned on its own thread from here on,
+  // beside everything else the loader reads; the other side files are small.
+  std::vector<LoadProblem> tokenizer_problems;
+  if (std::binary_search(ck.files.begin(), ck.files.end(), "tokenizer.json")) {
+    run_beside([&] { read_tokenizer_json(store, ck.side, tokenizer_problems); }, [&] { read_files(store, target, ck, to_read); });
+  } else {
+    read_files(store, target, ck, to_read);
+  }
+  for (LoadProblem& p : tokenizer_problems) ck.problems.push_back(std::move(p));
 }
 
 }  // namespace ckptlint

@@ -60,6 +60,7 @@ const std::array<CodeRow, load_problem_code_count>& rows() {
       {LoadProblemCode::adapter_config_not_json, "adapter-config-not-json", {"file", "offset", "error"}},
       {LoadProblemCode::adapter_config_missing, "adapter-config-missing", {"file"}},
       {LoadProblemCode::adapter_weights_missing, "adapter-weights-missing", {"file", "files"}},
+      {LoadProblemCode::side_file_unreadable, "side-file-unreadable", {"file", "error"}},
   }};
   return kRows;
 }

@@ -80,10 +80,7 @@ std::string refusal(const Options& o, const Loaded& t) {
     }
     if (!weights) return fmt::format("nothing to check: the adapter '{}' has no weights file, so the fuse cannot be verified", o.adapter);
   }
-  if (o.command == "check" && t.base && t.ck->kind != "adapter") {
-    return fmt::format("'{}' is not an adapter (no adapter_config.json, adapters.safetensors or adapter_model.safetensors)",
-                       o.target());
-  }
+  // check FUSED --base BASE on a checkpoint compares its side files with the base's.
   return "";
 }
 

@@ -33,6 +33,7 @@ Usage:
   ckptlint check PATH... [options]    lint checkpoint directories, .safetensors files or adapters;
                                       PATH may be remote: hf://ORG/REPO[@REV][/DIR] or https://host/dir/
   ckptlint check ADAPTER --base DIR   lint an adapter and check it against its base model
+  ckptlint check FUSED --base DIR     lint a checkpoint and the side files it lost or changed from its base
   ckptlint check DIR --adapter DIR    the same, the other way round
   ckptlint diff BASE FUSED [options]  what a fuse changed (--adapter DIR: verify it merged that adapter)
   ckptlint fix PATH [options]         repair what is metadata (config, index, adapter and side files):
@@ -42,7 +43,8 @@ Usage:
   ckptlint --version | --help
 
 Options:
-  --base DIR             check: the base model the adapter PATH is meant for;
+  --base DIR             check: the base model the adapter PATH is meant for, or that the
+                         checkpoint PATH was made from (its tokenizer, template and generation files)
                          fix: the model PATH came from (files and values are restored from it)
   --adapter DIR          check: lint this adapter against the checkpoint PATH;
                          diff: the adapter that was fused (fits each target's change to s * B.A)

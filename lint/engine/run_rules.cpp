@@ -37,11 +37,11 @@ bool applies(const CompiledRule& cr, const Checkpoint& ck, const std::string& ke
   return cr.when.empty() || cr.when.test(scope);
 }
 
-// The JSON file a finding is in (config, adapter config, index), if it is one.
+// The JSON file a finding is in (config, adapter config, index, a JSON side file), if it is one.
 const JsonFile* json_file_of(const Checkpoint& ck, const std::string& file) {
   if (ck.config && ck.config->file == file) return &*ck.config;
   if (ck.index && ck.index->file == file) return &*ck.index;
-  return nullptr;
+  return ck.side.json(file);
 }
 
 // The line and column of a finding's JSON pointer in its file (config, index), if there.
@@ -138,7 +138,7 @@ Report run(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options
   const bool remote = ck.remote || (base != nullptr && base->remote) ||
                       (diff != nullptr && (diff->base->remote || (diff->adapter != nullptr && diff->adapter->remote)));
   auto started = std::chrono::steady_clock::now();
-  auto retained = std::make_shared<Analysis>(analyze(ck, rules.packs().layouts, base));
+  auto retained = std::make_shared<Analysis>(analyze(ck, rules.packs().layouts, base, &rules.packs().token_facts));
   Analysis& analysis = *retained;
   if (diff != nullptr) {
     report.target.kind = "diff";
@@ -153,7 +153,10 @@ Report run(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options
                                                {"files", ck.files}});
   auto analyzed = std::chrono::steady_clock::now();
   report.target.layout = analysis.key_layout;
-  if (options.storage_map) report.units = storage_map(ck, analysis);
+  if (options.storage_map) {
+    report.units = storage_map(ck, analysis);
+    report.side_files = side_file_list(ck, analysis);
+  }
   std::vector<const CompiledRule*> selected;
   for (const auto& cr : rules.packs().rules) {
     const Rule& r = cr->rule;

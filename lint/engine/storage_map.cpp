@@ -93,4 +93,33 @@ std::vector<StoredUnit> storage_map(const Checkpoint& ck, const Analysis& a) {
   return out;
 }
 
+std::vector<SideFileEntry> side_file_list(const Checkpoint& ck, const Analysis& analysis) {
+  static const std::pair<const char*, const char*> kFiles[] = {
+      {"tokenizer_config.json", "tokenizer class, special tokens, inline chat template"},
+      {"tokenizer.json", "vocabulary and added tokens (fast tokenizers)"},
+      {"tokenizer.model", "SentencePiece model (slow tokenizers, GGUF converters)"},
+      {"special_tokens_map.json", "special tokens (older loaders)"},
+      {"chat_template.jinja", "chat template (transformers since about v4.52)"},
+      {"chat_template.json", "chat template (processors)"},
+      {"generation_config.json", "stop ids and sampling settings"},
+      {"processor_config.json", "image, audio and video processors"},
+      {"preprocessor_config.json", "image processor"},
+  };
+  const SideFiles& s = ck.side;
+  const Checkpoint* base = analysis.side_base();
+  auto listed = [](const Checkpoint& c, const char* f) { return std::binary_search(c.files.begin(), c.files.end(), std::string(f)); };
+  std::vector<SideFileEntry> out;
+  for (const auto& [file, role] : kFiles) {
+    SideFileEntry e{file, role, listed(ck, file), std::nullopt};
+    if (!e.present && (base == nullptr || !listed(*base, file))) continue;
+    const std::string name = file;
+    if (const JsonFile* j = s.json(name)) e.bytes = j->text.size();
+    else if (name == "tokenizer.json" && s.tokenizer) e.bytes = s.tokenizer->file_size;
+    else if (name == "tokenizer.model") e.bytes = s.tokenizer_model_bytes;
+    else if (name == "chat_template.jinja" && s.chat_template_jinja) e.bytes = s.chat_template_jinja->size();
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 }  // namespace ckptlint

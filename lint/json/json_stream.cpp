@@ -6,12 +6,12 @@
 // the limit. Every byte is checked before use; errors carry their byte offset.
 #include "json/json_stream.h"
 
+#include "json/json_lexer.h"
 #include "util/display_text.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstring>
 
 namespace ckptlint {
 namespace {
@@ -99,160 +99,46 @@ class Parser {
     }
   }
 
-  static int hex(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  }
-
-  bool read_u4(std::uint32_t& out) {
-    if (s_.size() - pos_ < 4) return failed("truncated \\u escape");
-    out = 0;
-    for (int i = 0; i < 4; ++i) {
-      int h = hex(s_[pos_ + i]);
-      if (h < 0) return failed("bad hex digit in \\u escape");
-      out = out * 16 + static_cast<std::uint32_t>(h);
-    }
-    pos_ += 4;
-    return true;
-  }
-
-  static void append_utf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
+  // Tokens come from the shared lexer; the whole text is here, so its end ends a token.
+  // The lexer's outcome and, when it failed, its message: taken by reference, so that it is
+  // read after the lexer set it whatever order the arguments are evaluated in.
+  bool lexed(json_lex::Lex r, const char* const& error) {
+    if (r == json_lex::Lex::ok) return true;
+    return failed(error);
   }
 
   bool string(std::string& out) {
     skip_space();
-    if (!eat('"')) return failed("expected a string");
-    while (true) {
-      // Copy the run of plain characters in one go, eight bytes at a time while no byte of
-      // the word is a quote, a backslash or a control character.
-      std::size_t start = pos_;
-      while (s_.size() - pos_ >= 8) {
-        std::uint64_t w;
-        std::memcpy(&w, s_.data() + pos_, 8);
-        constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-        std::uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
-        std::uint64_t special = ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) | ((w - ones * 0x20) & ~w);
-        if ((special & highs) != 0) break;
-        pos_ += 8;
-      }
-      while (pos_ < s_.size()) {
-        unsigned char c = static_cast<unsigned char>(s_[pos_]);
-        if (c == '"' || c == '\\' || c < 0x20) break;
-        ++pos_;
-      }
-      out.append(s_.data() + start, pos_ - start);
-      if (pos_ >= s_.size()) return failed("unterminated string");
-      char c = s_[pos_];
-      if (c == '"') {
-        ++pos_;
-        return true;
-      }
-      if (c != '\\') return failed("control character in a string");
-      if (++pos_ >= s_.size()) return failed("unterminated escape");
-      char e = s_[pos_++];
-      switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
-        case 'u': {
-          std::uint32_t cp = 0;
-          if (!read_u4(cp)) return false;
-          if (cp >= 0xD800 && cp <= 0xDBFF) {
-            std::uint32_t low = 0;
-            if (s_.size() - pos_ < 2 || s_[pos_] != '\\' || s_[pos_ + 1] != 'u') return failed("lone high surrogate");
-            pos_ += 2;
-            if (!read_u4(low)) return false;
-            if (low < 0xDC00 || low > 0xDFFF) return failed("bad low surrogate");
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-            return failed("lone low surrogate");
-          }
-          append_utf8(out, cp);
-          break;
-        }
-        default: --pos_; return failed("invalid escape");
-      }
-    }
+    if (pos_ >= s_.size() || s_[pos_] != '"') return failed("expected a string");
+    const char* error = "";
+    return lexed(json_lex::string(s_, pos_, &out, false, error), error);
   }
 
   bool number(JValue& v) {
-    std::size_t start = pos_;
-    bool negative = eat('-');
-    std::size_t int_start = pos_;
-    if (pos_ >= s_.size() || s_[pos_] < '0' || s_[pos_] > '9') return failed("invalid number");
-    if (s_[pos_] == '0') {
-      ++pos_;
-    } else {
-      while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') ++pos_;
-    }
-    std::size_t int_end = pos_;
-    bool fractional = false;
-    if (eat('.')) {
-      fractional = true;
-      if (pos_ >= s_.size() || s_[pos_] < '0' || s_[pos_] > '9') return failed("invalid number: digits expected after '.'");
-      while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') ++pos_;
-    }
-    if (pos_ < s_.size() && (s_[pos_] == 'e' || s_[pos_] == 'E')) {
-      fractional = true;
-      ++pos_;
-      if (pos_ < s_.size() && (s_[pos_] == '+' || s_[pos_] == '-')) ++pos_;
-      if (pos_ >= s_.size() || s_[pos_] < '0' || s_[pos_] > '9') return failed("invalid number: digits expected in exponent");
-      while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') ++pos_;
-    }
-    if (!fractional) {
-      // Integers keep their class; one that does not fit 64 bits is kept as text only.
-      std::uint64_t u = 0;
-      bool overflow = false;
-      for (std::size_t i = int_start; i < int_end; ++i) {
-        std::uint64_t digit = static_cast<std::uint64_t>(s_[i] - '0');
-        if (u > (UINT64_MAX - digit) / 10) overflow = true;
-        u = u * 10 + digit;
-      }
-      if (!overflow && !negative) {
+    json_lex::Number n;
+    const char* error = "";
+    if (!lexed(json_lex::number(s_, pos_, n, false, error), error)) return false;
+    switch (n.kind) {
+      case json_lex::Number::Kind::unsigned_int:
         v.kind = JValue::Kind::unsigned_int;
-        v.unsigned_value = u;
-        return true;
-      }
-      // -0 is no integer to the reference reader (serde_json reads it as a float, -0.0, and
-      // then refuses it as a size or offset): it stays a literal, like 0.0.
-      if (!overflow && negative && u != 0 && u <= static_cast<std::uint64_t>(INT64_MAX) + 1) {
+        v.unsigned_value = n.unsigned_value;
+        break;
+      case json_lex::Number::Kind::negative:
         v.kind = JValue::Kind::negative;
-        v.negative_value = static_cast<std::int64_t>(0 - u);
-        return true;
-      }
+        v.negative_value = n.negative_value;
+        break;
+      case json_lex::Number::Kind::fractional:
+        // Only numbers that are no 64-bit integer keep their literal (messages show it as is).
+        v.kind = JValue::Kind::fractional;
+        v.text.assign(s_.data() + n.begin, n.end - n.begin);
+        break;
     }
-    // Only numbers that are no 64-bit integer keep their literal (messages show it as is).
-    v.kind = JValue::Kind::fractional;
-    v.text.assign(s_.data() + start, pos_ - start);
     return true;
   }
 
   bool literal(std::string_view word) {
-    if (s_.substr(pos_, word.size()) != word) return failed("invalid literal");
-    pos_ += word.size();
-    return true;
+    const char* error = "";
+    return lexed(json_lex::literal(s_, pos_, word, false, error), error);
   }
 
   bool parse_value(JValue& v, int depth) {

@@ -207,12 +207,12 @@ class Parser {
     if (name == "false") return make(Op::literal, {}, {}, false);
     if (name == "null") return make(Op::literal, {}, {}, nullptr);
     if (eat("(")) {
-      static const char* kFunctions[] = {"len", "min", "max", "abs", "int", "str", "float", "sqrt", "fixed", "zfill", "starts_with"};
+      static const char* kFunctions[] = {"len", "min", "max", "abs", "int", "str", "float", "sqrt", "fixed", "zfill", "starts_with", "list", "minus", "type"};
       bool known = false;
       for (const char* f : kFunctions) known = known || name == f;
       if (!known) {
         pos_ -= name.size() + 1;
-        fail(fmt::format("unknown function '{}' (known: len, min, max, abs, int, str, float, sqrt, fixed, zfill, starts_with)", name));
+        fail(fmt::format("unknown function '{}' (known: len, min, max, abs, int, str, float, sqrt, fixed, zfill, starts_with, list, minus, type)", name));
         return nullptr;
       }
       return make(Op::call, args(')'), name);
@@ -383,6 +383,22 @@ json call(const std::string& f, const std::vector<json>& args) {
   if (f == "float" && args.size() == 1 && args[0].is_number()) return args[0].get<double>();
   if (f == "sqrt" && args.size() == 1 && args[0].is_number() && args[0].get<double>() >= 0) {
     return std::sqrt(args[0].get<double>());
+  }
+  // Lists of ids, as config files write them either way: list(1) -> [1], list([1, 2]) -> [1, 2]
+  // (null stays null); minus(a, b): the items of list a that are not in list b, in order.
+  if (f == "type" && args.size() == 1) {
+    const json& v = args[0];
+    return v.is_null() ? "null" : v.is_boolean() ? "boolean" : v.is_number() ? "number" : v.is_string() ? "string" : v.is_array() ? "list" : "object";
+  }
+  if (f == "list" && args.size() == 1) return args[0].is_null() || args[0].is_array() ? args[0] : json::array({args[0]});
+  if (f == "minus" && args.size() == 2 && args[0].is_array() && args[1].is_array()) {
+    json out = json::array();
+    for (const json& a : args[0]) {
+      bool found = false;
+      for (const json& b : args[1]) found = found || compare(Op::eq, a, b) == json(true);
+      if (!found) out.push_back(a);
+    }
+    return out;
   }
   if (f == "fixed" && args.size() == 2 && args[0].is_number() && args[1].is_number_integer()) {
     std::int64_t digits = args[1].get<std::int64_t>();

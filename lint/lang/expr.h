@@ -20,7 +20,9 @@
 // config key. Missing keys, out-of-range indices, type mismatches, integer overflow and
 // division by zero all yield null ("undefined"), which is falsy; `a ?? b` picks b when a is
 // null. Functions: len, min, max, abs, int (also of decimal integer text), str, float, sqrt, fixed(x, digits), zfill(x, width),
-// starts_with(s, prefix or list). Expressions are evaluated, never executed.
+// starts_with(s, prefix or list), list(x) (a value as a list: 1 -> [1]), minus(a, b) (the
+// items of a not in b), type(x) ("null", "boolean", "number", "string", "list", "object").
+// Expressions are evaluated, never executed.
 #pragma once
 #include <memory>
 #include <optional>

@@ -12,6 +12,7 @@ std::unique_ptr<Primitive> make_adapter_summary(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_adapter_targets(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_config_assert(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_config_keys_required(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_cross_file_assert(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_diff_changes(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_diff_summary(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_files_not_in_index(PrimitiveArgs&);
@@ -41,11 +42,14 @@ std::unique_ptr<Primitive> make_run_note(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_shard_metadata(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_shard_numbering(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_shards_without_index(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_side_file_drift(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_template_tokens(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_tensor_census(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_tensor_count(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_tensor_in_several_shards(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_tensor_missing_from_index(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_tensor_name_glob(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_token_ids_out_of_range(PrimitiveArgs&);
 
 const std::vector<std::pair<std::string, PrimitiveFactory>>& primitive_registry() {
   static const std::vector<std::pair<std::string, PrimitiveFactory>> registry = {
@@ -57,6 +61,7 @@ const std::vector<std::pair<std::string, PrimitiveFactory>>& primitive_registry(
       {"adapter-targets", make_adapter_targets},
       {"config-assert", make_config_assert},
       {"config-keys-required", make_config_keys_required},
+      {"cross-file-assert", make_cross_file_assert},
       {"diff-changes", make_diff_changes},
       {"diff-summary", make_diff_summary},
       {"files-not-in-index", make_files_not_in_index},
@@ -86,11 +91,14 @@ const std::vector<std::pair<std::string, PrimitiveFactory>>& primitive_registry(
       {"shard-metadata", make_shard_metadata},
       {"shard-numbering", make_shard_numbering},
       {"shards-without-index", make_shards_without_index},
+      {"side-file-drift", make_side_file_drift},
+      {"template-tokens", make_template_tokens},
       {"tensor-census", make_tensor_census},
       {"tensor-count", make_tensor_count},
       {"tensor-in-several-shards", make_tensor_in_several_shards},
       {"tensor-missing-from-index", make_tensor_missing_from_index},
       {"tensor-name-glob", make_tensor_name_glob},
+      {"token-ids-out-of-range", make_token_ids_out_of_range},
   };
   return registry;
 }

@@ -60,6 +60,29 @@ class RemoteSource final : public ByteSource {
   mutable std::string error_;
 };
 
+// The prefix of a file fetched in one range request, handed out front to back.
+class PrefixFile final : public SequentialFile {
+ public:
+  PrefixFile(std::string bytes, std::uint64_t size) : bytes_(std::move(bytes)), size_(size) {}
+  std::uint64_t size() const override { return size_; }
+  std::uint64_t readable() const override { return bytes_.size(); }
+  std::size_t read(char* out, std::size_t max) override {
+    std::size_t n = std::min(max, bytes_.size() - at_);
+    std::copy_n(bytes_.data() + at_, n, out);
+    at_ += n;
+    return n;
+  }
+  std::string tail(std::size_t n) override {
+    if (bytes_.size() < size_) return "";  // the end was not fetched
+    return bytes_.substr(bytes_.size() - std::min(n, bytes_.size()));
+  }
+
+ private:
+  std::string bytes_;
+  std::uint64_t size_;
+  std::size_t at_ = 0;
+};
+
 std::string join(const std::string& dir, const std::string& name) { return dir.empty() ? name : dir + "/" + name; }
 
 // A file path as a URL path: every byte but unreserved characters and '/' percent-encoded
@@ -218,6 +241,20 @@ std::optional<std::string> RemoteStore::read_text(const std::string& name, std::
   }
   if (r->status != 200) fail_status(file_url(name), r->status);
   return std::move(r->body);
+}
+
+std::unique_ptr<SequentialFile> RemoteStore::open_sequential(const std::string& name, std::uint64_t remote_prefix, std::string& reason) {
+  HttpError error;
+  const std::string url = file_url(name);
+  auto r = http_.get_range(url, 0, std::max<std::uint64_t>(1, std::min(remote_prefix, kMaxPrefixBytes)), error);
+  if (!r) throw StoreError(error.message);
+  if (r->status == 404) {
+    reason = "not found on the server";
+    return nullptr;
+  }
+  if (r->status == 416) return std::make_unique<PrefixFile>("", 0);  // no byte 0: an empty file
+  if (r->status != 206 || !r->total) fail_status(url, r->status);
+  return std::make_unique<PrefixFile>(std::move(r->body), *r->total);
 }
 
 Shard RemoteStore::read_one(const std::string& name, std::vector<LoadProblem>& problems) {

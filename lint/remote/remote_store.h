@@ -28,7 +28,13 @@ class RemoteStore final : public FileStore {
   bool exists(const std::string& name) override;
   std::optional<std::string> read_text(const std::string& name, std::uint64_t max_bytes, std::string& reason) override;
   std::vector<Shard> read_shards(const std::vector<std::string>& names, std::vector<LoadProblem>& problems) override;
+  /// The first `remote_prefix` bytes of the file (at most kMaxPrefixBytes), in one range
+  /// request: `readable()` says how much.
+  std::unique_ptr<SequentialFile> open_sequential(const std::string& name, std::uint64_t remote_prefix, std::string& reason) override;
   std::filesystem::path local_root() const override { return {}; }
+
+  /// The most open_sequential() fetches of a file.
+  static constexpr std::uint64_t kMaxPrefixBytes = 4u << 20;
 
   /// The URL a file of the checkpoint is fetched from.
   std::string file_url(const std::string& name) const;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The HTML report: one self-contained file (inline CSS, JS and SVG; nothing fetched) that
-// opens from disk. The diagnosis first, then the layer map, the fuse fits of a diff, where
-// the NaN/Inf are, and every finding in a table that filters by severity, class and text.
+// opens from disk. The diagnosis first, then the layer map and the side files, the fuse fits
+// of a diff, where the NaN/Inf are, and every finding in a table that filters by severity,
+// class and text.
 #include <fmt/format.h>
 
 #include <map>
@@ -11,6 +12,7 @@
 #include "report/diagnosis.h"
 #include "report/fold.h"
 #include "report/html_layer_map.h"
+#include "report/html_side_files.h"
 #include "report/html_util.h"
 #include "util/display_text.h"
 
@@ -200,6 +202,7 @@ void write_html(std::ostream& out, const Report& report) {
   write_header(out, report);
   write_diagnosis(out, report);
   html::write_layer_map(out, report);
+  html::write_side_files(out, report);
   write_fuse_fits(out, report);
   write_non_finite(out, report);
   write_findings(out, report);

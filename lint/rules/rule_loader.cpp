@@ -384,9 +384,21 @@ RuleSet load_rule_documents(const std::vector<RuleDocument>& documents, std::vec
       layouts.models.push_back(std::move(layout));
     }
   }
+  std::map<std::string, std::string> token_names;
+  for (const RuleDocument& doc : documents) {
+    if (!is_tokens_document(doc.file)) continue;
+    if (auto facts = load_token_facts(doc.file, doc.root, errors)) {
+      auto [it, inserted] = token_names.try_emplace(facts->name, doc.file);
+      if (!inserted) {
+        errors.push_back(RuleError{doc.file, 1, 1, fmt::format("token facts '{}' are already defined in {}", facts->name, it->second)});
+        continue;
+      }
+      packs->token_facts.push_back(std::move(facts));
+    }
+  }
   for (const RuleDocument& doc : documents) {
     const std::string& file = doc.file;
-    if (is_layout_document(file)) continue;
+    if (is_layout_document(file) || is_tokens_document(file)) continue;
     auto rule = RuleFileReader(file, errors, key_layouts).read(doc.root);
     if (!rule) continue;
     auto [it, inserted] = seen.try_emplace(rule->rule.id, file);

@@ -19,6 +19,14 @@ know gets F32 [1], so it shows as unexpected. A config without an index is check
 checkpoint `ckptlint layout` implies for it. An adapter config is checked alone
 (adapter-weights-missing is left out: the weights were not published beside it).
 
+A directory of side files (real-world/sidecars/: tokenizer, generation, template and processor
+files) is checked as the checkpoint it belongs to: its own files beside the weights of its
+config.json, written from the index published with the same config.json (matched by content)
+or else from `ckptlint layout` (a config no layout model knows gets its embedding alone,
+[vocab_size, hidden_size], which the vocabulary rules read); a directory without config.json
+sits beside an adapter (its README says which) and is checked in a stand-in adapter directory
+with one LoRA pair.
+
 Usage: python3 tests/real_world/run.py [--shared ../shared] [--ckptlint build/ckptlint] [--only SUBSTR]
 """
 import argparse
@@ -99,19 +107,26 @@ def write_shard(path, tensors):
 
 
 def stand_in(name, weight_map, config, typed):
-    """A dtype and shape for a tensor no layout model knows: a consistent MLX quantized triple
-    (one row of 64 inputs at the config's bits for the module, group size 64) or F32 [1]."""
+    """A dtype and shape for a tensor no layout model knows: the embedding and output head as
+    [vocab_size, hidden_size] (their rows are what the vocabulary rules read), a consistent MLX
+    quantized triple (rows of 64 inputs at the config's bits for the module, group size 64;
+    the head's and embedding's at their real width) or F32 [1]."""
     if name in typed:
         return typed[name]
+    doc = json.load(open(config))
+    text = doc.get("text_config") if isinstance(doc.get("text_config"), dict) else doc
     module = name.rsplit(".", 1)[0]
+    vocab_rows = module.endswith("embed_tokens") or module.endswith("lm_head")
+    rows = text.get("vocab_size", 1) if vocab_rows else 1
+    width = text.get("hidden_size", 64) if vocab_rows else 64
     if module + ".scales" not in weight_map:
-        return "F32", [1]
-    q = json.load(open(config)).get("quantization") or {}
+        return ("BF16", [rows, width]) if vocab_rows and name.endswith(".weight") else ("F32", [1])
+    q = doc.get("quantization") or {}
     entry = q.get(module) if isinstance(q.get(module), dict) else q
-    bits = entry.get("bits", 4)
+    bits, group = entry.get("bits", 4), entry.get("group_size", 64)
     if name.endswith(".weight"):
-        return "U32", [1, 64 * bits // 32]
-    return "BF16", [1, 1]
+        return "U32", [rows, width * bits // 32]
+    return "BF16", [rows, width // group]
 
 
 def materialise_index(ckptlint, config, index, out):
@@ -138,17 +153,83 @@ def materialise_index(ckptlint, config, index, out):
     return bool(lay)
 
 
-def materialise_config(ckptlint, config, out):
-    """The checkpoint a config implies (its own quantization, ple-safe recipe). A config no
-    layout model knows gets a one-tensor stand-in shard, so that its config rules run (a
-    directory with no safetensors file is "nothing to check", exit 2)."""
+def materialise_config(ckptlint, config, out, required_only=False):
+    """The checkpoint a config implies (its own quantization, ple-safe recipe; with
+    required_only, without the layout's optional tensors, such as a tied model's lm_head). A
+    config no layout model knows gets a one-tensor stand-in shard, so that its config rules
+    run (a directory with no safetensors file is "nothing to check", exit 2)."""
     lay, err = layout_of(ckptlint, config)
     shutil.copy(config, os.path.join(out, "config.json"))
     if not lay:
         write_shard(os.path.join(out, "model.safetensors"), [("stand_in.weight", "F32", [1])])
         return False
-    write_shard(os.path.join(out, "model.safetensors"), [(t["name"], t["dtype"], t["shape"]) for t in lay["tensors"]])
+    write_shard(os.path.join(out, "model.safetensors"),
+                [(t["name"], t["dtype"], t["shape"]) for t in lay["tensors"] if not (required_only and t.get("optional"))])
     return True
+
+
+def materialise_embedding(config, out):
+    """A config no layout model knows: its embedding alone, [vocab_size, hidden_size] BF16."""
+    shutil.copy(config, os.path.join(out, "config.json"))
+    doc = json.load(open(config))
+    text = doc.get("text_config") if isinstance(doc.get("text_config"), dict) else doc
+    vocab, hidden = text.get("vocab_size"), text.get("hidden_size")
+    if not isinstance(vocab, int) or not isinstance(hidden, int):
+        return False
+    write_shard(os.path.join(out, "model.safetensors"), [("model.embed_tokens.weight", "BF16", [vocab, hidden])])
+    return True
+
+
+def materialise_adapter(out, dialect):
+    """A stand-in adapter directory (one LoRA pair on layer 0's q_proj, rank 8, values 0.01),
+    for side files published beside an adapter whose config and weights are not in the
+    reference set."""
+    if dialect == "mlx-lm":
+        config = {"fine_tune_type": "lora", "num_layers": 16,
+                  "lora_parameters": {"rank": 8, "scale": 20.0, "dropout": 0.0, "keys": ["self_attn.q_proj"]}}
+        tensors = [("model.layers.0.self_attn.q_proj.lora_a", [64, 8]), ("model.layers.0.self_attn.q_proj.lora_b", [8, 64])]
+        weights = "adapters.safetensors"
+    else:
+        config = {"peft_type": "LORA", "r": 8, "lora_alpha": 16, "target_modules": ["q_proj"], "task_type": "CAUSAL_LM"}
+        tensors = [("base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight", [8, 64]),
+                   ("base_model.model.model.layers.0.self_attn.q_proj.lora_B.weight", [64, 8])]
+        weights = "adapter_model.safetensors"
+    json.dump(config, open(os.path.join(out, "adapter_config.json"), "w"))
+    header, data = {"__metadata__": {"format": "pt"}}, b""
+    for name, shape in tensors:
+        n = shape[0] * shape[1]
+        header[name] = {"dtype": "F32", "shape": shape, "data_offsets": [len(data), len(data) + 4 * n]}
+        data += struct.pack("<%df" % n, *([0.01] * n))
+    blob = json.dumps(header, separators=(",", ":")).encode()
+    with open(os.path.join(out, weights), "wb") as f:
+        f.write(struct.pack("<Q", len(blob)) + blob + data)
+
+
+def materialise_sidecars(ckptlint, folder, index_for_config, out):
+    """The checkpoint a directory of side files belongs to; returns how its weights were made."""
+    cfg = os.path.join(folder, "config.json")
+    if os.path.isfile(cfg):
+        index = index_for_config.get(open(cfg, "rb").read())
+        if index:
+            modelled = materialise_index(ckptlint, cfg, index, out)
+            how = "weights from its index" + ("" if modelled else ", no layout model")
+        elif layout_of(ckptlint, cfg)[0] is not None:
+            # The files a release ships, not what a conversion may add (a tied model's lm_head).
+            materialise_config(ckptlint, cfg, out, required_only=True)
+            how = "weights from ckptlint layout"
+        elif materialise_embedding(cfg, out):
+            how = "embedding only"
+        else:
+            materialise_config(ckptlint, cfg, out)
+            how = "a stand-in shard"
+    else:
+        dialect = "mlx-lm" if folder.rstrip("/").endswith("__adapters") else "peft"
+        materialise_adapter(out, dialect)
+        how = dialect + " adapter stand-in"
+    for f in os.listdir(folder):
+        if f != "config.json":
+            shutil.copy(os.path.join(folder, f), os.path.join(out, f))
+    return how
 
 
 def check(ckptlint, path, extra=()):
@@ -189,6 +270,8 @@ def main():
             cfg = os.path.join(folder, stem + "config.json")
             if os.path.isfile(cfg):
                 pairs.append((sub + "/" + stem.rstrip("_"), cfg, os.path.join(folder, f)))
+    # Side-file directories find their weights by their config.json's bytes.
+    index_for_config = {open(c, "rb").read(): i for _, c, i in pairs}
     pairs = [p for p in pairs if a.only in p[0]]
 
     print("## Layout reproduction (`ckptlint layout CONFIG`, the default recipe)\n")
@@ -276,6 +359,20 @@ def main():
             for f in shards:
                 shutil.copy(os.path.join(folder, f), os.path.join(out, f.split("__sharded__")[1]))
             rows.append(("safetensors/FluxML sharded set (6 shards + index)", *check(ck, out)))
+        sidecars = os.path.join(rw, "sidecars")
+        for d in sorted(os.listdir(sidecars)):
+            folder = os.path.join(sidecars, d)
+            if not os.path.isdir(folder) or a.only not in d:
+                continue
+            out = os.path.join(tmp, str(len(rows)))
+            os.makedirs(out)
+            how = materialise_sidecars(ck, folder, index_for_config, out)
+            # As for the pairs above: without a layout model, the stand-in shapes are not the
+            # index's, so its total_size cannot match.
+            extra = ("--ignore", "adapter-weights-missing") if "adapter" in how else ()
+            extra += ("--ignore", "index-total-size-mismatch") if "no layout model" in how else ()
+            extra += ("--ignore", "quant-config-without-tensors") if "stand-in shard" in how else ()
+            rows.append((f"sidecars/{d} ({how})", *check(ck, out, extra)))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
