@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,6 +19,10 @@ struct RunOptions {
   bool scan_values = false;           ///< read tensor data for the value rules (NaN/Inf)
   int jobs = 0;                       ///< threads for the value scan; 0 = all cores
   bool progress = false;              ///< progress bar on stderr during a long value scan
+  /// Called with (bytes scanned, bytes to scan) from the thread that runs the check, about
+  /// ten times a second during the value scan and once at its end (embedders: the Python
+  /// package's progress=). Empty: not called.
+  std::function<void(std::uint64_t done, std::uint64_t total)> on_progress;
   bool storage_map = false;           ///< fill Report::units (the HTML report's layer map)
 };
 

@@ -18,12 +18,14 @@ extern const char kEmbeddedExamples[];  // "id\nexample\n" per built-in rule
 namespace {
 
 // An installed ckptlint (bin/ckptlint) reads the packs installed beside it
-// (share/ckptlint/rules), so a site can adjust them; a build tree uses its embedded copy.
+// (share/ckptlint/rules), so a site can adjust them; a build tree uses its embedded copy,
+// and so does any other program: the Python module runs inside bin/python3, and must not
+// pick up the packs of a ckptlint package installed beside that.
 std::string installed_rules_dir() {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::path exe = platform::executable_path();
-  if (exe.empty() || exe.parent_path().filename() != "bin") return "";
+  if (exe.empty() || exe.parent_path().filename() != "bin" || !exe.filename().string().starts_with("ckptlint")) return "";
   fs::path dir = exe.parent_path().parent_path() / "share" / "ckptlint" / "rules";
   return fs::is_directory(dir, ec) ? dir.string() : "";
 }

@@ -45,34 +45,34 @@ void append_row(std::string& text, const ExpectedTensor& t) {
 
 }  // namespace
 
-int run_layout_command(const Options& o, const RuleSet& rules) {
+std::optional<std::string> render_layout(const Options& o, const RuleSet& rules, std::vector<std::string>& errors) {
   JsonFileError error;
   auto config = read_json_object(o.positional[0], 16u << 20, error);
   if (!config) {
-    fmt::print(stderr, "ckptlint: '{}' is not a JSON object: {}\n", display_text(o.positional[0], 1024), display_text(error.error, 1024));
-    return 2;
+    errors.push_back(fmt::format("'{}' is not a JSON object: {}", display_text(o.positional[0], 1024), display_text(error.error, 1024)));
+    return std::nullopt;
   }
   const std::vector<std::string> types = config_model_types(config->dom);
   const LayoutModel* model = layout_for(rules.packs().layouts, types);
   if (model == nullptr) {
-    fmt::print(stderr, "ckptlint: no layout model for model_type {}\n", types.empty() ? "(none)" : display_text(fmt::format("{}", fmt::join(types, ", ")), 256));
-    return 2;
+    errors.push_back(fmt::format("no layout model for model_type {}", types.empty() ? "(none)" : display_text(fmt::format("{}", fmt::join(types, ", ")), 256)));
+    return std::nullopt;
   }
   const std::string variant = o.variant.empty() ? default_variant_for(*model, config->dom) : o.variant;
   Layout layout = expand_layout(*model, config->dom, variant);
   // A layout the config cannot fully expand is no answer: listing the part that expanded
   // would read as the whole model.
-  for (const std::string& p : layout.problems) fmt::print(stderr, "ckptlint: {}\n", display_text(p, 1024));
+  for (const std::string& p : layout.problems) errors.push_back(display_text(p, 1024));
   if (!layout.problems.empty() || layout.entries.empty()) {
-    fmt::print(stderr, "ckptlint: the {} layout cannot be expanded from '{}'\n", model->name, display_text(o.positional[0], 1024));
-    return 2;
+    errors.push_back(fmt::format("the {} layout cannot be expanded from '{}'", model->name, display_text(o.positional[0], 1024)));
+    return std::nullopt;
   }
   std::string recipe = o.recipe.empty() ? model->default_recipe : o.recipe;
   std::string recipe_error;
   std::vector<ExpectedTensor> tensors = expected_tensors(*model, layout, config->dom, recipe, recipe_error, rules.packs().layouts.schemes);
   if (!recipe_error.empty()) {
-    fmt::print(stderr, "ckptlint: {}\n", recipe_error);
-    return 2;
+    errors.push_back(recipe_error);
+    return std::nullopt;
   }
   std::uint64_t total = 0;
   for (const ExpectedTensor& t : tensors) total += t.nbytes();
@@ -101,7 +101,15 @@ int run_layout_command(const Options& o, const RuleSet& rules) {
     out << text;
     out << fmt::format("{} tensors, {} bytes\n", group_digits(std::to_string(tensors.size())), group_digits(std::to_string(total)));
   }
-  if (std::string error = write_output(o.output, out.str()); !error.empty()) {
+  return out.str();
+}
+
+int run_layout_command(const Options& o, const RuleSet& rules) {
+  std::vector<std::string> errors;
+  std::optional<std::string> listing = render_layout(o, rules, errors);
+  for (const std::string& e : errors) fmt::print(stderr, "ckptlint: {}\n", e);
+  if (!listing) return 2;
+  if (std::string error = write_output(o.output, *listing); !error.empty()) {
     fmt::print(stderr, "ckptlint: {}\n", error);
     return 2;
   }

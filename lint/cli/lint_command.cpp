@@ -9,6 +9,7 @@
 
 #include "cli/baseline.h"
 #include "cli/builtin_rules.h"
+#include "cli/hub_cache.h"
 #include "cli/project_config.h"
 #include "cli/selectors.h"
 #include "cli/target_check.h"
@@ -114,6 +115,22 @@ std::optional<Severity> severity_override(const ProjectConfig& project, const Ru
   return std::nullopt;
 }
 
+// Replaces each PATH, --base and --adapter written as ORG/REPO[@REVISION] (and not a local
+// path) by its snapshot in the local Hugging Face cache; "" or why one cannot be.
+std::string resolve_hub_names(Options& o) {
+  std::vector<std::string*> paths{&o.base, &o.adapter};
+  for (std::string& p : o.positional) paths.push_back(&p);
+  for (std::string* path : paths) {
+    if (!looks_like_hub_name(*path)) continue;
+    std::string error;
+    std::optional<std::string> snapshot = resolve_hub_name(*path, error);
+    if (!snapshot) return error;
+    spdlog::debug("{}: the cached snapshot {}", *path, *snapshot);
+    *path = *snapshot;
+  }
+  return "";
+}
+
 }  // namespace
 
 int LintOutcome::exit_code(bool exit_zero) const {
@@ -134,9 +151,13 @@ std::vector<const Report*> LintOutcome::reports() const {
   return out;
 }
 
-LintOutcome run_lint(const Options& o) {
+LintOutcome run_lint(const Options& options, const ProgressCallback& on_progress) {
   LintOutcome out;
   const auto start = Clock::now();
+  Options o = options;
+  // Before anything reads a path: the project config is looked for outside the snapshot.
+  out.usage_error = resolve_hub_names(o);
+  if (!out.usage_error.empty()) return out;
   // The project config: from the working directory upward (never from inside a checked
   // path), or --config; the command line wins over it.
   std::optional<ProjectConfig> project;
@@ -198,6 +219,7 @@ LintOutcome run_lint(const Options& o) {
   run.storage_map = o.format == "html" || std::any_of(o.extra_outputs.begin(), o.extra_outputs.end(),
                                                       [](const auto& e) { return e.first == "html"; });
   run.progress = !o.no_progress && !o.quiet && ::isatty(STDERR_FILENO) == 1;
+  run.on_progress = on_progress;
 
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const Options& one = runs[i];

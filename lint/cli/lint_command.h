@@ -5,6 +5,8 @@
 // overrides and the baseline applied. Nothing is printed here; the caller writes the reports
 // (cli/report_output.h) and the errors.
 #pragma once
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,7 +42,12 @@ struct LintOutcome {
   std::vector<const Report*> reports() const;
 };
 
-/// Runs `options.command` ("check" or "diff").
-LintOutcome run_lint(const Options& options);
+/// (bytes scanned, bytes to scan) of the value scan; see RunOptions::on_progress.
+using ProgressCallback = std::function<void(std::uint64_t done, std::uint64_t total)>;
+
+/// Runs `options.command` ("check" or "diff"). A PATH, --base or --adapter written as
+/// ORG/REPO[@REVISION] that is not a local path is read from its snapshot in the local
+/// Hugging Face cache (cli/hub_cache.h), or is a usage error that names hf://ORG/REPO.
+LintOutcome run_lint(const Options& options, const ProgressCallback& on_progress = {});
 
 }  // namespace ckptlint

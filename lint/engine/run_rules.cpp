@@ -168,7 +168,7 @@ Report run(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options
   for (const CompiledRule* cr : selected) values_wanted = values_wanted || cr->primitive->needs_values();
   // An adapter is small: its values are always scanned.
   if ((options.scan_values || analysis.adapter) && values_wanted && !ck.remote) {
-    analysis.values = scan_values(ck, ScanOptions{options.jobs, 16u << 20, options.progress, zero_checks(ck, analysis, selected)});
+    analysis.values = scan_values(ck, ScanOptions{options.jobs, 16u << 20, options.progress, zero_checks(ck, analysis, selected), options.on_progress});
     spdlog::debug("scanned {} tensors, {:.2f} GB in {:.2f} s ({:.2f} GB/s)", analysis.values->tensors_scanned,
                   analysis.values->bytes / 1e9, analysis.values->seconds,
                   analysis.values->bytes / 1e9 / std::max(analysis.values->seconds, 1e-9));

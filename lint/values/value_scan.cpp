@@ -128,15 +128,20 @@ ValueScan scan_values(const Checkpoint& ck, const ScanOptions& options) {
       done.fetch_add(c.size, std::memory_order_relaxed);
     }
   };
+  // The calling thread draws the bar or reports progress while the workers scan (it is the
+  // thread an embedder's callback expects); alone, or with nothing to report, it scans too.
+  const bool watch = (options.progress && jobs > 1) || options.on_progress;
   std::vector<std::thread> threads;
-  for (int j = 1; j < jobs; ++j) threads.emplace_back(worker);
-  if (options.progress && jobs > 1) {
-    // The main thread draws the bar while the workers scan; it scans too when alone.
+  for (int j = watch ? 0 : 1; j < jobs; ++j) threads.emplace_back(worker);
+  if (watch) {
     bool drawn = false;
-    while (next.load() < chunks.size()) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    // Short naps, so that a small scan is not held up; a report every 100 ms.
+    for (int nap = 1; next.load() < chunks.size(); ++nap) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      if (nap % 20 != 0) continue;
       double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      if (seconds > 1.0) {
+      if (options.on_progress) options.on_progress(done.load(), total);
+      if (options.progress && jobs > 1 && seconds > 1.0) {
         draw_progress(done.load(), total, seconds, false);
         drawn = true;
       }
@@ -144,6 +149,7 @@ ValueScan scan_values(const Checkpoint& ck, const ScanOptions& options) {
     for (std::thread& t : threads) t.join();
     threads.clear();
     if (drawn) draw_progress(total, total, 1, true);
+    if (options.on_progress) options.on_progress(done.load(), total);
   } else {
     worker();
   }

@@ -8,6 +8,7 @@
 // running out of descriptors is an EnvironmentError, never a finding.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,8 @@ struct ScanOptions {
   bool progress = false;                   ///< draw a progress bar on stderr (when the scan takes > 1 s)
   /// Tensors (shard, tensor index), sorted, to also test for being all zeros (an untrained lora_b).
   std::vector<std::pair<std::size_t, std::size_t>> zero_check;
+  /// (bytes scanned, bytes to scan), from the calling thread every 100 ms and once at the end.
+  std::function<void(std::uint64_t done, std::uint64_t total)> on_progress;
 };
 
 /// What the scan found for one tensor: non-finite counts, or that it could not be read.

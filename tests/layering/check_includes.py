@@ -28,7 +28,7 @@ LAYERS = [
     ["engine"],                    # selects, runs and reports rules
     ["report", "fix"],             # text, JSON, SARIF, GitHub, HTML; the repairs of `fix`
     ["cli"],                       # the command line
-    ["tools"],                     # build-time tools (rule embedding)
+    ["tools", "python"],           # build-time tools (rule embedding); the Python extension module
 ]
 RANK = {folder: rank for rank, folders in enumerate(LAYERS) for folder in folders}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
