@@ -15,7 +15,7 @@
 #include "cli/options.h"
 #include "cli/project_config.h"
 #include "cli/report_output.h"
-#include "cli/rules_markdown.h"
+#include "cli/rules_command.h"
 #include "cli/selectors.h"
 #include "ckptlint/environment_error.h"
 #include "ckptlint/reporters.h"
@@ -27,62 +27,10 @@ namespace {
 
 constexpr int kToolError = 2;
 
-// `ckptlint rules ID`: what the rule finds, why it matters, an example, how to fix it, and
-// how it is built.
-void explain_rule(const Rule& r) {
-  fmt::print("{} ({}, {})\n  what:      {}\n", r.id, to_string(r.severity), to_string(r.failure_class), r.summary);
-  if (r.severity == Severity::info) fmt::print("  why:       for reference (info never fails a run); its class: {}\n", describe(r.failure_class));
-  else fmt::print("  why:       {}\n", describe(r.failure_class));
-  if (std::string example = builtin_example(r.id); !example.empty()) fmt::print("  example:   {}\n", example);
-  fmt::print("  fix:       {}\n  message:   {}\n  primitive: {}{}\n", r.help, r.message, r.primitive, r.with.empty() ? "" : " " + r.with);
-  if (!r.model_types.empty() || !r.layouts.empty() || !r.kinds.empty() || !r.when.empty()) {
-    fmt::print("  applies to:");
-    if (!r.model_types.empty()) fmt::print(" model_type {}", fmt::join(r.model_types, "|"));
-    if (!r.layouts.empty()) fmt::print(" layout {}", fmt::join(r.layouts, "|"));
-    if (!r.kinds.empty()) fmt::print(" kind {}", fmt::join(r.kinds, "|"));
-    if (!r.when.empty()) fmt::print(" when {}", r.when);
-    fmt::print("\n");
-  }
-  if (!r.aggregate.empty()) fmt::print("  one cause: findings of one cause fold into \"{}\"\n", r.aggregate);
-  for (const std::string& e : r.explains) fmt::print("  explains:  {}\n", e);
-  if (!r.fix.empty()) fmt::print("  autofix:   ckptlint fix: {}\n", r.fix);
-  if (!r.enabled_by_default) fmt::print("  enabled:   only when selected (--select {})\n", r.id);
-  for (const std::string& ref : r.references) fmt::print("  see:       {}\n", ref);
-  fmt::print("  source:    {}\n", r.source);
-}
-
 int report_rule_errors(const std::vector<RuleError>& errors) {
   for (const RuleError& e : errors) fmt::print(stderr, "{}\n", to_string(e));
   fmt::print(stderr, "ckptlint: {} problem{} in rule files\n", errors.size(), errors.size() == 1 ? "" : "s");
   return kToolError;
-}
-
-int run_rules_command(const Options& o, const RuleSet& rules) {
-  if (o.format == "markdown") {
-    write_rules_markdown(std::cout, rules);
-    return 0;
-  }
-  if (o.positional.empty()) {
-    for (const Rule* r : rules.rules()) {
-      fmt::print("{:<34} {:<8} {:<18} {}{}\n", r->id, to_string(r->severity), to_string(r->failure_class), r->summary,
-                 r->enabled_by_default ? "" : " (opt-in)");
-    }
-    return 0;
-  }
-  const Rule* r = rules.find(o.positional[0]);
-  // A class name lists the rules of that class.
-  if (r == nullptr && failure_class_from_string(o.positional[0])) {
-    for (const Rule* c : rules.rules()) {
-      if (to_string(c->failure_class) == o.positional[0]) fmt::print("{:<34} {:<8} {}\n", c->id, to_string(c->severity), c->summary);
-    }
-    return 0;
-  }
-  if (r == nullptr) {
-    fmt::print(stderr, "ckptlint: no rule '{}'{}; ckptlint rules lists them\n", o.positional[0], suggest_rule(rules, o.positional[0], false));
-    return kToolError;
-  }
-  explain_rule(*r);
-  return 0;
 }
 
 int run(int argc, char** argv) {
@@ -94,12 +42,12 @@ int run(int argc, char** argv) {
     return kToolError;
   }
   const Options& o = *parsed;
-  if (o.command == "help") {
-    fmt::print("{}", usage());
-    return 0;
-  }
-  if (o.command == "version") {
-    fmt::print("ckptlint {}\n", version());
+  if (o.command == "help" || o.command == "version") {
+    std::string text = o.command == "help" ? usage() : fmt::format("ckptlint {}\n", version());
+    if (std::string error = write_output("", text); !error.empty()) {
+      fmt::print(stderr, "ckptlint: {}\n", error);
+      return kToolError;
+    }
     return 0;
   }
   auto logger = spdlog::stderr_color_mt("ckptlint");

@@ -4,7 +4,9 @@
 // report a pipeline needs. (The checkpoint-side attacks are in hostile_input_test.cpp.)
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -13,6 +15,7 @@
 
 namespace ckptlint {
 namespace {
+namespace fs = std::filesystem;
 
 using testing::CliRun;
 using testing::ckptlint;
@@ -131,6 +134,42 @@ TEST(Gate, outputs_that_cannot_be_written_are_exit_2_with_a_message) {
   expect_refused(ckptlint("check " + shard + " --output " + shard), "refusing to write the report");
   EXPECT_EQ(slurp(shard), before);
   EXPECT_EQ(ckptlint("check " + ck + " --format json --output " + ck + "/report.json").code, 1);
+  // Two reports of one run into one file: the second would overwrite the first.
+  expect_refused(ckptlint("check " + ck + " --output " + dir.path() + "/r --json-output " + dir.path() + "/../" +
+                          fs::path(dir.path()).filename().string() + "/r"), "refusing to write two reports to");
+  // The listings write where they are told, or say why they could not.
+  expect_refused(ckptlint("rules > /dev/full"), "cannot write to standard output");
+  expect_refused(ckptlint("--help > /dev/full"), "cannot write to standard output");
+  EXPECT_EQ(ckptlint("rules --format markdown --output " + dir.path() + "/rules.md").code, 0);
+  EXPECT_EQ(slurp(dir.path() + "/rules.md").rfind("# ckptlint rules", 0), 0u);
+}
+
+TEST(Gate, a_run_that_checks_nothing_never_passes) {
+  ScratchDir dir("gate-checks-nothing");
+  std::string ck = make(dir, "offsets-gap/trigger.yaml");
+  expect_refused(ckptlint("check " + ck + " --ignore '*'"), "no rule ran on");
+  // An adapter to verify the fuse against that is no adapter, or one without weights.
+  ::mkdir((dir.path() + "/empty").c_str(), 0755);
+  expect_refused(ckptlint("diff " + ck + " " + ck + " --adapter " + dir.path() + "/empty"), "is not an adapter");
+  ::mkdir((dir.path() + "/config-only").c_str(), 0755);
+  std::ofstream(dir.path() + "/config-only/adapter_config.json") << R"({"lora_parameters": {"rank": 8, "scale": 20.0}})";
+  expect_refused(ckptlint("diff " + ck + " " + ck + " --adapter " + dir.path() + "/config-only"), "has no weights file");
+  // Weights that are broken links (an interrupted download into the Hugging Face cache).
+  ::mkdir((dir.path() + "/links").c_str(), 0755);
+  std::ofstream(dir.path() + "/links/config.json") << R"({"model_type": "gemma4"})";
+  ASSERT_EQ(::symlink("../blobs/0123abcd", (dir.path() + "/links/model.safetensors").c_str()), 0);
+  expect_refused(ckptlint("check " + dir.path() + "/links"), "no readable file behind the name (a broken link or not a file)");
+}
+
+// A file given alone: its directory is the uploader's, so a .ckptlint.yaml planted beside it
+// (found from the working directory) configures nothing.
+TEST(Gate, a_config_beside_a_single_checked_file_is_not_obeyed) {
+  ScratchDir dir("gate-single-file");
+  std::string ck = make(dir, "offsets-gap/trigger.yaml");
+  std::ofstream(ck + "/.ckptlint.yaml") << "ignore: [offsets-gap]\n";
+  CliRun r = ckptlint_in(ck, "check model.safetensors");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("error[offsets-gap]"), std::string::npos) << r.out;
 }
 
 TEST(Gate, files_named_by_options_are_opened_like_shards) {

@@ -129,7 +129,7 @@ TEST(Reporters, raw_alpha_diff_reads_in_under_40_lines) {
   write_text(out, report);
   std::string text = out.str();
   expect_diagnosis_first(report, text);
-  EXPECT_NE(text.find("fuse-drift: 0 of 6 LoRA pairs merged as expected, 6 wrong (6 wrong scale); overall measured scale 16.0 where 2.0 was expected"),
+  EXPECT_NE(text.find("fuse-drift: 0 of 6 LoRA pairs merged as expected, 6 wrong (6 wrong scale); overall measured scale 16.0 (expected 2.0)"),
             std::string::npos) << text;
   EXPECT_LE(std::count(text.begin(), text.end(), '\n'), 40) << text;
   // Each rule's help once, however many of its findings are shown.

@@ -119,6 +119,7 @@ TEST(UntrustedStrings, the_escaper_is_injective_and_cuts_on_code_points) {
   EXPECT_EQ(display_text("a\\x1b"), "a\\\\x1b");
   EXPECT_EQ(display_text("\xc2\x9b" "2J"), "\\u{009b}2J");
   EXPECT_EQ(display_text("x\xff"), "x\\xff");
+  EXPECT_EQ(display_text("a\xe2\x80\xa8" "b\xe2\x80\xa9"), "a\\u{2028}b\\u{2029}");
   std::string cut = display_text(std::string(199, 'a') + "\xe2\x82\xac", 200);
   EXPECT_TRUE(is_valid_utf8(cut));
   EXPECT_EQ(cut, std::string(199, 'a') + "...");

@@ -38,6 +38,22 @@ std::string overwrites_input(const LintOutcome& outcome, const std::string& file
   return "";
 }
 
+// Why two outputs of one run name the same file (the second would overwrite the first), or "".
+std::string same_file_twice(const std::vector<std::pair<std::string, std::string>>& outputs) {
+  std::vector<fs::path> seen;
+  for (const auto& [format, file] : outputs) {
+    if (file.empty()) continue;
+    std::error_code ec;
+    fs::path path = fs::weakly_canonical(fs::absolute(file, ec), ec);
+    if (ec) path = file;
+    for (const fs::path& p : seen) {
+      if (p == path) return fmt::format("refusing to write two reports to '{}': give each format its own file", file);
+    }
+    seen.push_back(path);
+  }
+  return "";
+}
+
 std::string render(const std::string& format, const Options& o, const LintOutcome& outcome) {
   std::ostringstream out;
   std::vector<const Report*> reports = outcome.reports();
@@ -82,6 +98,7 @@ std::string write_reports(const Options& o, const LintOutcome& outcome) {
   if (outcome.reports().empty()) return "";
   std::vector<std::pair<std::string, std::string>> outputs = {{o.format, o.output}};
   outputs.insert(outputs.end(), o.extra_outputs.begin(), o.extra_outputs.end());
+  if (std::string why = same_file_twice(outputs); !why.empty()) return why;
   for (const auto& [format, file] : outputs) {
     if (file.empty()) continue;
     if (std::string why = overwrites_input(outcome, file); !why.empty()) return "refusing to write the report: " + why;

@@ -93,6 +93,14 @@ std::string nothing_to_check(const Checkpoint& ck, const std::string& path) {
     return fmt::format("{} has {} naming {} shard file(s), none of them present: the weights are not downloaded "
                        "(git lfs pull, or hf download)", prefix, listing(json, 3), named.size());
   }
+  // Names listed as .safetensors with nothing readable behind them: broken links of an
+  // interrupted download (a Hugging Face cache snapshot links every file to a blob).
+  std::vector<std::string> absent;
+  for (const Shard& s : ck.shards) absent.push_back(s.file);
+  if (!absent.empty()) {
+    return fmt::format("{} has {} but no readable file behind the name (a broken link or not a file): the weights are "
+                       "not downloaded (hf download again)", prefix, listing(absent, 3));
+  }
   if (!json.empty()) {
     return fmt::format("{} has {} but no .safetensors file: the weights are missing or not downloaded "
                        "(git lfs pull, or hf download)", prefix, listing(json, 3));

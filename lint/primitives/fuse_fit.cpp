@@ -70,8 +70,19 @@ struct Expected {
   std::string problem;  ///< "" when value is set
 };
 
-Expected expected_scale(const nlohmann::json& e) {
-  if (!e.is_number()) return {std::nullopt, "the adapter's config gives no scale (or alpha and rank) to check against"};
+// Why an adapter gives no scale: its config is missing, unreadable, or lacks the values.
+std::string why_no_scale(const Checkpoint* adapter) {
+  if (adapter != nullptr) {
+    for (const LoadProblem& p : adapter->problems) {
+      if (p.code == LoadProblemCode::adapter_config_missing) return "the adapter has no adapter_config.json, so the scale it was trained with is unknown";
+      if (p.code == LoadProblemCode::adapter_config_not_json) return "the adapter's adapter_config.json is not a JSON object, so the scale it was trained with is unknown";
+    }
+  }
+  return "the adapter's config gives no scale (or alpha and rank) to check against";
+}
+
+Expected expected_scale(const nlohmann::json& e, const Checkpoint* adapter) {
+  if (!e.is_number()) return {std::nullopt, why_no_scale(adapter)};
   double v = e.get<double>();
   if (!std::isfinite(v)) return {std::nullopt, fmt::format("the adapter's scale is not a finite number ({})", number(v))};
   return {v, ""};
@@ -85,7 +96,7 @@ class FuseFitPrimitive final : public Primitive {
   std::vector<std::string> fact_names() const override {
     std::vector<std::string> names = {"module", "tensor", "file", "layer", "leaf", "measured", "expected", "ratio", "direction",
                                       "alpha", "residual", "rows", "other_module", "pairs", "correct", "named", "reason",
-                                      "change", "nothing", "wrong", "nothing_why"};
+                                      "change", "nothing", "wrong", "nothing_why", "overall"};
     for (const auto& [name, e] : facts_) names.push_back(name);
     return names;
   }
@@ -93,7 +104,7 @@ class FuseFitPrimitive final : public Primitive {
   void run(const RunContext& context, MatchSink& out) const override {
     const DiffModel* d = context.analysis.diff.get();
     if (d == nullptr || !d->adapter || d->fits.empty()) return;
-    const Expected expected = expected_scale(expected_.eval(context.scope));
+    const Expected expected = expected_scale(expected_.eval(context.scope), d->adapter_checkpoint);
     nlohmann::json a = alpha_.empty() ? nlohmann::json(nullptr) : alpha_.eval(context.scope);
     const double alpha = a.is_number() && std::isfinite(a.get<double>()) ? a.get<double>() : 0.0;  // 0: not recorded
     if (outcome_ == Outcome::summary) {
@@ -134,7 +145,8 @@ class FuseFitPrimitive final : public Primitive {
                  {"change", f.base_norm > 0 ? fmt::format("{:.0f}%", 100 * f.delta_norm / f.base_norm) : "?"},
                  {"nothing", ""},
                  {"wrong", ""},
-                 {"nothing_why", ""}};
+                 {"nothing_why", ""},
+                 {"overall", ""}};
       for (const auto& [name, ex] : facts_) m.facts.emplace_back(name, render_value(ex.eval(scope)));
       out.push_back(std::move(m));
     }
@@ -206,7 +218,8 @@ class FuseFitPrimitive final : public Primitive {
       Outcome o = classify(f, expected, reason);
       ++counted[o];
       if (o == Outcome::correct) ++correct;
-      else if (o == Outcome::nothing) ++nothing_reasons[reason], ++nothing;
+      // Below the storage's precision is no wrong fuse either: counted with nothing to merge.
+      else if (o == Outcome::nothing || o == Outcome::delta_lost) ++nothing_reasons[reason], ++nothing;
       else ++wrong;
       if (o == Outcome::correct || o == Outcome::scale) {
         double w = f.delta_norm * f.delta_norm;  // weight each module by its energy
@@ -219,9 +232,13 @@ class FuseFitPrimitive final : public Primitive {
       auto it = counted.find(outcome);
       if (it == counted.end()) continue;
       list += fmt::format("{}{} {}", list.empty() ? "" : ", ", it->second, label);
-      if (outcome != Outcome::correct && outcome != Outcome::nothing) wrong_list += fmt::format("{}{} {}", wrong_list.empty() ? "" : ", ", it->second, label);
+      if (outcome != Outcome::correct && outcome != Outcome::nothing && outcome != Outcome::delta_lost) wrong_list += fmt::format("{}{} {}", wrong_list.empty() ? "" : ", ", it->second, label);
     }
     for (const auto& [reason, n] : nothing_reasons) why += fmt::format("{}{}{}", why.empty() ? "" : "; ", reason, nothing_reasons.size() > 1 ? fmt::format(": {}", n) : "");
+    // The scale measured over the pairs that fit one, against the expected; or why not.
+    std::string overall = !expected.value ? "no scale to compare with: " + expected.problem
+                          : den > 0       ? fmt::format("overall measured scale {} (expected {})", number(num / den), number(*expected.value))
+                                          : fmt::format("no pair fits a multiple of B·A (expected scale {})", number(*expected.value));
     Match m;
     m.location = location_at(d.adapter->weights_file.empty() ? "" : d.adapter->weights_file, "");
     m.facts = {{"module", ""}, {"tensor", ""}, {"file", ""}, {"layer", ""}, {"leaf", ""},
@@ -231,7 +248,8 @@ class FuseFitPrimitive final : public Primitive {
                {"pairs", std::to_string(d.fits.size())}, {"correct", std::to_string(correct)}, {"named", list},
                {"reason", expected.problem}, {"change", ""}, {"nothing", std::to_string(nothing)},
                {"wrong", wrong == 0 ? "0 wrong" : fmt::format("{} wrong ({})", wrong, wrong_list)},
-               {"nothing_why", nothing == 0 ? "" : fmt::format(", {} with nothing to merge ({})", nothing, why)}};
+               {"nothing_why", nothing == 0 ? "" : fmt::format(", {} with nothing to merge ({})", nothing, why)},
+               {"overall", overall}};
     for (const auto& [name, e] : facts_) m.facts.emplace_back(name, "");
     out.push_back(std::move(m));
   }

@@ -435,7 +435,11 @@ std::vector<RuleDocument> read_rule_documents(const std::vector<std::string>& di
         break;
       }
       std::error_code fec;
-      if (it->is_regular_file(fec) && it->path().extension() == ".yaml") files.push_back(it->path().string());
+      if (it->path().extension() != ".yaml" || it->is_directory(fec)) continue;
+      // A rule file that is a FIFO, a device or a dangling link would be a pack silently
+      // missing a rule: said, never skipped.
+      if (it->is_regular_file(fec)) files.push_back(it->path().string());
+      else errors.push_back(RuleError{it->path().string(), 0, 0, "not a regular file"});
     }
   }
   std::sort(files.begin(), files.end());

@@ -30,6 +30,10 @@ bool is_bidi_control(char32_t cp) {
   return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
+// The line and paragraph separators: a line break to JavaScript and to some terminals and
+// editors, so a name holding one could start a line of its own in a report.
+bool is_line_separator(char32_t cp) { return cp == 0x2028 || cp == 0x2029; }
+
 }  // namespace
 
 std::string display_text(std::string_view text, std::size_t max_bytes) {
@@ -54,7 +58,7 @@ std::string display_text(std::string_view text, std::size_t max_bytes) {
     } else if (cp < 0x20 || cp == 0x7F) {
       std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(cp));
       piece = buf;
-    } else if ((cp >= 0x80 && cp <= 0x9F) || is_bidi_control(cp)) {
+    } else if ((cp >= 0x80 && cp <= 0x9F) || is_bidi_control(cp) || is_line_separator(cp)) {
       std::snprintf(buf, sizeof buf, "\\u{%04x}", static_cast<unsigned>(cp));
       piece = buf;
     } else if (cp == '\\') {
