@@ -6,6 +6,7 @@
 // display form; findings are capped, so the report of a hostile header stays small. Run under
 // ASan+UBSan in CI with the rest of the suite.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -149,6 +150,36 @@ TEST(UntrustedStrings, a_header_of_200000_bad_names_gives_a_small_report) {
   // About 190 MB in the Release build; AddressSanitizer's shadow memory triples it.
   const long bound_kib = (testing::kSanitized ? 3 : 1) * 512L * 1024;
   if (at != std::string::npos) EXPECT_LT(std::stol(r.out.substr(at + 7)), bound_kib) << r.out;
+}
+
+// Findings past the per-file cap are counted, not listed: they still count in the summary and
+// decide the verdict, and a baseline of listed findings cannot accept new ones.
+TEST(UntrustedStrings, findings_past_the_cap_count_and_no_baseline_of_listed_ones_hides_them) {
+  ScratchDir dir("capped-baseline");
+  auto names = [](int n) {
+    std::string header = "{";
+    for (int i = 0; i < n; ++i) {
+      header += (i ? ",\"t\\u0001" : "\"t\\u0001") + std::to_string(i) + "\":{\"dtype\":\"U8\",\"shape\":[0],\"data_offsets\":[0,0]}";
+    }
+    return header + "}";
+  };
+  ::mkdir((dir.path() + "/listed").c_str(), 0755);
+  ::mkdir((dir.path() + "/more").c_str(), 0755);
+  write_shard(dir.path() + "/listed/model.safetensors", names(1000));
+  write_shard(dir.path() + "/more/model.safetensors", names(1500));
+  const std::string baseline = dir.path() + "/baseline.json";
+  ASSERT_EQ(ckptlint("check " + dir.path() + "/listed --no-values --fail-on warning --write-baseline " + baseline).code, 1);
+  EXPECT_EQ(ckptlint("check " + dir.path() + "/listed --no-values --fail-on warning --baseline " + baseline).code, 0);
+  CliRun more = ckptlint("check " + dir.path() + "/more --no-values --fail-on warning --format json --baseline " + baseline);
+  EXPECT_EQ(more.code, 1) << more.out;
+  nlohmann::json doc = nlohmann::json::parse(more.out);
+  EXPECT_EQ(doc["summary"]["verdict"], "fail");
+  EXPECT_GE(doc["summary"]["warning"].get<int>(), 500);
+  // A baseline written where the cap was reached accepts the rule in that file whole.
+  ASSERT_EQ(ckptlint("check " + dir.path() + "/more --no-values --fail-on warning --write-baseline " + baseline).code, 1);
+  EXPECT_EQ(ckptlint("check " + dir.path() + "/more --no-values --fail-on warning --baseline " + baseline).code, 0);
+  CliRun counted = ckptlint("check " + dir.path() + "/more --no-values --format json");
+  EXPECT_GE(nlohmann::json::parse(counted.out)["summary"]["warning"].get<int>(), 1500) << "every finding is counted";
 }
 
 }  // namespace

@@ -35,10 +35,13 @@ inline constexpr std::size_t kMaxFindingsPerRuleFile = 1000;
 
 /// Findings of one rule in one file past the cap (kMaxFindingsPerRuleFile):
 /// counted, not kept, so that memory and report size stay bounded whatever the header.
+/// They count toward the summary and the verdict like listed findings; a baseline accepts
+/// them only with an entry for every tensor of the rule in that file (tensor "*").
 struct CappedFindings {
   std::string rule;
   std::string file;
   std::size_t omitted = 0;
+  Severity severity = Severity::error;  ///< the rule's (after the project's override)
 };
 
 /// A file beside the weights (tokenizer, generation, template, processor), for the HTML

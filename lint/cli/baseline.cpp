@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/baseline.h"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <fstream>
@@ -63,6 +64,19 @@ void apply_baseline(Report& report, const std::vector<BaselineEntry>& entries) {
     else kept.push_back(std::move(f));
   }
   report.findings = std::move(kept);
+  // Findings past the cap have no tensor to match: only an entry for every tensor of the
+  // rule in that file ("*") accepts them, so a baseline of listed findings never hides new ones.
+  std::vector<CappedFindings> still;
+  for (CappedFindings& c : report.capped) {
+    bool accepted = false;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      const BaselineEntry& e = entries[i];
+      if (e.rule == c.rule && (e.file.empty() || glob_match(e.file, c.file)) && e.tensor == "*") used[i] = accepted = true;
+    }
+    if (accepted) report.suppressed += c.omitted;
+    else still.push_back(std::move(c));
+  }
+  report.capped = std::move(still);
   for (std::size_t i = 0; i < entries.size(); ++i) {
     if (used[i]) continue;
     const BaselineEntry& e = entries[i];
@@ -73,7 +87,15 @@ void apply_baseline(Report& report, const std::vector<BaselineEntry>& entries) {
 bool write_baseline(const std::string& path, const Report& report, std::string& error) {
   nlohmann::ordered_json accepted = nlohmann::ordered_json::array();
   std::set<std::string> seen;
+  // A rule past its cap in a file is accepted there whole: its unlisted findings have no names.
+  std::set<std::pair<std::string, std::string>> whole;
+  for (const CappedFindings& c : report.capped) {
+    whole.emplace(c.rule, c.file);
+    accepted.push_back({{"rule", c.rule}, {"file", c.file}, {"tensor", "*"},
+                        {"reason", fmt::format("accepted: every finding of {} in {} ({} of them past the listing cap)", c.rule, c.file, c.omitted)}});
+  }
   for (const Finding& f : report.findings) {
+    if (whole.count({f.rule_id, f.location.file}) != 0) continue;
     if (!seen.insert(f.rule_id + "\n" + f.location.file + "\n" + f.location.tensor).second) continue;
     accepted.push_back({{"rule", f.rule_id}, {"file", f.location.file}, {"tensor", f.location.tensor},
                         {"reason", "accepted: " + f.message}});

@@ -238,6 +238,9 @@ LintOutcome run_lint(const Options& options, const ProgressCallback& on_progress
       for (Finding& f : report.findings) {
         if (auto level = severity_override(*project, out.rules, f.rule_id)) f.severity = *level;
       }
+      for (CappedFindings& c : report.capped) {
+        if (auto level = severity_override(*project, out.rules, c.rule)) c.severity = *level;
+      }
     }
     if (!baseline.empty()) apply_baseline(report, baseline);
     spdlog::debug("{}: {} rules run, {} findings, {:.1f} ms", t.path, report.rules_run, report.findings.size(), ms_since(started));
@@ -257,7 +260,10 @@ LintOutcome run_lint(const Options& options, const ProgressCallback& on_progress
   }
   if (!o.write_baseline.empty()) {
     Report all;
-    for (const Report* r : out.reports()) all.findings.insert(all.findings.end(), r->findings.begin(), r->findings.end());
+    for (const Report* r : out.reports()) {
+      all.findings.insert(all.findings.end(), r->findings.begin(), r->findings.end());
+      all.capped.insert(all.capped.end(), r->capped.begin(), r->capped.end());
+    }
     std::string error;
     if (!write_baseline(o.write_baseline, all, error)) out.usage_error = error;
   }

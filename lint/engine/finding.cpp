@@ -75,13 +75,16 @@ void sort_findings(std::vector<Finding>& findings) {
 }
 
 std::size_t count(const Report& report, Severity severity) {
-  return static_cast<std::size_t>(std::count_if(report.findings.begin(), report.findings.end(),
-                                                [&](const Finding& f) { return f.severity == severity; }));
+  std::size_t n = static_cast<std::size_t>(std::count_if(report.findings.begin(), report.findings.end(),
+                                                         [&](const Finding& f) { return f.severity == severity; }));
+  for (const CappedFindings& c : report.capped) n += c.severity == severity ? c.omitted : 0;
+  return n;
 }
 
 bool fails(const Report& report) {
-  return std::any_of(report.findings.begin(), report.findings.end(),
-                     [&](const Finding& f) { return f.severity >= report.fail_on; });
+  // Findings past the cap are not listed, but they were found: they decide as listed ones do.
+  return std::any_of(report.findings.begin(), report.findings.end(), [&](const Finding& f) { return f.severity >= report.fail_on; }) ||
+         std::any_of(report.capped.begin(), report.capped.end(), [&](const CappedFindings& c) { return c.severity >= report.fail_on && c.omitted > 0; });
 }
 
 int exit_code(const Report& report) { return fails(report) ? 1 : 0; }

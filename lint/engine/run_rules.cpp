@@ -196,7 +196,7 @@ Report run(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options
         locate(cr, ck, found[i].back());
       }
       aggregate_findings(cr, found[i], [&](Finding& f) { locate_key(ck, f); });
-      for (const auto& [file, n] : matches.omitted()) capped[i].push_back(CappedFindings{cr.rule.id, file, n});
+      for (const auto& [file, n] : matches.omitted()) capped[i].push_back(CappedFindings{cr.rule.id, file, n, cr.rule.severity});
     }
   };
   run_beside(
