@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Defects planted in the rest of the Gemma 4 family (26B-A4B with its experts, 31B with
-// attention_k_eq_v and a standardized vision tower) are found, with the right class, and
-// nothing else at warning or above. The clean variants are in fixtures/baseline.
+// attention_k_eq_v and a standardized vision tower), in the other layout models (Qwen3,
+// Gemma 3, Qwen3.5/3.6) and in every non-MLX quantization scheme are found, with the right
+// class, and nothing else at warning or above. The clean variants are in fixtures/baseline
+// (Gemma 4) and the rules' pass fixtures (the others).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -99,6 +101,77 @@ INSTANTIATE_TEST_SUITE_P(
                 "[{plant: 'language_model.model.layers.3.experts.switch_glu.down_proj.weight', index: 7, hex: 'c07f'}]}\n",
                 "tensor-non-finite", FailureClass::non_finite, "1 NaN", {}}),
     [](const ::testing::TestParamInfo<Planted>& info) { return std::string(info.param.name); });
+
+// Small configs of the other families (every linear's input a multiple of 64: quantizable).
+#define QWEN3 "{model_type: qwen3, architectures: [Qwen3ForCausalLM], hidden_size: 64, num_hidden_layers: 2, " \
+  "num_attention_heads: 4, num_key_value_heads: 2, head_dim: 16, intermediate_size: 128, vocab_size: 256, " \
+  "tie_word_embeddings: false, torch_dtype: bfloat16}"
+#define GEMMA3_TEXT "text_config: {model_type: gemma3_text, hidden_size: 64, num_hidden_layers: 2, " \
+  "num_attention_heads: 4, num_key_value_heads: 2, head_dim: 16, intermediate_size: 128, vocab_size: 256}"
+#define GEMMA3 "{model_type: gemma3, architectures: [Gemma3ForConditionalGeneration], " GEMMA3_TEXT ", " \
+  "vision_config: {model_type: siglip_vision_model, hidden_size: 64, intermediate_size: 128, num_hidden_layers: 1, " \
+  "num_attention_heads: 4, patch_size: 14, image_size: 56}}"
+#define QWEN3_5_TEXT "model_type: qwen3_5_text, hidden_size: 64, num_hidden_layers: 4, num_attention_heads: 4, " \
+  "num_key_value_heads: 2, head_dim: 16, vocab_size: 256, full_attention_interval: 4, " \
+  "linear_num_key_heads: 2, linear_key_head_dim: 16, linear_num_value_heads: 4, linear_value_head_dim: 16, " \
+  "linear_conv_kernel_dim: 4"
+#define QWEN3_6 "{model_type: qwen3_5, architectures: [Qwen3_5ForConditionalGeneration], text_config: {" QWEN3_5_TEXT \
+  ", intermediate_size: 128}, vision_config: {hidden_size: 64, intermediate_size: 128, depth: 1, num_heads: 4, " \
+  "out_hidden_size: 64, num_position_embeddings: 16}}"
+#define QWEN3_5_MOE "{model_type: qwen3_5_moe, architectures: [Qwen3_5MoeForConditionalGeneration], text_config: {" \
+  QWEN3_5_TEXT ", num_experts: 4, num_experts_per_tok: 2, moe_intermediate_size: 64, " \
+  "shared_expert_intermediate_size: 64}}"
+
+INSTANTIATE_TEST_SUITE_P(
+    OtherFamilies, FamilyDefects,
+    ::testing::Values(
+        // Hand fuses: one module dequantized beside quantized ones, the config unchanged.
+        Planted{"qwen3_hand_fused",
+                "model: {layout: qwen, config: " QWEN3 ", quant: affine-4, mutate: "
+                "[{dequantize: 'model.layers.*.self_attn.q_proj', layers: [0, 0]}]}\n",
+                "mixed-quantization", FailureClass::mixed_quantization, "float", {"quantization-config-stale"}},
+        Planted{"gemma3_hand_fused",
+                "model: {layout: gemma3, config: " GEMMA3 ", quant: affine-4, mutate: "
+                "[{dequantize: 'language_model.model.layers.*.mlp.down_proj', layers: [1, 1]}]}\n",
+                "mixed-quantization", FailureClass::mixed_quantization, "float", {"quantization-config-stale"}},
+        // Dropped towers: a text conversion that kept vision_config (mlx-swift-examples PR #343).
+        Planted{"gemma3_vision_tower_dropped",
+                "model: {layout: gemma3, config: " GEMMA3 ", quant: affine-4, mutate: [{drop: 'vision_tower.*'}]}\n",
+                // the family rule names the conversion and folds the generic finding
+                "gemma3-vision-tower-stripped", FailureClass::stale_config, "no vision_tower tensor", {}},
+        Planted{"qwen3_6_visual_dropped",
+                "model: {layout: qwen3_5, config: " QWEN3_6 ", mutate: [{drop: 'model.visual.*'}]}\n",
+                "vision-config-without-tower", FailureClass::stale_config, "vision_config", {}},
+        // REAP pruning to 4 experts that forgot the config.
+        Planted{"qwen3_5_moe_pruned_stale_config",
+                "model: {layout: qwen3_5, config: " QWEN3_5_MOE ", mutate: [{config-set: {text_config.num_experts: 8}}]}\n",
+                "experts-count-mismatch", FailureClass::stale_config, "declares 8 experts", {}}),
+    [](const ::testing::TestParamInfo<Planted>& info) { return std::string(info.param.name); });
+
+// A module of each non-MLX scheme that kept only part of its tensors (a partial copy, a hand
+// edit): quant-scheme-incomplete names what it lacks. Where only the weight is left its dtype
+// is the one trace of the scheme (marker: by-dtype in the scheme file).
+#define SCHEME_CASE(scheme, drop, missing) \
+  Planted{#scheme "_partly_quantized", \
+          "model: {layout: qwen, config: " QWEN3 ", quant: " #scheme ", mutate: [{drop: '" drop "'}]}\n", \
+          "quant-scheme-incomplete", FailureClass::quant_metadata, missing, {}}
+
+INSTANTIATE_TEST_SUITE_P(
+    Schemes, FamilyDefects,
+    ::testing::Values(
+        SCHEME_CASE(bitsandbytes-4bit, "model.layers.0.mlp.up_proj.weight.*", "weight.absmax"),
+        SCHEME_CASE(bitsandbytes-int8, "model.layers.0.mlp.up_proj.SCB", "SCB"),
+        SCHEME_CASE(fp8-block, "model.layers.0.mlp.up_proj.weight_scale_inv", "weight_scale_inv"),
+        SCHEME_CASE(gptq, "model.layers.0.mlp.up_proj.scales", "scales"),
+        SCHEME_CASE(awq, "model.layers.0.mlp.up_proj.scales", "scales"),
+        SCHEME_CASE(compressed-tensors, "model.layers.0.mlp.up_proj.weight_scale", "weight_scale"),
+        SCHEME_CASE(modelopt-nvfp4, "model.layers.0.mlp.up_proj.weight_scale*", "weight_scale"),
+        SCHEME_CASE(nvfp4-vendor, "model.layers.0.mlp.up_proj.weight_*", "weight_sf")),
+    [](const ::testing::TestParamInfo<Planted>& info) {
+      std::string name = info.param.name;
+      std::replace(name.begin(), name.end(), '-', '_');
+      return name;
+    });
 
 }  // namespace
 }  // namespace ckptlint

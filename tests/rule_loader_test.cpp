@@ -63,6 +63,24 @@ TEST(RuleLoader, unknown_key_with_position) {
   EXPECT_TRUE(has_error(errors, 9, 1, "unknown key 'colour'")) << dump(errors);
 }
 
+// A scheme tensor's marker is true, false or by-dtype, and by-dtype needs a constant dtype.
+TEST(RuleLoader, scheme_marker_values) {
+  ScratchDir dir("rules-scheme-marker");
+  write(dir.path(), "toy.scheme.yaml", R"(scheme: toy
+summary: a toy scheme
+declared: "quantization_config.quant_method == 'toy'"
+tensors:
+  - {suffix: weight, dtype: "'U8'", marker: by-dtype}
+  - {suffix: scale, dtype: float, marker: by-dtype}
+  - {suffix: zero, dtype: "'F32'", marker: maybe}
+  - {suffix: extra, dtype: "'F32'", marker: true}
+)");
+  auto errors = load_errors(dir.path());
+  EXPECT_EQ(errors.size(), 2u) << dump(errors);
+  EXPECT_TRUE(has_error(errors, 6, 43, "'marker: by-dtype' needs a constant 'dtype'")) << dump(errors);
+  EXPECT_TRUE(has_error(errors, 7, 44, "'marker' must be true, false or by-dtype")) << dump(errors);
+}
+
 TEST(RuleLoader, unknown_primitive_class_and_severity_all_reported) {
   ScratchDir dir("rules-enum");
   write(dir.path(), "bad-rule.yaml", R"(id: bad-rule

@@ -28,19 +28,34 @@ SuffixTable scheme_suffixes(const QuantSchemes& schemes) {
 }
 
 // The scheme a module with scheme parts is stored in: one whose marker it has, preferring
-// one the config declares.
+// one the config declares. A by-dtype marker counts for a declared scheme only.
 const QuantScheme* classify(const StoredModule& m, const QuantSchemes& schemes,
                             const std::vector<const QuantScheme*>& declared) {
   const QuantScheme* first = nullptr;
   for (const auto& s : schemes) {
     if (s->mlx) continue;
+    const bool is_declared = std::find(declared.begin(), declared.end(), s.get()) != declared.end();
     bool marked = false;
-    for (const SchemeTensor& t : s->tensors) marked = marked || (t.marker && m.part(t.suffix) != nullptr);
+    for (const SchemeTensor& t : s->tensors) {
+      const TensorInfo* stored = m.part(t.suffix);
+      if (stored == nullptr) continue;
+      marked = marked || t.marker || (is_declared && !t.marker_dtype.empty() && to_string(stored->dtype) == t.marker_dtype);
+    }
     if (!marked) continue;
-    if (std::find(declared.begin(), declared.end(), s.get()) != declared.end()) return s.get();
+    if (is_declared) return s.get();
     if (first == nullptr) first = s.get();
   }
   return first;
+}
+
+// A declared scheme can mark a module by a tensor's dtype alone (marker: by-dtype).
+bool marks_by_dtype(const std::vector<const QuantScheme*>& declared) {
+  for (const QuantScheme* s : declared) {
+    for (const SchemeTensor& t : s->tensors) {
+      if (!t.marker_dtype.empty()) return true;
+    }
+  }
+  return false;
 }
 }  // namespace
 
@@ -64,7 +79,6 @@ ModuleTable index_modules(const Checkpoint& ck, const QuantSchemes& schemes, con
   ModuleTable table;
   table.file_of = TensorFiles(ck);
   const SuffixTable suffixes = scheme_suffixes(schemes);
-  bool any_parts = false;
   for (const auto& [name, ref] : ck.by_name) {  // the first definition of every name
     const TensorInfo& t = ck.tensor(ref);
     const std::string& file = ck.shards[ref.shard].file;
@@ -79,7 +93,6 @@ ModuleTable index_modules(const Checkpoint& ck, const QuantSchemes& schemes, con
           if (at == table.modules.end() || at->first != path) at = table.modules.emplace_hint(at, std::string(path), StoredModule{});
           at->second.parts.emplace_back(std::string(suffix), &t);
           if (at->second.file.empty()) at->second.file = file;
-          any_parts = true;
           break;
         }
       }
@@ -107,10 +120,12 @@ ModuleTable index_modules(const Checkpoint& ck, const QuantSchemes& schemes, con
   const QuantScheme* mlx = nullptr;
   for (const auto& s : schemes) mlx = mlx == nullptr && s->mlx ? s.get() : mlx;
   std::vector<const QuantScheme*> declared;
-  if (any_parts && config != nullptr) declared = declared_schemes(schemes, *config);
+  if (config != nullptr && config->is_object() && config->contains("quantization_config")) declared = declared_schemes(schemes, *config);
+  const bool by_dtype = marks_by_dtype(declared);
   for (auto& [path, m] : table.modules) {
-    if (!m.parts.empty()) {
-      std::sort(m.parts.begin(), m.parts.end());
+    if (!m.parts.empty()) std::sort(m.parts.begin(), m.parts.end());
+    // A module without parts is a scheme's only by its weight's dtype (a float or MLX one never is).
+    if (!m.parts.empty() || (by_dtype && m.scales == nullptr && m.weight != nullptr)) {
       m.scheme = classify(m, schemes, declared);
     }
     if (m.scheme == nullptr && m.scales != nullptr) m.scheme = mlx;

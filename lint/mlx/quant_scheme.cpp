@@ -79,7 +79,15 @@ class SchemeReader : DocReader {
       }
       if (t["when"].defined()) out.when = expression(t["when"], "when").value_or(Expr{});
       out.optional = t["optional"].scalar() == "true";
-      out.marker = t["marker"].scalar() == "true";
+      const std::string& marks = t["marker"].scalar();
+      out.marker = marks == "true";
+      if (marks == "by-dtype") {
+        nlohmann::json dtype = out.dtype ? out.dtype->eval(Scope{}) : nlohmann::json();
+        if (dtype.is_string()) out.marker_dtype = dtype.get<std::string>();
+        else error(t["marker"], "'marker: by-dtype' needs a constant 'dtype' (a quoted dtype name)");
+      } else if (t["marker"].defined() && !out.marker && marks != "false") {
+        error(t["marker"], "'marker' must be true, false or by-dtype");
+      }
       marker = marker || out.marker;
       for (const SchemeTensor& other : s->tensors) {
         if (other.suffix == out.suffix) error(t, fmt::format("suffix '{}' twice", out.suffix));

@@ -27,6 +27,11 @@ struct SchemeTensor {
   Expr when;                 ///< the module has this tensor (empty: always), e.g. biases in affine mode
   bool optional = false;     ///< may be left out (GPTQ's g_idx without act-order)
   bool marker = false;       ///< its presence says the module is stored in this scheme
+  /// `marker: by-dtype`: a tensor of this (constant) dtype says so, under a config that
+  /// declares the scheme. For a weight whose dtype is the only trace left when the others
+  /// were lost (an F8 weight without its block scales); not alone, since several schemes
+  /// store F8 or U8 weights. Empty: not such a marker.
+  std::string marker_dtype;
 };
 
 struct QuantScheme {

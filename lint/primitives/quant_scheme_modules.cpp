@@ -109,6 +109,8 @@ class QuantSchemeModules final : public Primitive {
         for (const SchemeTensor& t : s->tensors) marked = marked || (t.marker && !s->mlx && m.part(t.suffix) != nullptr);
         if (marked) names += (names.empty() ? "" : " or ") + s->name;
       }
+      // No marker left (marker: by-dtype): the module was taken for its declared scheme.
+      if (names.empty()) names = m.scheme->name;
       auto& [count, example] = by_scheme[names];
       if (count++ == 0) example = module;
     }
