@@ -147,6 +147,36 @@ TEST_P(Fuse, delta_lost_under_requantization) {
   }
 }
 
+// Updates near the storage's precision (the issue 25 reviewer's sweep): a correct fuse that
+// rounding attenuated passes (rounded back toward the base, a least-squares scale reads too
+// weak); a merge twice too strong still fails with the wrong scale.
+TEST(FuseNearPrecision, correct_small_updates_pass_and_twice_too_strong_fails) {
+  struct Case {
+    const char* quant;
+    const char* scale;       // the adapter's
+    const char* merged;      // the scale the fuse used
+    bool correct;
+  };
+  const Case cases[] = {{"none", "0.01", "0.01", true},     {"none", "0.0001", "0.0001", true}, {"none", "0.03", "0.03", true},
+                        {"affine-4", "0.5", "0.5", true},   {"affine-4", "0.2", "0.2", true},   {"affine-4", "0.3", "0.3", true},
+                        {"affine-8", "0.05", "0.05", true}, {"affine-8", "0.02", "0.02", true}, {"affine-8", "0.05", "0.1", false},
+                        {"affine-4", "0.5", "1.0", false},  {"affine-4", "0.5", "4.0", false},  {"none", "0.1", "0.2", false}};
+  for (const Case& c : cases) {
+    std::string text = std::string("fuse:\n  base: {preset: tiny-e4b, quant: ") + c.quant +
+                       "}\n  adapter: {dialect: mlx-lm, targets: [mlp.down_proj, self_attn.q_proj], scale: " + c.scale +
+                       "}\n  scale: " + c.merged + "\n";
+    Report r = diff(text, std::string("near-precision-") + c.quant + "-" + c.scale + "-" + c.merged);
+    SCOPED_TRACE(text);
+    std::size_t errors = 0;
+    for (const Finding& f : r.findings) errors += f.severity == Severity::error ? 1 : 0;
+    if (c.correct) {
+      EXPECT_EQ(errors, 0u) << (r.findings.empty() ? "" : r.findings.front().message);
+    } else {
+      EXPECT_FALSE(of(r, "fuse-scale-mismatch").empty());
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Bases, Fuse,
     ::testing::Combine(::testing::Values(Base{"bf16", "none"}, Base{"affine8", "affine-8"}, Base{"affine4", "affine-4"}),

@@ -288,6 +288,8 @@ FuseFit fit_pair(const DiffModel& diff, const DiffSide& base_side, const DiffSid
     ++fit.rows;
   }
   fit.scale = direct.scale();
+  fit.delta_dot_d = direct.xd;
+  fit.d_norm2 = direct.dd;
   fit.residual = direct.residual();
   fit.delta_norm = std::sqrt(direct.xx);
   fit.base_norm = std::sqrt(base_norm);

@@ -39,6 +39,7 @@ struct FuseFit {
   bool identical = false;            ///< fused bytes equal the base's
   bool zero_update = false;          ///< B·A is zero on every row compared: nothing to merge
   double scale = 0;                  ///< least-squares s for ΔW ≈ s·D
+  double delta_dot_d = 0, d_norm2 = 0;  ///< Σ ΔW·D and Σ D² on the sampled rows (‖ΔW − sD‖² for any s)
   double residual = 1;               ///< ‖ΔW − sD‖ / ‖ΔW‖ (0: exact)
   double delta_norm = 0;             ///< ‖ΔW‖ on the sampled rows
   double base_norm = 0;              ///< ‖W_base‖ on the sampled rows

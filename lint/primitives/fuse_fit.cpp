@@ -183,6 +183,20 @@ class FuseFitPrimitive final : public Primitive {
       reason += ", so nothing should have changed";
       return Outcome::unexplained;
     }
+    // A correct fuse leaves every element within a rounding of W_base + e·D: re-quantizing
+    // (or rounding to a float dtype) moves each by at most half a step, so ‖ΔW − e·D‖² stays
+    // within Σ(half step)². An update small against the step is mostly rounded back toward
+    // the base, which a least-squares scale reads as "too weak"; this test does not.
+    // Rounding attenuates a small update (it rounds back to the base) but never makes it
+    // systematically stronger: a scale measured well above e is a wrong scale, not rounding.
+    const double off_expected = f.delta_norm * f.delta_norm - 2 * e * f.delta_dot_d + e * e * f.d_norm2;
+    const bool stronger = (f.scale - e) * (e < 0 ? -1 : 1) > std::max(0.25 * std::fabs(e), 3 * f.scale_error);
+    if (f.noise_norm > 0 && off_expected <= f.noise_norm * f.noise_norm && !stronger) {
+      const bool below_rounding = f.d_over_half_step && std::fabs(e) * *f.d_over_half_step < 1;
+      if (!f.identical && f.delta_norm > 0 && !below_rounding) return Outcome::correct;
+      reason = "the update is below " + rounding(f);
+      return f.fused_quantized ? Outcome::delta_lost : Outcome::nothing;
+    }
     // ΔW is a multiple of B·A: nearly exactly for float weights; for re-quantized weights,
     // rounding noise remains, so the scale must stand well clear of its standard error.
     const bool fits = f.delta_norm > 0 && (f.residual < 0.2 || (f.fused_quantized && std::fabs(f.scale) > 10 * f.scale_error));
