@@ -93,6 +93,50 @@ TEST(Scenario, valid_single_file_relayout_without_index_is_at_most_info) {
   for (const Finding& f : r.findings) EXPECT_EQ(f.severity, Severity::info) << f.rule_id << ": " << f.message;
 }
 
+// One shard of a sharded Gemma 4 that is not there to read (deleted, a broken cache link, a
+// Git LFS pointer): that shard is the one finding at warning or above. The layers, tensors and
+// quantized triples the index maps to it are declared, not absent: no layer-count-mismatch,
+// no missing tensor, no half triple, no gap in the numbering.
+struct UnreadShard {
+  const char* tag;
+  const char* recipe;  // the shard replaced, under `files:`
+  const char* rule;
+  const char* says;
+};
+
+class OneUnreadShard : public ::testing::TestWithParam<UnreadShard> {};
+
+TEST_P(OneUnreadShard, is_one_finding_naming_the_shard) {
+  const UnreadShard& c = GetParam();
+  Report r = lint_recipe(c.recipe, c.tag);
+  std::vector<const Finding*> serious;
+  for (const Finding& f : r.findings) {
+    if (f.severity != Severity::info) serious.push_back(&f);
+  }
+  ASSERT_EQ(serious.size(), 1u) << serious.size() << " findings, the second: " << (serious.size() > 1 ? serious[1]->rule_id + ": " + serious[1]->message : "");
+  EXPECT_EQ(serious[0]->rule_id, c.rule);
+  EXPECT_NE(serious[0]->message.find(c.says), std::string::npos) << serious[0]->message;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Scenario, OneUnreadShard,
+    ::testing::Values(
+        UnreadShard{"deleted", "gemma4: {preset: tiny-e4b, shard-bytes: 700000}\nfiles:\n  model-00002-of-00003.safetensors: {remove: true}\n",
+                    "index-shard-missing", "model-00002-of-00003.safetensors"},
+        UnreadShard{"broken_link",
+                    "gemma4: {preset: tiny-e4b, shard-bytes: 700000}\nfiles:\n  model-00002-of-00003.safetensors: {symlink: ../../blobs/abc}\n",
+                    "file-unreadable", "a broken symbolic link (not downloaded?)"},
+        UnreadShard{"lfs_pointer",
+                    "gemma4: {preset: tiny-e4b, shard-bytes: 700000}\nfiles:\n  model-00002-of-00003.safetensors: {raw: \"version "
+                    "https://git-lfs.github.com/spec/v1\\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\\nsize 4980250784\\n\"}\n",
+                    "file-is-lfs-pointer", "Git-LFS pointer"},
+        // Quantized modules split across shards: the .weight in one, .scales/.biases in the next.
+        UnreadShard{"quantized_split_3", "gemma4: {preset: tiny-e4b, quant: affine-4, shard-bytes: 300000}\nfiles:\n  model-00003-of-00005.safetensors: {remove: true}\n",
+                    "index-shard-missing", "model-00003-of-00005.safetensors"},
+        UnreadShard{"quantized_split_4", "gemma4: {preset: tiny-e4b, quant: affine-4, shard-bytes: 300000}\nfiles:\n  model-00004-of-00005.safetensors: {remove: true}\n",
+                    "index-shard-missing", "model-00004-of-00005.safetensors"}),
+    [](const ::testing::TestParamInfo<UnreadShard>& info) { return std::string(info.param.tag); });
+
 TEST(Scenario, ple_quantized_at_4_bits_by_a_default_mlx_vlm_conversion) {
   Report r = lint_recipe("gemma4: {preset: tiny-e2b, quant: affine-4, recipe: mlx-vlm}\n", "ple");
   std::set<std::string> modules;

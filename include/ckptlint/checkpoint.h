@@ -223,7 +223,7 @@ struct Checkpoint {
   /// A lone .safetensors file was given: its directory (config, index) was not read.
   bool single_file = false;
   std::vector<Shard> shards;             ///< the safetensors files read, sorted by name
-  std::vector<std::string> files;        ///< every regular file name in the directory, sorted
+  std::vector<std::string> files;        ///< every name in the directory but subdirectories', sorted
   std::optional<JsonFile> index;         ///< model.safetensors.index.json, if present and parsed (its
                                          ///< "weight_map" is in `weight_map`, not in the DOM)
   /// The index's weight_map as (tensor, shard file) in file order, first of duplicates kept;

@@ -112,6 +112,23 @@ void detect_layout(Analysis& a, const Checkpoint& ck, const LayoutModels& layout
 
 }  // namespace
 
+namespace {
+
+std::unordered_set<std::string_view> declared_in_unread_shards(const Checkpoint& ck) {
+  std::unordered_set<std::string_view> out;
+  if (ck.weight_map.empty()) return out;
+  std::set<std::string_view> read;
+  for (const Shard& s : ck.shards) {
+    if (s.readable) read.insert(s.file);
+  }
+  for (const auto& [tensor, file] : ck.weight_map) {
+    if (read.count(file) == 0 && ck.find(tensor) == nullptr) out.insert(tensor);
+  }
+  return out;
+}
+
+}  // namespace
+
 Analysis analyze(const Checkpoint& ck, const LayoutModels& layouts, const Checkpoint* base, const TokenFactsList* token_facts) {
   Analysis a;
   a.checkpoint = &ck;
@@ -132,6 +149,7 @@ Analysis analyze(const Checkpoint& ck, const LayoutModels& layouts, const Checkp
   // The module table is built beside the key-layout detection and the layout expansion,
   // which need only the names; the parts present need both.
   a.file_of = TensorFiles(ck);
+  a.declared_unread = declared_in_unread_shards(ck);
   std::map<std::string, StoredModule, std::less<>> modules;
   const nlohmann::json* config = ck.config ? &ck.config->value : nullptr;
   run_beside([&] { modules = index_modules(ck, layouts.schemes, config).modules; }, [&] { detect_layout(a, ck, layouts); });

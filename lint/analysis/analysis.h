@@ -6,6 +6,7 @@
 #include <memory>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <optional>
 #include <string>
 
@@ -33,6 +34,10 @@ struct Analysis : ModuleTable {
   /// whose prefixes most tensor names use; "unknown" when none.
   std::string key_layout = "unknown";
   const nlohmann::json* config = nullptr;       ///< config.json, when parsed
+  /// Tensor names the index maps to a shard whose header was not read (not in the directory,
+  /// a broken link, an LFS pointer, not safetensors): declared, not absent. That shard's own
+  /// finding is the cause; the layer count and the layout take these names as there.
+  std::unordered_set<std::string_view> declared_unread;
   std::optional<ValueScan> values;              ///< the NaN/Inf scan, when values were scanned
   std::optional<AdapterModel> adapter;          ///< the LoRA structure, when the target is an adapter
   /// PEFT module patterns matched against `adapter`'s pairs, once per run (any rule may ask).

@@ -2,6 +2,7 @@
 #include "analysis/side_vars.h"
 
 #include <algorithm>
+#include <set>
 
 namespace ckptlint {
 namespace {
@@ -94,6 +95,16 @@ json chat_template_var(const SideFiles& side) {
               {"tokenizer", text_or_null(tokenizer_template(side))}};
 }
 
+// The side files that are there but could not be read (wholly or in part): a rule that
+// looks for what such a file holds cannot tell "absent" from "not read".
+json unreadable_files(const Checkpoint& ck) {
+  std::set<std::string> names;
+  for (const LoadProblem& p : ck.problems) {
+    if (p.code == LoadProblemCode::side_file_unreadable) names.insert(p.location.file);
+  }
+  return json(names);
+}
+
 // What the rules read of one checkpoint's side files, as one object (for base_side).
 json side_object(const Checkpoint& ck) {
   const SideFiles& s = ck.side;
@@ -127,6 +138,7 @@ std::optional<std::uint64_t> added_token_id(const SideFiles& side, const std::st
 VarList side_vars(const Checkpoint& ck, const Checkpoint* base, const TokenFacts* facts) {
   const SideFiles& s = ck.side;
   return {{"files", ck.files},
+          {"unreadable_files", unreadable_files(ck)},
           {"generation_config", doc(s.generation_config)},
           {"tokenizer_config", doc(s.tokenizer_config)},
           {"special_tokens_map", doc(s.special_tokens_map)},

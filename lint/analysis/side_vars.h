@@ -3,7 +3,8 @@
 // (rules/README.md lists them): each JSON side file as it is; `chat_template` (where each
 // template is, and the one transformers uses); `tokenizer` (where its ids come from, its
 // size, what was read of it); `tokens` (token string -> id, from the added tokens);
-// `family_tokens` (the family's token facts); `files`; and `base_side`, the same for the base
+// `family_tokens` (the family's token facts); `files`; `unreadable_files` (side files there
+// but not read); and `base_side`, the same for the base
 // model of a diff or of `check --base`.
 #pragma once
 #include "analysis/token_facts.h"

@@ -22,26 +22,63 @@ namespace ckptlint {
 namespace fs = std::filesystem;
 namespace {
 
+// Why a name that could not be opened (open failed with `err`) holds no file. A Hugging Face
+// cache snapshot links every file to a blob: a link to nothing is a download that did not finish.
+std::string why_not_opened(const fs::path& path, int err) {
+  if (err == ELOOP) return "a symbolic link loop";
+  struct stat st {};
+  if (err == ENOENT && ::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) return "a broken symbolic link (not downloaded?)";
+  return std::strerror(err);
+}
+
+// Why an opened name (with status `st`) is no regular file; "" for a regular file.
+std::string why_not_regular(const struct stat& st) {
+  if (S_ISREG(st.st_mode)) return "";
+  if (S_ISDIR(st.st_mode)) return "a directory";
+  if (S_ISFIFO(st.st_mode)) return "a FIFO, not a file";
+  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) return "a device, not a file";
+  if (S_ISSOCK(st.st_mode)) return "a socket, not a file";
+  return "not a regular file";
+}
+
+// Opens `path` without blocking (a FIFO planted under a file name must not hang) and only
+// when it is a regular file; -1 with a reason otherwise. `exists` is false when nothing
+// (not even a broken link) is behind the name.
+int open_regular(const fs::path& path, std::uint64_t& size, std::string& reason, bool* exists = nullptr) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    const int err = errno;
+    if (out_of_descriptors(err)) throw_out_of_descriptors(err);
+    reason = why_not_opened(path, err);
+    if (exists != nullptr) *exists = err != ENOENT;
+    return -1;
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    reason = std::strerror(errno);
+  } else {
+    reason = why_not_regular(st);
+    if (reason.empty()) {
+      size = static_cast<std::uint64_t>(st.st_size);
+      return fd;
+    }
+  }
+  ::close(fd);
+  return -1;
+}
+
 Shard read_shard(const fs::path& path, const std::string& name, std::vector<LoadProblem>& problems) {
   Shard shard;
   shard.file = name;
-  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  std::uint64_t size = 0;
+  std::string reason;
+  int fd = open_regular(path, size, reason, &shard.exists);
   if (fd < 0) {
-    int err = errno;
-    if (out_of_descriptors(err)) throw_out_of_descriptors(err);
-    shard.exists = err != ENOENT;
-    std::string reason = err == ELOOP ? "a symbolic link loop" : std::strerror(err);
     add_problem(problems, LoadProblemCode::file_unreadable, name, "", {{"reason", reason}});
     return shard;
   }
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    std::string what = S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" : "not a regular file";
-    add_problem(problems, LoadProblemCode::file_unreadable, name, "", {{"reason", what}});
-  } else {
-    FileSource source(fd, static_cast<std::uint64_t>(st.st_size));
-    shard = read_safetensors_header(name, source, problems);
-  }
+  FileSource source(fd, size);
+  shard = read_safetensors_header(name, source, problems);
   ::close(fd);
   return shard;
 }
@@ -73,34 +110,16 @@ class LocalSequentialFile final : public SequentialFile {
   std::uint64_t at_ = 0;
 };
 
-// Opens `path` without blocking (a FIFO planted under a file name must not hang) and only
-// when it is a regular file; -1 with a reason otherwise.
-int open_regular(const fs::path& path, std::uint64_t& size, std::string& reason) {
-  // O_NONBLOCK: opening a FIFO planted under a JSON name must not hang.
-  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) {
-    if (out_of_descriptors(errno)) throw_out_of_descriptors(errno);
-    reason = std::strerror(errno);
-    return -1;
-  }
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    reason = "not a regular file";
-    ::close(fd);
-    return -1;
-  }
-  size = static_cast<std::uint64_t>(st.st_size);
-  return fd;
-}
-
 }  // namespace
 
 void LocalStore::list(std::vector<std::string>& files, std::set<std::string>& safetensors) {
   std::error_code ec;
   for (fs::directory_iterator it(root_, ec), end; !ec && it != end; it.increment(ec)) {
     std::string name = it->path().filename().string();
+    // Every name but a directory's: a broken link, a FIFO or a device under a file's name is
+    // there (a loader stops on it), and its reader says why it is no file.
     std::error_code sec;
-    if (it->is_regular_file(sec)) files.push_back(name);
+    if (!it->is_directory(sec)) files.push_back(name);
     // Unreadable links and directories named *.safetensors still get a finding.
     if (name.ends_with(".safetensors")) safetensors.insert(name);
   }

@@ -41,7 +41,8 @@ class SequentialFile {
 class FileStore {
  public:
   virtual ~FileStore() = default;
-  /// The regular files at the top of the checkpoint directory (`files`), and every name
+  /// The names at the top of the checkpoint directory but subdirectories (`files`: regular
+  /// files, and the broken links, FIFOs and devices that stand where a file should), and every name
   /// there ending in .safetensors, readable or not (`safetensors`).
   virtual void list(std::vector<std::string>& files, std::set<std::string>& safetensors) = 0;
   /// True when `name` (a relative path already checked to stay inside) exists.

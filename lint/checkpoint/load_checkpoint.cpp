@@ -188,7 +188,7 @@ void load_from_store(FileStore& store, const StoreTarget& target, Checkpoint& ck
   // tokenizer.json (tens of MB for a Gemma) is scanned on its own thread from here on,
   // beside everything else the loader reads; the other side files are small.
   std::vector<LoadProblem> tokenizer_problems;
-  if (std::binary_search(ck.files.begin(), ck.files.end(), "tokenizer.json")) {
+  if (side_file_there(store, ck.files, "tokenizer.json")) {
     run_beside([&] { read_tokenizer_json(store, ck.side, tokenizer_problems); }, [&] { read_files(store, target, ck, to_read); });
   } else {
     read_files(store, target, ck, to_read);

@@ -121,8 +121,14 @@ void read_tokenizer_model(FileStore& store, SideFiles& out, std::vector<LoadProb
 
 }  // namespace
 
+bool side_file_there(FileStore& store, const std::vector<std::string>& files, const std::string& name) {
+  if (std::find(files.begin(), files.end(), name) != files.end()) return true;
+  // The listing leaves directories out; one under a side file's name is that file, unreadable.
+  return !store.local_root().empty() && store.exists(name);
+}
+
 void read_side_files(FileStore& store, const std::vector<std::string>& files, SideFiles& out, std::vector<LoadProblem>& problems) {
-  auto has = [&](std::string_view name) { return std::find(files.begin(), files.end(), name) != files.end(); };
+  auto has = [&](const char* name) { return side_file_there(store, files, name); };
   // Each read is its own task with its own problem list, merged in task order: over HTTP each
   // is a round trip, so they run concurrently; on disk they are a few small reads in a row.
   std::vector<std::function<void(SideFiles&, std::vector<LoadProblem>&)>> tasks;

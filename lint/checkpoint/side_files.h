@@ -11,6 +11,10 @@
 
 namespace ckptlint {
 
+/// True when the side file `name` is there to be read: in `files` (the directory's listing),
+/// or, on disk, anything under that name (a directory planted there is read, and refused).
+bool side_file_there(FileStore& store, const std::vector<std::string>& files, const std::string& name);
+
 /// Reads the side files named in `files` (the directory's listing) from `store`, but
 /// tokenizer.json.
 void read_side_files(FileStore& store, const std::vector<std::string>& files, SideFiles& out, std::vector<LoadProblem>& problems);

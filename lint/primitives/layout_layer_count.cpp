@@ -30,7 +30,9 @@ class LayoutLayerCount final : public Primitive {
     nlohmann::json expected = count_.eval(a.root_scope());
     if (!expected.is_number_integer()) return;
     std::set<long> layers;
-    for (const auto& [name, file] : a.file_of) {
+    // The names in shards that could not be read count as stored: the layers they hold are
+    // that shard's finding, not a config that disagrees.
+    auto count_layer = [&](std::string_view name) {
       for (const std::string& prefix : prefixes) {
         if (!name.starts_with(prefix)) continue;
         std::size_t start = prefix.size(), end = name.find('.', start);
@@ -40,7 +42,9 @@ class LayoutLayerCount final : public Primitive {
           layers.insert(std::stol(std::string(digits)));
         }
       }
-    }
+    };
+    for (const auto& [name, file] : a.file_of) count_layer(name);
+    for (std::string_view name : a.declared_unread) count_layer(name);
     if (layers.empty()) return;
     long highest = *layers.rbegin();
     if (static_cast<long>(layers.size()) == expected.get<long>() && highest + 1 == expected.get<long>()) return;

@@ -116,11 +116,9 @@ class TensorCensus final : public Primitive {
   Census take(const Checkpoint& ck, const Analysis& a) const {
     Census c;
     for (const auto& [name, file] : a.file_of) count(c, name, file, ck.find(name));
-    bool shard_missing = std::any_of(ck.problems.begin(), ck.problems.end(),
-                                     [](const LoadProblem& p) { return p.code == LoadProblemCode::index_shard_missing; });
-    if (!shard_missing) return c;
+    if (a.declared_unread.empty()) return c;
     for (const auto& [name, file] : ck.weight_map) {
-      if (a.file_of.find(name) == nullptr) count(c, name, file, nullptr);
+      if (a.declared_unread.count(name) != 0) count(c, name, file, nullptr);
     }
     return c;
   }
