@@ -118,6 +118,19 @@ TEST(Gate, options_take_equals_and_check_takes_several_paths) {
   CliRun missing = ckptlint("check " + good + " /nonexistent/model");
   EXPECT_EQ(missing.code, 2);
   EXPECT_NE(missing.out.find(": pass\n"), std::string::npos) << missing.out;
+  EXPECT_NE(missing.out.find("1 not checked: error"), std::string::npos) << missing.out;
+  // Every document says which path it left out; none reads as a pass.
+  CliRun json = ckptlint("check " + good + " /nonexistent/model --format json 2>/dev/null");
+  EXPECT_EQ(json.code, 2);
+  nlohmann::json unchecked = nlohmann::json::parse(json.out);
+  EXPECT_EQ(unchecked["summary"]["verdict"], "error");
+  ASSERT_EQ(unchecked["not_checked"].size(), 1u);
+  EXPECT_EQ(unchecked["not_checked"][0]["path"], "/nonexistent/model");
+  nlohmann::json sarif_doc = nlohmann::json::parse(ckptlint("check " + good + " /nonexistent/model --format sarif 2>/dev/null").out);
+  ASSERT_EQ(sarif_doc["runs"].size(), 2u);
+  EXPECT_EQ(sarif_doc["runs"][1]["invocations"][0]["executionSuccessful"], false);
+  EXPECT_NE(ckptlint("check " + good + " /nonexistent/model --format github").out.find("::error title=ckptlint::/nonexistent/model was not checked"),
+            std::string::npos);
 }
 
 TEST(Gate, outputs_that_cannot_be_written_are_exit_2_with_a_message) {

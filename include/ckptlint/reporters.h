@@ -28,10 +28,22 @@ void write_json(std::ostream& out, const Report& report);
 /// {"schema": "ckptlint-reports/1", "reports": [report, ...], "summary": {...}}.
 void write_json(std::ostream& out, const std::vector<const Report*>& reports);
 
+/// A path of a run that could not be checked at all, and why (it has no report).
+struct NotChecked {
+  std::string path;
+  std::string reason;
+};
+/// Several reports as above, with the paths that could not be checked listed beside them
+/// ("not_checked") and a summary verdict of "error": a document that leaves a path out
+/// never reads as a pass.
+void write_json(std::ostream& out, const std::vector<const Report*>& reports, const std::vector<NotChecked>& not_checked);
+
 /// GitHub Actions workflow commands for a gate: one ::error or ::warning annotation per rule
 /// and cause (a rule's findings folded, with their count), never one per finding (GitHub
 /// shows ten per type per step); info findings are not annotated.
 void write_github(std::ostream& out, const Report& report);
+/// One ::error annotation for a path that could not be checked.
+void write_github(std::ostream& out, const NotChecked& not_checked);
 
 /// The report as Markdown for a CI job summary ($GITHUB_STEP_SUMMARY): verdict, diagnosis,
 /// and a table of the findings at warning or above, folded as in the text report.
@@ -46,5 +58,9 @@ void write_html(std::ostream& out, const Report& report);
 void write_sarif(std::ostream& out, const Report& report, const RuleSet& rules);
 /// One SARIF log with a run per report.
 void write_sarif(std::ostream& out, const std::vector<const Report*>& reports, const RuleSet& rules);
+/// The same, with one run per path that could not be checked: an invocation that did not
+/// succeed, with the reason as its notification (a code-scanning upload shows it).
+void write_sarif(std::ostream& out, const std::vector<const Report*>& reports, const RuleSet& rules,
+                 const std::vector<NotChecked>& not_checked);
 
 }  // namespace ckptlint

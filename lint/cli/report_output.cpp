@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "ckptlint/reporters.h"
+#include "util/display_text.h"
 
 namespace ckptlint {
 namespace fs = std::filesystem;
@@ -57,12 +58,19 @@ std::string same_file_twice(const std::vector<std::pair<std::string, std::string
 std::string render(const std::string& format, const Options& o, const LintOutcome& outcome) {
   std::ostringstream out;
   std::vector<const Report*> reports = outcome.reports();
+  // The paths of a run of several that could not be checked: every format says so, so that
+  // the document of the others never reads as a pass of them all.
+  std::vector<NotChecked> not_checked;
+  for (const TargetOutcome& t : outcome.targets) {
+    if (!t.report) not_checked.push_back({t.path, t.error});
+  }
   if (format == "json") {
-    write_json(out, reports);
+    write_json(out, reports, not_checked);
   } else if (format == "sarif") {
-    write_sarif(out, reports, outcome.rules);
+    write_sarif(out, reports, outcome.rules, not_checked);
   } else if (format == "github") {
     for (const Report* r : reports) write_github(out, *r);
+    for (const NotChecked& n : not_checked) write_github(out, n);
   } else if (format == "html") {
     if (!reports.empty()) write_html(out, *reports.front());
   } else {
@@ -70,10 +78,12 @@ std::string render(const std::string& format, const Options& o, const LintOutcom
       if (i > 0 && !o.quiet) out << "\n";
       write_text(out, *reports[i], TextOptions{o.quiet, o.verbose});
     }
-    if (reports.size() > 1 && !o.quiet) {
+    for (const NotChecked& n : not_checked) out << fmt::format("\n{}: not checked: {}\n", display_text(n.path, 1024), display_text(n.reason, 4096));
+    if (reports.size() + not_checked.size() > 1 && !o.quiet) {
       std::size_t failed = 0;
       for (const Report* r : reports) failed += fails(*r) ? 1 : 0;
-      out << fmt::format("\n{} paths checked: {} failed, {} passed\n", reports.size(), failed, reports.size() - failed);
+      out << fmt::format("\n{} paths checked: {} failed, {} passed{}\n", reports.size(), failed, reports.size() - failed,
+                         not_checked.empty() ? "" : fmt::format("; {} not checked: error", not_checked.size()));
     }
   }
   return out.str();

@@ -72,4 +72,8 @@ void write_github(std::ostream& out, const Report& report) {
                      e == 1 ? "" : "s", w, w == 1 ? "" : "s", i, report.rules_run, fails(report) ? "fail" : "pass");
 }
 
+void write_github(std::ostream& out, const NotChecked& n) {
+  out << "::error title=ckptlint::" << escape_data(display_text(n.path, 1024) + " was not checked: " + display_text(n.reason, 4096)) << "\n";
+}
+
 }  // namespace ckptlint

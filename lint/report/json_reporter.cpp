@@ -99,8 +99,10 @@ const char* version() { return CKPTLINT_VERSION; }
 
 void write_json(std::ostream& out, const Report& report) { out << dump(report_json(report)) << "\n"; }
 
-void write_json(std::ostream& out, const std::vector<const Report*>& reports) {
-  if (reports.size() == 1) {
+void write_json(std::ostream& out, const std::vector<const Report*>& reports) { write_json(out, reports, {}); }
+
+void write_json(std::ostream& out, const std::vector<const Report*>& reports, const std::vector<NotChecked>& not_checked) {
+  if (reports.size() == 1 && not_checked.empty()) {
     write_json(out, *reports.front());
     return;
   }
@@ -114,7 +116,13 @@ void write_json(std::ostream& out, const std::vector<const Report*>& reports) {
     failed += fails(*r) ? 1 : 0;
   }
   doc["reports"] = all;
-  doc["summary"] = {{"reports", reports.size()}, {"failed", failed}, {"verdict", failed > 0 ? "fail" : "pass"}};
+  json unchecked = json::array();
+  for (const NotChecked& n : not_checked) unchecked.push_back({{"path", n.path}, {"reason", n.reason}});
+  doc["not_checked"] = unchecked;
+  doc["summary"] = {{"reports", reports.size()},
+                    {"failed", failed},
+                    {"not_checked", not_checked.size()},
+                    {"verdict", !not_checked.empty() ? "error" : failed > 0 ? "fail" : "pass"}};
   out << dump(doc) << "\n";
 }
 

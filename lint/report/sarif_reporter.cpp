@@ -4,6 +4,7 @@
 // adapter_config.json point at the line of the offending key; findings about a shard point at
 // the shard (binary: line 1). partialFingerprints hash (rule, file, tensor), so a finding keeps
 // its identity across runs while messages change wording.
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
@@ -134,8 +135,20 @@ json sarif_run(const Report& report, const RuleSet& rules) {
 }  // namespace
 
 void write_sarif(std::ostream& out, const std::vector<const Report*>& reports, const RuleSet& rules) {
+  write_sarif(out, reports, rules, {});
+}
+
+void write_sarif(std::ostream& out, const std::vector<const Report*>& reports, const RuleSet& rules,
+                 const std::vector<NotChecked>& not_checked) {
   json runs = json::array();
   for (const Report* r : reports) runs.push_back(sarif_run(*r, rules));
+  for (const NotChecked& n : not_checked) {
+    json notification = {{"level", "error"}, {"message", {{"text", fmt::format("{} was not checked: {}", n.path, n.reason)}}}};
+    runs.push_back({{"tool", {{"driver", {{"name", "ckptlint"}, {"version", version()}, {"semanticVersion", version()}}}}},
+                    {"invocations", json::array({{{"executionSuccessful", false},
+                                                  {"toolExecutionNotifications", json::array({notification})}}})},
+                    {"results", json::array()}});
+  }
   json doc = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", runs}};
   // Never throws on text that is not UTF-8 (a file name): it becomes U+FFFD.
   out << doc.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
