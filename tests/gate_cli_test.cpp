@@ -161,6 +161,9 @@ TEST(Gate, a_run_that_checks_nothing_never_passes) {
   ScratchDir dir("gate-checks-nothing");
   std::string ck = make(dir, "offsets-gap/trigger.yaml");
   expect_refused(ckptlint("check " + ck + " --ignore '*'"), "no rule ran on");
+  // A pack directory with no rule in it (a mistyped path) is refused, not run without.
+  ::mkdir((dir.path() + "/no-rules").c_str(), 0755);
+  expect_refused(ckptlint("check " + ck + " --rules " + dir.path() + "/no-rules"), "no rule file (*.yaml) below this rules directory");
   // An adapter to verify the fuse against that is no adapter, or one without weights.
   ::mkdir((dir.path() + "/empty").c_str(), 0755);
   expect_refused(ckptlint("diff " + ck + " " + ck + " --adapter " + dir.path() + "/empty"), "is not an adapter");

@@ -2,6 +2,7 @@
 #include "cli/builtin_rules.h"
 
 #include <filesystem>
+#include <iterator>
 
 #include <cstdlib>
 #include <string_view>
@@ -46,9 +47,14 @@ RuleSet load_cli_rules(const std::vector<std::string>& extra_dirs, std::vector<R
     documents = unpack_documents(kEmbeddedRules);
     description = "built-in packs";
   }
-  std::vector<RuleDocument> extra = read_rule_documents(extra_dirs, errors);
-  documents.insert(documents.end(), extra.begin(), extra.end());
-  for (const std::string& d : extra_dirs) description += ", " + d;
+  for (const std::string& d : extra_dirs) {
+    std::size_t errors_before = errors.size();
+    std::vector<RuleDocument> extra = read_rule_documents({d}, errors);
+    // A mistyped pack path would leave the gate green with none of its rules run.
+    if (extra.empty() && errors.size() == errors_before) errors.push_back(RuleError{d, 0, 0, "no rule file (*.yaml) below this rules directory"});
+    documents.insert(documents.end(), std::make_move_iterator(extra.begin()), std::make_move_iterator(extra.end()));
+    description += ", " + d;
+  }
   if (layouts_only) {
     std::erase_if(documents, [](const RuleDocument& d) { return !is_layout_document(d.file); });
   }
