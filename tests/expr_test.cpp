@@ -47,6 +47,17 @@ TEST(Expr, list_and_minus_read_ids_written_either_way) {
   EXPECT_EQ(eval("type(text_config.eos_token_id)", ids), "number");
 }
 
+TEST(Expr, lists_join_and_lookup_reads_an_id_keyed_map) {
+  const json ids = json::parse(R"({"eos_token_id": [1, 106], "names": {"1": "<eos>", "106": "<turn|>", "50": "<|tool_response>"}})");
+  // A stop list with the ids it lacks appended, in order (what ckptlint fix writes).
+  EXPECT_EQ(eval("eos_token_id + minus([1, 106, 50], eos_token_id)", ids), json::parse("[1, 106, 50]"));
+  EXPECT_EQ(eval("[] + []", ids), json::array());
+  EXPECT_TRUE(eval("[1] + 2", ids).is_null());
+  EXPECT_EQ(eval("lookup(names, eos_token_id)", ids), json::parse(R"(["<eos>", "<turn|>"])"));
+  EXPECT_EQ(eval("lookup(names, [7, '50', 1.5])", ids), json::parse(R"(["<|tool_response>"])")) << "missing keys and non-keys are left out";
+  EXPECT_TRUE(eval("lookup(pad, [1])", ids).is_null());
+}
+
 TEST(Expr, arithmetic_and_precedence) {
   EXPECT_EQ(eval("1 + 2 * 3"), 7);
   EXPECT_EQ(eval("(1 + 2) * 3"), 9);

@@ -56,6 +56,27 @@ TEST(RuleLoader, a_valid_rule_loads) {
   EXPECT_EQ(rules.find("good-rule")->severity, Severity::warning);
 }
 
+TEST(RuleLoader, fix_edits_take_value_or_candidates_and_a_when) {
+  ScratchDir dir("rules-fix");
+  std::string rule = std::string(kGood) + R"(fix:
+  safety: unsafe
+  what: set it
+  edits:
+    - {op: set, file: config.json, path: [a], candidates: "[1, 2]", when: "files != null"}
+    - {op: set, file: config.json, path: [b], value: "1", candidates: "[1]"}
+    - {op: remove, file: config.json, path: [c], candidates: "[1]"}
+    - {op: set, file: config.json, path: [d], when: "(("}
+)";
+  write(dir.path(), "good-rule.yaml", rule);
+  std::vector<RuleError> errors = load_errors(dir.path());
+  EXPECT_EQ(errors.size(), 4u) << dump(errors);
+  std::string all = dump(errors);
+  EXPECT_NE(all.find("takes 'value' or 'candidates', not both"), std::string::npos) << all;
+  EXPECT_NE(all.find("'candidates' is for set edits"), std::string::npos) << all;
+  EXPECT_NE(all.find("set needs 'value' (an expression) or 'candidates'"), std::string::npos) << all;
+  EXPECT_NE(all.find("bad expression in fix when"), std::string::npos) << all;
+}
+
 TEST(RuleLoader, unknown_key_with_position) {
   ScratchDir dir("rules-key");
   write(dir.path(), "good-rule.yaml", std::string(kGood) + "colour: blue\n");

@@ -88,6 +88,26 @@ json tokens_var(const SideFiles& side) {
   return t;
 }
 
+// Token id (as decimal text) -> token text: the tokenizer's added tokens, then the family's
+// token facts for ids the tokenizer does not name (a tokenizer_config.json without its list).
+json token_names_var(const SideFiles& side, const TokenFacts* facts) {
+  json t = json::object();
+  auto name = [&](std::uint64_t id, const std::string& content) {
+    std::string key = std::to_string(id);
+    if (!t.contains(key)) t[key] = content;
+  };
+  if (side.tokenizer) {
+    for (const AddedToken& a : side.tokenizer->added) name(a.id, a.content);
+  }
+  for (const AddedToken& a : side.config_added) name(a.id, a.content);
+  if (facts != nullptr && facts->facts.contains("ids") && facts->facts["ids"].is_object()) {
+    for (const auto& [token, id] : facts->facts["ids"].items()) {
+      if (id.is_number_integer() && id.get<std::int64_t>() >= 0) name(id.get<std::uint64_t>(), token);
+    }
+  }
+  return t;
+}
+
 json chat_template_var(const SideFiles& side) {
   return json{{"inline", text_or_null(inline_template(side))},
               {"jinja", side.chat_template_jinja ? json(*side.chat_template_jinja) : json(nullptr)},
@@ -147,6 +167,7 @@ VarList side_vars(const Checkpoint& ck, const Checkpoint* base, const TokenFacts
           {"chat_template", chat_template_var(s)},
           {"tokenizer", tokenizer_var(s)},
           {"tokens", tokens_var(s)},
+          {"token_names", token_names_var(s, facts)},
           {"family_tokens", facts != nullptr ? facts->facts : json(nullptr)},
           {"base_side", base != nullptr ? side_object(*base) : json(nullptr)}};
 }

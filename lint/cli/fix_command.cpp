@@ -48,9 +48,9 @@ int run_fix_command(const Options& o) {
   }
   Options check = o;
   check.command = "check";
-  // --base names the model this one came from; only an adapter is checked against it.
-  std::string base_path = o.base;
-  check.base.clear();
+  // --base names the model this one came from: the checks see it (check FUSED --base BASE:
+  // the side files it lost or changed), and copy-from-base edits read from it.
+  const std::string base_path = o.base;
   LintOutcome outcome = run_lint(check);
   if (!outcome.rule_errors.empty() || !outcome.usage_error.empty() || outcome.targets.empty() || !outcome.targets[0].report) {
     std::string why = !outcome.usage_error.empty() ? outcome.usage_error

@@ -9,6 +9,7 @@
 #include <iterator>
 #include <set>
 
+#include "analysis/side_vars.h"
 #include "json/json_edit.h"
 #include "mlx/module_table.h"
 #include "rules/rule_packs.h"
@@ -16,25 +17,46 @@
 namespace ckptlint {
 namespace {
 
-// The text of a JSON file of the checkpoint as it was read (config, index), if it was.
+// The text of a JSON file of the checkpoint as it was read (config, index, a JSON side file
+// such as tokenizer_config.json or generation_config.json), if it was.
 const std::string* json_text(const Checkpoint& ck, const std::string& file) {
   for (const auto* json : {&ck.config, &ck.index}) {
     if (*json && (*json)->file == file) return &(*json)->text;
   }
-  return nullptr;
+  const JsonFile* side = ck.side.json(file);
+  return side != nullptr ? &side->text : nullptr;
 }
 
-// The scope a fix's value is computed in: the facts (as text), the related location's tensor
-// and module, and the checkpoint's config (or adapter config) for names that are no fact.
-Scope edit_scope(const Finding& f, const Location* related, const nlohmann::json* config) {
+// The scope a fix's expressions are computed in: what the rule's own expressions saw of the
+// side files (analysis/side_vars.h: the side files, `tokens`, `family_tokens`, `base_side`),
+// the finding's facts (as text), the rule's `let:` values recomputed from the same files (so a
+// list stays a list), the related location's tensor and module, and the config for names
+// that are none of these.
+Scope edit_scope(const CompiledRule& rule, const Finding& f, const Location* related, const nlohmann::json* config,
+                 const VarList& side) {
   Scope scope;
   scope.config = config;
+  scope.bound = &side;
   for (const auto& [k, v] : f.facts) scope.vars.emplace_back(k, v);
+  for (const auto& [name, e] : rule.lets) {
+    // A let that reads what only the analysis knows comes out null here: the fact stands.
+    if (nlohmann::json v = e.eval(scope); !v.is_null()) scope.vars.emplace_back(name, std::move(v));
+  }
   if (related != nullptr) {
     scope.vars.emplace_back("tensor", related->tensor);
     scope.vars.emplace_back("module", module_of(related->tensor));
   }
   return scope;
+}
+
+// The distinct non-null members of a candidates list (a single value counts as a list of one).
+std::vector<nlohmann::json> distinct_candidates(const nlohmann::json& v) {
+  std::vector<nlohmann::json> out;
+  if (v.is_null()) return out;
+  for (const nlohmann::json& c : v.is_array() ? v : nlohmann::json::array({v})) {
+    if (!c.is_null() && std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
+  }
+  return out;
 }
 
 Facts with_related(const Finding& f, const Location* related) {
@@ -57,6 +79,28 @@ std::string tensor_in_two_shards(const Checkpoint& ck) {
   return "";
 }
 
+// The indentation of a JSON file (spaces before its first key: 2 as transformers writes, 4 as
+// MLX does), or MLX's 4 for a file on one line.
+int indent_of(const std::string& text) {
+  std::size_t nl = text.find('\n');
+  if (nl == std::string::npos) return 4;
+  std::size_t n = 0;
+  while (nl + 1 + n < text.size() && text[nl + 1 + n] == ' ') ++n;
+  return n == 0 ? 4 : static_cast<int>(n);
+}
+
+// A value as the file around it would spell it: a list or object set into an indented file
+// is written across lines at its member's depth, as Python's json.dump(indent=N) (the
+// writer of transformers' and MLX's files) writes it; into a one-line file, on one line.
+std::string styled_value(const nlohmann::json& v, const std::string& text, std::size_t depth) {
+  if (!v.is_structured() || v.empty() || text.find('\n') == std::string::npos) return v.dump();
+  const int unit = indent_of(text);
+  std::string out = v.dump(unit);
+  const std::string pad(depth * static_cast<std::size_t>(unit), ' ');
+  for (std::size_t at = out.find('\n'); at != std::string::npos; at = out.find('\n', at + 1)) out.insert(at + 1, pad);
+  return out;
+}
+
 // One file being composed: its text as the edits so far leave it.
 struct Draft {
   FileChange change;
@@ -67,7 +111,13 @@ struct Draft {
 
 class Planner {
  public:
-  explicit Planner(const FixInputs& in) : in_(in) {}
+  explicit Planner(const FixInputs& in) : in_(in) {
+    const Checkpoint& ck = *in_.target;
+    // The family's token facts as the engine picks them (an adapter's family is its base's).
+    const Checkpoint* family = ck.kind == "adapter" && in_.base != nullptr ? in_.base : &ck;
+    const TokenFacts* facts = family->config ? token_facts_for(in_.rules->packs().token_facts, config_model_types(family->config->value)) : nullptr;
+    side_ = side_vars(ck, in_.base, facts);
+  }
 
   FixPlan run() {
     std::map<std::string, const CompiledRule*> by_id;
@@ -110,7 +160,10 @@ class Planner {
   // Every edit of one finding's fix, or none of them (`why` says why not).
   bool apply(const CompiledRule& rule, const Finding& f, std::string& why) {
     std::map<std::string, Draft> saved = drafts_;  // all or nothing for this finding
+    made_ = 0;
+    bool from_base = false;
     for (const FixEdit& e : rule.fix->edits) {
+      from_base = from_base || e.op == FixEdit::Op::copy_from_base || e.op == FixEdit::Op::copy_value_from_base;
       std::vector<const Location*> each;
       if (e.each_related) {
         for (const Location& l : f.related) each.push_back(&l);
@@ -129,11 +182,19 @@ class Planner {
         }
       }
     }
+    if (made_ == 0) {  // every edit's `when` said it is not this case
+      why = from_base && in_.base == nullptr ? "no fix: give --base with the model this one came from"
+                                             : "no fix: none of its edits applies to these files";
+      return false;
+    }
     return true;
   }
 
   bool apply_edit(const CompiledRule& rule, const FixEdit& e, const Finding& f, const Location* related, std::string& why) {
     const Facts facts = with_related(f, related);
+    const nlohmann::json* config = in_.target->config ? &in_.target->config->value : nullptr;
+    if (!e.when.empty() && !e.when.test(edit_scope(rule, f, related, config, side_))) return true;  // not this edit's case
+    ++made_;
     if (e.op == FixEdit::Op::write_index) {
       // Which copy of a tensor stored twice the index should name is not ours to say.
       if (std::string twice = tensor_in_two_shards(*in_.target); !twice.empty()) {
@@ -174,13 +235,26 @@ class Planner {
       if (!json_value_text(d.change.after, parent)) return true;  // an optional section that is absent
     }
     JsonEdit edit{e.op == FixEdit::Op::remove ? JsonEdit::Op::remove : JsonEdit::Op::set, path, ""};
-    if (e.op == FixEdit::Op::set) {
-      nlohmann::json v = e.value.eval(edit_scope(f, related, in_.target->config ? &in_.target->config->value : nullptr));
+    if (e.op == FixEdit::Op::set && !e.candidates.empty()) {
+      std::vector<nlohmann::json> options = distinct_candidates(e.candidates.eval(edit_scope(rule, f, related, config, side_)));
+      if (options.empty()) {
+        why = "no fix: no value for " + file + " " + nlohmann::json(path).dump() + " can be known from the files (" + e.candidates.text() + ")";
+        return false;
+      }
+      if (options.size() > 1) {
+        std::string listed;
+        for (const nlohmann::json& o : options) listed += (listed.empty() ? "" : " or ") + o.dump();
+        why = "ambiguous: " + file + " " + nlohmann::json(path).dump() + " could be " + listed + "; give --base with the model this one came from, or edit it by hand";
+        return false;
+      }
+      edit.value = styled_value(options.front(), d.change.after, path.size());
+    } else if (e.op == FixEdit::Op::set) {
+      nlohmann::json v = e.value.eval(edit_scope(rule, f, related, config, side_));
       if (v.is_null() && e.value.text() != "null") {
         why = "no fix: the value to write cannot be known from the files (" + e.value.text() + ")";
         return false;
       }
-      edit.value = v.dump();
+      edit.value = styled_value(v, d.change.after, path.size());
     } else if (e.op == FixEdit::Op::copy_value_from_base) {
       const std::string* base_text = in_.base != nullptr ? json_text(*in_.base, file) : nullptr;
       std::optional<std::string> value = base_text != nullptr ? json_value_text(*base_text, path) : std::nullopt;
@@ -194,7 +268,9 @@ class Planner {
     // Two fixes that set one key to different values: which one is right is not ours to say.
     if (edit.op == JsonEdit::Op::set) {
       auto [it, fresh] = d.values.try_emplace(path, edit.value);
-      if (!fresh && it->second != edit.value) {
+      // Compared as values: a list copied from the base as it is spelled there and the same
+      // list computed here agree.
+      if (!fresh && nlohmann::json::parse(it->second, nullptr, false) != nlohmann::json::parse(edit.value, nullptr, false)) {
         why = "ambiguous: two fixes want different values for " + file + " " + nlohmann::json(path).dump();
         return false;
       }
@@ -235,18 +311,12 @@ class Planner {
   }
 
   const FixInputs& in_;
+  VarList side_;  ///< the side-file variables of the target (and base), computed once
+  std::size_t made_ = 0;  ///< edits of the current finding's fix whose `when` held
   std::map<std::string, Draft> drafts_;
   FixPlan plan_;
 };
 
-// The indentation the existing index uses (spaces before its first key), or MLX's 4.
-int indent_of(const std::string& text) {
-  std::size_t nl = text.find('\n');
-  if (nl == std::string::npos) return 4;
-  std::size_t n = 0;
-  while (nl + 1 + n < text.size() && text[nl + 1 + n] == ' ') ++n;
-  return n == 0 ? 4 : static_cast<int>(n);
-}
 
 }  // namespace
 

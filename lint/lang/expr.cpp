@@ -207,12 +207,12 @@ class Parser {
     if (name == "false") return make(Op::literal, {}, {}, false);
     if (name == "null") return make(Op::literal, {}, {}, nullptr);
     if (eat("(")) {
-      static const char* kFunctions[] = {"len", "min", "max", "abs", "int", "str", "float", "sqrt", "fixed", "zfill", "starts_with", "list", "minus", "type"};
+      static const char* kFunctions[] = {"len", "min", "max", "abs", "int", "str", "float", "sqrt", "fixed", "zfill", "starts_with", "list", "minus", "type", "lookup"};
       bool known = false;
       for (const char* f : kFunctions) known = known || name == f;
       if (!known) {
         pos_ -= name.size() + 1;
-        fail(fmt::format("unknown function '{}' (known: len, min, max, abs, int, str, float, sqrt, fixed, zfill, starts_with, list, minus, type)", name));
+        fail(fmt::format("unknown function '{}' (known: len, min, max, abs, int, str, float, sqrt, fixed, zfill, starts_with, list, minus, type, lookup)", name));
         return nullptr;
       }
       return make(Op::call, args(')'), name);
@@ -272,6 +272,11 @@ std::optional<std::int64_t> as_int(const json& v) {
 json arith(Op op, const json& a, const json& b) {
   if (!a.is_number() || !b.is_number()) {
     if (op == Op::add && a.is_string() && b.is_string()) return a.get<std::string>() + b.get<std::string>();
+    if (op == Op::add && a.is_array() && b.is_array()) {  // lists join: a stop list with the ids it lacks
+      json joined = a;
+      joined.insert(joined.end(), b.begin(), b.end());
+      return joined;
+    }
     return nullptr;
   }
   if (is_int(a) && is_int(b)) {
@@ -397,6 +402,17 @@ json call(const std::string& f, const std::vector<json>& args) {
       bool found = false;
       for (const json& b : args[1]) found = found || compare(Op::eq, a, b) == json(true);
       if (!found) out.push_back(a);
+    }
+    return out;
+  }
+  // lookup(object, keys): the values at those keys, in order, the missing left out; a number
+  // key is its decimal text, as JSON writes an id-keyed map (token_names[str(id)]).
+  if (f == "lookup" && args.size() == 2 && args[0].is_object() && args[1].is_array()) {
+    json out = json::array();
+    for (const json& k : args[1]) {
+      if (!k.is_string() && !k.is_number_integer()) continue;
+      auto it = args[0].find(k.is_string() ? k.get<std::string>() : render_value(k));
+      if (it != args[0].end()) out.push_back(*it);
     }
     return out;
   }

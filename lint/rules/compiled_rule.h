@@ -42,6 +42,10 @@ struct FixEdit {
   std::vector<MessageTemplate> path;    ///< JSON path: object keys or array indices
   bool dotted = false;                  ///< `path` is one template of dot-separated keys ("text_config.x")
   Expr value;                           ///< set: the new value, an expression over the facts and the config
+  /// set, instead of `value`: the values it could be (a list; nulls and repeats dropped). One
+  /// is written; none is no fix; two or more are ambiguous, and nothing is written.
+  Expr candidates;
+  Expr when;                            ///< the edit is made only when this holds; empty: always
   bool each_related = false;            ///< once per related location, with `tensor` and `module` bound
   bool if_parent = false;               ///< skip when the path's parent is missing (an optional section)
 };

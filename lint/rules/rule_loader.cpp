@@ -240,7 +240,7 @@ class RuleFileReader : DocReader {
     }
   }
 
-  // `fix: {safety, what, edits: [{op, file, path, value, for-each, if-parent}]}`.
+  // `fix: {safety, what, edits: [{op, file, path, value | candidates, when, for-each, if-parent}]}`.
   void read_fix(const DocNode& node, CompiledRule& rule) {
     if (!node.defined() || node.is_null()) return;
     if (!node.is_map()) {
@@ -268,11 +268,11 @@ class RuleFileReader : DocReader {
     const std::vector<std::string> each = {"tensor", "module"};
     for (const DocNode& e : edits.items()) {
       if (!e.is_map()) {
-        error(e, "each edit is a mapping {op, file, path, value, for-each, if-parent}");
+        error(e, "each edit is a mapping {op, file, path, value | candidates, when, for-each, if-parent}");
         continue;
       }
       for (const auto& kv : e.members()) {
-        static const std::set<std::string> kKeys = {"op", "file", "path", "value", "for-each", "if-parent"};
+        static const std::set<std::string> kKeys = {"op", "file", "path", "value", "candidates", "when", "for-each", "if-parent"};
         if (kKeys.count(kv.first.scalar()) == 0) error(kv.first, fmt::format("unknown key '{}' in a fix edit", kv.first.scalar()));
       }
       FixEdit edit;
@@ -303,8 +303,19 @@ class RuleFileReader : DocReader {
         error(e, "this edit needs 'path', a list of keys");
       }
       if (edit.op == FixEdit::Op::set) {
-        if (auto v = expression(e["value"], "fix value")) edit.value = *v;
-        else error(e, "set needs 'value', an expression");
+        if (e["candidates"].defined()) {
+          if (e["value"].defined()) error(e["candidates"], "an edit takes 'value' or 'candidates', not both");
+          if (auto v = expression(e["candidates"], "fix candidates")) edit.candidates = *v;
+        } else if (!e["value"].defined()) {
+          error(e, "set needs 'value' (an expression) or 'candidates' (a list expression)");
+        } else if (auto v = expression(e["value"], "fix value")) {
+          edit.value = *v;
+        }
+      } else if (e["candidates"].defined()) {
+        error(e["candidates"], "'candidates' is for set edits");
+      }
+      if (e["when"].defined()) {
+        if (auto w = expression(e["when"], "fix when")) edit.when = *w;
       }
       spec.edits.push_back(std::move(edit));
     }
