@@ -3,14 +3,18 @@
 """Runs ckptlint over the real published files in ../shared/reference, by hand.
 
 Not a test (tests never read ../shared): a developer's check that real files draw no false
-finding. It prints two markdown tables:
+finding. It prints two markdown tables and a section of diffs:
 
 1. Layout reproduction: for every published config + index pair (or config + tensor
    inventory), `ckptlint layout CONFIG` with the layout model's default recipe against the
    index's key set and metadata.total_size (an inventory's index_total_size), then per family:
    layouts reproduced / real files.
 2. Verdicts: every real config, index, adapter config and .safetensors file, checked the way a
-   user would check it, with each finding at warning or above.
+   user would check it, with each finding at warning or above, and what `ckptlint fix
+   --unsafe-fixes` (nothing written) would change: each file with its lines added and removed.
+   Then the diffs themselves, for every input fix would change, with what it leaves unfixed and
+   why, and how many of those inputs have no finding at warning or above (healthy files: there
+   must be none; a diff there means the fix, or the rule, is wrong).
 
 A config + index pair is checked as a directory of sparse shards written from the index: each
 tensor gets the dtype and shape `ckptlint layout` gives it (the index's total_size then checks
@@ -33,6 +37,7 @@ import argparse
 import json
 import os
 import shutil
+import re
 import struct
 import subprocess
 import sys
@@ -232,15 +237,65 @@ def materialise_sidecars(ckptlint, folder, index_for_config, out):
     return how
 
 
+def proposed_fixes(ckptlint, path, extra=()):
+    """What `ckptlint fix` (no --write, unsafe fixes included) would change: a list of
+    (file, created, rules, unsafe, diff lines), and the `not fixed:` lines."""
+    code, out, err = run([ckptlint, "fix", path, "--unsafe-fixes", "--no-values", "--no-config", *extra])
+    changes, unfixed, diff = [], [], []
+    for line in out.splitlines():
+        m = re.match(r"# (changes|creates) (\S+) \((.*?)(; unsafe)?\)$", line)
+        if m:
+            changes.append((m.group(2), m.group(1) == "creates", m.group(3), bool(m.group(4)), diff))
+            diff = []
+        elif line.startswith("not fixed: "):
+            unfixed.append(line[len("not fixed: "):])
+        elif re.match(r"[-+@ ]", line) or line.startswith("---") or line.startswith("+++"):
+            diff.append(line)
+    if code == 2:
+        unfixed.append("(exit 2) " + (err.strip().splitlines()[-1] if err.strip() else "no output"))
+    return changes, unfixed
+
+
+def applied_fixes(ckptlint, path, extra=()):
+    """`ckptlint fix --write --unsafe-fixes` on a copy of a stand-in directory: its fixed: and
+    remains: lines (the real files themselves are never written)."""
+    copy = path.rstrip("/") + "-fixed"
+    shutil.copytree(path, copy)
+    try:
+        _, out, err = run([ckptlint, "fix", copy, "--write", "--unsafe-fixes", "--no-backup", "--no-values", "--no-config", *extra])
+        return [l for l in out.splitlines() if l.startswith(("fixed: ", "remains: "))] or [err.strip() or "no output"]
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
+
+
+# The scratch directory of the stand-ins: only copies of what is in it are ever written.
+SCRATCH = None
+
+
 def check(ckptlint, path, extra=()):
     code, out, err = run([ckptlint, "check", path, "--no-values", "--format", "json", "--no-config", *extra])
+    fixes = proposed_fixes(ckptlint, path, extra)
+    if fixes[0] and SCRATCH and os.path.isdir(path) and path.startswith(SCRATCH):
+        fixes[1].extend("after --write: " + l for l in applied_fixes(ckptlint, path, extra))
     try:
         report = json.loads(out)
     except json.JSONDecodeError:
-        return code, [("(exit %d)" % code, err.strip().splitlines()[-1] if err.strip() else "no report")], []
+        return code, [("(exit %d)" % code, err.strip().splitlines()[-1] if err.strip() else "no report")], [], fixes
     loud = [(f["rule"], f["message"]) for f in report["findings"] if f["severity"] in ("error", "warning")]
     quiet = sorted({f["rule"] for f in report["findings"] if f["severity"] not in ("error", "warning")})
-    return code, loud, quiet
+    return code, loud, quiet, fixes
+
+
+def fix_summary(fixes):
+    """One table cell: each file fix would change, with its lines added and removed."""
+    changes, _ = fixes
+    cells = []
+    for file, created, rules, unsafe, diff in changes:
+        added = sum(1 for l in diff if l.startswith("+") and not l.startswith("+++"))
+        removed = sum(1 for l in diff if l.startswith("-") and not l.startswith("---"))
+        what = "created" if created else f"+{added} −{removed}"
+        cells.append(f"{file} {what} ({rules}{', unsafe' if unsafe else ''})")
+    return "; ".join(cells) or "—"
 
 
 def verdict(code):
@@ -308,6 +363,8 @@ def main():
 
     rows = []
     tmp = tempfile.mkdtemp(prefix="ckptlint-real-")
+    global SCRATCH
+    SCRATCH = tmp
     try:
         for label, cfg, idx in pairs:
             out = os.path.join(tmp, str(len(rows)))
@@ -376,11 +433,11 @@ def main():
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    print("\n## Verdicts (`ckptlint check --no-values`)\n")
-    print("| file | verdict | findings at warning or above | info rules |")
-    print("|---|---|---|---|")
+    print("\n## Verdicts (`ckptlint check --no-values`; `ckptlint fix --unsafe-fixes`, nothing written)\n")
+    print("| file | verdict | findings at warning or above | info rules | fix would change |")
+    print("|---|---|---|---|---|")
     counts = {}
-    for label, code, loud, quiet in rows:
+    for label, code, loud, quiet, fixes in rows:
         v = verdict(code)
         counts[v] = counts.get(v, 0) + 1
         by_rule = {}
@@ -388,8 +445,28 @@ def main():
             by_rule.setdefault(rule, []).append(msg)
         shown = "; ".join(f"{r} ×{len(m)}: {m[0][:160]}" for r, m in sorted(by_rule.items())[: a.max_messages]) or "—"
         shown = shown.replace("|", "\\|")
-        print(f"| {label} | {v} | {shown} | {', '.join(quiet) or '—'} |")
+        print(f"| {label} | {v} | {shown} | {', '.join(quiet) or '—'} | {fix_summary(fixes).replace('|', chr(92) + '|')} |")
     print("\n" + ", ".join(f"{n} {v}" for v, n in sorted(counts.items())) + f" ({len(rows)} inputs)")
+
+    # The diffs themselves, for the inputs fix would change: none may be a healthy file.
+    # (The weights of most inputs are stand-ins made from the config and index: a fix of the
+    # index, total_size included, says what those stand-ins hold, as the check's finding does.)
+    changed = [(label, code, loud, fixes) for label, code, loud, _, fixes in rows if fixes[0]]
+    healthy = [label for label, _, loud, _ in changed if not loud]
+    print(f"\n## What `ckptlint fix` would change ({len(changed)} of {len(rows)} inputs; "
+          f"{len(healthy)} of them without a finding at warning or above{': ' + ', '.join(healthy) if healthy else ''})\n")
+    for label, code, _, (changes, unfixed) in changed:
+        print(f"### {label} ({verdict(code)})\n")
+        print("```diff")
+        for file, created, rules, unsafe, diff in changes:
+            shown = diff if len(diff) <= 40 else diff[:40] + [f"... {len(diff) - 40} more lines"]
+            print("\n".join(shown))
+            print(f"# {'creates' if created else 'changes'} {file} ({rules}{'; unsafe' if unsafe else ''})")
+        print("```\n")
+        for u in unfixed:
+            print(f"- {u}" if u.startswith("after --write: ") else f"- not fixed: {u}")
+        if unfixed:
+            print()
 
 
 if __name__ == "__main__":
