@@ -216,6 +216,16 @@ TEST(FixCommand, stop_ids_and_templates_wait_for_the_flag_and_an_ambiguous_eos_t
   EXPECT_EQ(nlohmann::json::parse(slurp(ck + "/generation_config.json"))["eos_token_id"], nlohmann::json::parse("[1, 106, 50]"))
       << "the kept <eos>, then the release's ids it lacked";
 
+  // A stop list of the terminator alone: the release's list comes back in its order, and the
+  // tokenizer's eos_token '<eos>', which the restored list stops on, is left as it is.
+  ScratchDir dir4("fix-turn-end-only");
+  std::string only = make(dir4, "stop-tokens-official-id-missing/trigger-turn-end-only.yaml");
+  std::string tokenizer_before = slurp(only + "/tokenizer_config.json");
+  CliRun o = ckptlint("fix " + only + " --write --unsafe-fixes --no-values --no-config");
+  EXPECT_EQ(o.code, 0) << o.out;
+  EXPECT_EQ(nlohmann::json::parse(slurp(only + "/generation_config.json"))["eos_token_id"], nlohmann::json::parse("[1, 106, 50]"));
+  EXPECT_EQ(slurp(only + "/tokenizer_config.json"), tokenizer_before) << o.out;
+
   // eos_token '<|turn>' where generation stops on [1, 106, 50]: three tokens it could be.
   ScratchDir dir2("fix-ambiguous");
   std::string amb = make(dir2, "stop-tokens-tokenizer-eos-not-stopping/trigger-ambiguous.yaml");

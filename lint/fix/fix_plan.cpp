@@ -266,13 +266,23 @@ class Planner {
       edit.value = *value;
     }
     // Two fixes that set one key to different values: which one is right is not ours to say.
+    bool set_before = false;  // an earlier fix set this path (to the same value, or it is ambiguous)
     if (edit.op == JsonEdit::Op::set) {
       auto [it, fresh] = d.values.try_emplace(path, edit.value);
+      set_before = !fresh;
       // Compared as values: a list copied from the base as it is spelled there and the same
       // list computed here agree.
       if (!fresh && nlohmann::json::parse(it->second, nullptr, false) != nlohmann::json::parse(edit.value, nullptr, false)) {
         why = "ambiguous: two fixes want different values for " + file + " " + nlohmann::json(path).dump();
         return false;
+      }
+    }
+    // A value already there as it would be set is left as it is spelled.
+    if (edit.op == JsonEdit::Op::set) {
+      std::optional<std::string> now = json_value_text(d.change.after, path);
+      if (now && nlohmann::json::parse(*now, nullptr, false) == nlohmann::json::parse(edit.value, nullptr, false)) {
+        if (set_before) mark(d, rule);  // its fix is in the file too
+        return true;
       }
     }
     std::string error;
