@@ -236,6 +236,13 @@ TEST(FixCommand, stop_ids_and_templates_wait_for_the_flag_and_an_ambiguous_eos_t
             std::string::npos) << a.out;
   EXPECT_EQ(slurp(amb + "/tokenizer_config.json"), tokenizer) << "nothing written";
 
+  // A Qwen tokenizer whose eos_token is the turn terminator <|im_end|> while config.json stops
+  // on <|endoftext|>: a chat model to stop on it, or a base model's eos: either, so neither.
+  ScratchDir dir5("fix-chat-eos");
+  std::string chat = make(dir5, "stop-tokens-tokenizer-eos-not-stopping/trigger.yaml");
+  CliRun c = ckptlint("fix " + chat + " --unsafe-fixes --no-values --no-config");
+  EXPECT_NE(c.out.find("ambiguous: tokenizer_config.json [\"eos_token\"] could be \"<|endoftext|>\" or \"<|im_end|>\""), std::string::npos) << c.out;
+
   // Without --base, a lost template has nowhere to come from: said, nothing written.
   ScratchDir dir3("fix-no-base");
   std::string lost = make(dir3, "chat-template-missing/trigger.yaml");
