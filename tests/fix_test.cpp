@@ -250,6 +250,35 @@ TEST(FixCommand, stop_ids_and_templates_wait_for_the_flag_and_an_ambiguous_eos_t
   EXPECT_NE(n.out.find("not fixed: chat-template-missing (1 finding): no fix: give --base"), std::string::npos) << n.out;
 }
 
+TEST(FixCommand, a_base_file_that_is_no_small_regular_file_is_not_copied) {
+  // The base's bytes are untrusted too: its generation_config.json a FIFO (which must not
+  // hang the run: not a regular file, so not one the merge lost) and then past the 16 MiB
+  // cap (lost, but not copied). Nothing written, no exit 2.
+  ScratchDir dir("fix-base-fifo");
+  std::string error;
+  auto recipe = fixtures::read_recipe(testing::fixtures_dir() + "/stop-tokens-generation-config-lost/trigger-base.yaml", error);
+  ASSERT_TRUE(recipe) << error;
+  ASSERT_TRUE(fixtures::materialize(*recipe, dir.path(), error)) << error;
+  const std::string target = fixtures::target_path(*recipe, dir.path()), base = fixtures::base_dir(dir.path());
+  fs::remove(base + "/generation_config.json");
+  ASSERT_EQ(::mkfifo((base + "/generation_config.json").c_str(), 0644), 0);
+  std::map<std::string, std::string> before = snapshot(target);
+  CliRun r = ckptlint("fix " + target + " --base " + base + " --write --unsafe-fixes --no-values --no-config");
+  EXPECT_NE(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find("nothing to write"), std::string::npos) << r.out;  // no regular file: the base has none to lose
+  EXPECT_EQ(snapshot(target), before);
+  fs::remove(base + "/generation_config.json");
+  {
+    std::ofstream big(base + "/generation_config.json", std::ios::binary);
+    big << "{\"eos_token_id\": [1, 106, 50], \"pad\": \"" << std::string(17u << 20, 'x') << "\"}\n";
+  }
+  CliRun b = ckptlint("fix " + target + " --base " + base + " --write --unsafe-fixes --no-values --no-config");
+  EXPECT_NE(b.code, 2) << b.out.substr(0, 2000);
+  EXPECT_NE(b.out.find("not fixed: stop-tokens-generation-config-lost (1 finding): no fix: the base's generation_config.json cannot be copied ("),
+            std::string::npos) << b.out.substr(0, 2000);
+  EXPECT_EQ(snapshot(target), before);
+}
+
 TEST(FixCommand, remote_targets_are_refused) {
   CliRun r = ckptlint("fix hf://org/repo");
   EXPECT_EQ(r.code, 2);

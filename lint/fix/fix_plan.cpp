@@ -5,17 +5,18 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <set>
 
 #include "analysis/side_vars.h"
 #include "json/json_edit.h"
 #include "mlx/module_table.h"
 #include "rules/rule_packs.h"
+#include "util/small_file.h"
 
 namespace ckptlint {
 namespace {
+
+constexpr std::uint64_t kMaxCopiedBytes = 16ull << 20;  ///< a side file copied from --base
 
 // The text of a JSON file of the checkpoint as it was read (config, index, a JSON side file
 // such as tokenizer_config.json or generation_config.json), if it was.
@@ -301,14 +302,20 @@ class Planner {
       why = "no fix: give --base with the local model this one came from, which has " + file;
       return false;
     }
+    // The base's bytes are as untrusted as the target's: a regular file (no FIFO, no device),
+    // capped at the largest side file the loader reads (16 MiB), before anything is allocated.
     std::error_code ec;
-    std::filesystem::path from = in_.base->root / file;
-    if (!std::filesystem::is_regular_file(from, ec)) {
+    if (!std::filesystem::exists(in_.base->root / file, ec)) {
       why = "no fix: the base has no " + file + " either";
       return false;
     }
-    std::ifstream in(from, std::ios::binary);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string reason;
+    std::optional<std::string> copied = read_small_file((in_.base->root / file).string(), kMaxCopiedBytes, reason);
+    if (!copied) {
+      why = "no fix: the base's " + file + " cannot be copied (" + reason + ")";
+      return false;
+    }
+    std::string text = std::move(*copied);
     Draft& d = draft(file);
     d.change.after = std::move(text);
     mark(d, rule);
