@@ -252,8 +252,8 @@ TEST(FixCommand, stop_ids_and_templates_wait_for_the_flag_and_an_ambiguous_eos_t
 
 TEST(FixCommand, a_base_file_that_is_no_small_regular_file_is_not_copied) {
   // The base's bytes are untrusted too: its generation_config.json a FIFO (which must not
-  // hang the run: not a regular file, so not one the merge lost) and then past the 16 MiB
-  // cap (lost, but not copied). Nothing written, no exit 2.
+  // hang the run) and then past the 16 MiB cap: lost, but not copied. Nothing written, no
+  // exit 2.
   ScratchDir dir("fix-base-fifo");
   std::string error;
   auto recipe = fixtures::read_recipe(testing::fixtures_dir() + "/stop-tokens-generation-config-lost/trigger-base.yaml", error);
@@ -265,7 +265,8 @@ TEST(FixCommand, a_base_file_that_is_no_small_regular_file_is_not_copied) {
   std::map<std::string, std::string> before = snapshot(target);
   CliRun r = ckptlint("fix " + target + " --base " + base + " --write --unsafe-fixes --no-values --no-config");
   EXPECT_NE(r.code, 2) << r.out;
-  EXPECT_NE(r.out.find("nothing to write"), std::string::npos) << r.out;  // no regular file: the base has none to lose
+  EXPECT_NE(r.out.find("not fixed: stop-tokens-generation-config-lost (1 finding): no fix: the base's generation_config.json cannot be copied (a FIFO)"),
+            std::string::npos) << r.out;
   EXPECT_EQ(snapshot(target), before);
   fs::remove(base + "/generation_config.json");
   {
