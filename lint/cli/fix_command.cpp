@@ -72,7 +72,7 @@ int run_fix_command(const Options& o) {
   }
   FixPlan plan = plan_fixes({&report, &outcome.rules, &target, base_path.empty() ? nullptr : &base, o.unsafe_fixes});
   for (const FileChange& c : plan.changes) {
-    fmt::print("{}", unified_diff(c.before, c.after, c.file));
+    fmt::print("{}", unified_diff(c.before, c.after, c.file, !c.exists));
     fmt::print("# {} {} ({}{})\n", c.exists ? "changes" : "creates", c.file, fmt::join(c.rules, ", "), c.unsafe ? "; unsafe" : "");
   }
   print_unfixed(plan);

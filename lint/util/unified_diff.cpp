@@ -36,8 +36,13 @@ std::vector<Line> script(const std::vector<std::string_view>& a, const std::vect
   std::size_t tail = 0;
   while (tail < a.size() - head && tail < b.size() - head && a[a.size() - 1 - tail] == b[b.size() - 1 - tail]) ++tail;
   const std::size_t n = a.size() - head - tail, m = b.size() - head - tail;
-  std::vector<std::vector<std::uint32_t>> lcs(n + 1, std::vector<std::uint32_t>(m + 1, 0));
-  for (std::size_t i = n; i-- > 0;) {
+  // The table is (n + 1) x (m + 1): past kMaxCells (64 MB), e.g. an index of a few hundred
+  // thousand entries rewritten, the middle is shown as removed, then added (still a valid
+  // diff, only not the shortest) rather than letting a file's size choose the memory.
+  constexpr std::size_t kMaxCells = 16u << 20;
+  const bool small = n == 0 || m == 0 || (n + 1) <= kMaxCells / (m + 1);
+  std::vector<std::vector<std::uint32_t>> lcs(small ? n + 1 : 0, std::vector<std::uint32_t>(small ? m + 1 : 0, 0));
+  for (std::size_t i = small ? n : 0; i-- > 0;) {
     for (std::size_t j = m; j-- > 0;) {
       lcs[i][j] = a[head + i] == b[head + j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
     }
@@ -46,7 +51,10 @@ std::vector<Line> script(const std::vector<std::string_view>& a, const std::vect
   for (std::size_t k = 0; k < head; ++k) out.push_back({Kind::same, a[k], k, k});
   std::size_t i = 0, j = 0;
   while (i < n || j < m) {
-    if (i < n && j < m && a[head + i] == b[head + j]) {
+    if (!small) {
+      if (i < n) out.push_back({Kind::removed, a[head + i], head + i, head + j}), ++i;
+      else out.push_back({Kind::added, b[head + j], head + i, head + j}), ++j;
+    } else if (i < n && j < m && a[head + i] == b[head + j]) {
       out.push_back({Kind::same, a[head + i], head + i, head + j});
       ++i, ++j;
     } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {  // removals first, as diff -u
@@ -63,12 +71,12 @@ std::vector<Line> script(const std::vector<std::string_view>& a, const std::vect
 
 }  // namespace
 
-std::string unified_diff(std::string_view before, std::string_view after, const std::string& name) {
+std::string unified_diff(std::string_view before, std::string_view after, const std::string& name, bool created) {
   if (before == after) return "";
   const std::vector<std::string_view> a = lines_of(before), b = lines_of(after);
   const std::vector<Line> lines = script(a, b);
   constexpr std::size_t kContext = 3;
-  std::string out = fmt::format("--- a/{}\n+++ b/{}\n", name, name);
+  std::string out = created ? fmt::format("--- /dev/null\n+++ b/{}\n", name) : fmt::format("--- a/{}\n+++ b/{}\n", name, name);
   std::size_t k = 0;
   while (k < lines.size()) {
     while (k < lines.size() && lines[k].kind == Kind::same) ++k;

@@ -8,7 +8,8 @@ namespace ckptlint {
 
 /// `diff -u` of `before` and `after` as `a/<name>` and `b/<name>`, with three lines of
 /// context; "" when the texts are equal. Line-based, by the longest common subsequence of
-/// lines (texts of up to a few thousand lines: JSON configs and indexes).
-std::string unified_diff(std::string_view before, std::string_view after, const std::string& name);
+/// lines (texts of up to a few thousand lines: JSON configs and indexes). `created`: the file
+/// does not exist yet, so its old side is /dev/null, as `diff -u` and git show a new file.
+std::string unified_diff(std::string_view before, std::string_view after, const std::string& name, bool created = false);
 
 }  // namespace ckptlint
