@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Defects planted in the rest of the Gemma 4 family (26B-A4B with its experts, 31B with
 // attention_k_eq_v and a standardized vision tower), in the other layout models (Qwen3,
-// Gemma 3, Qwen3.5/3.6) and in every non-MLX quantization scheme are found, with the right
-// class, and nothing else at warning or above. The clean variants are in fixtures/baseline
-// (Gemma 4) and the rules' pass fixtures (the others).
+// Gemma 3, Gemma 3n, Qwen3.5/3.6) and in every non-MLX quantization scheme are found, with the
+// right class, and nothing else at warning or above. The clean variants are in
+// fixtures/baseline (Gemma 4), the rules' pass fixtures and FamilyClean (the others).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -122,6 +122,20 @@ INSTANTIATE_TEST_SUITE_P(
   QWEN3_5_TEXT ", num_experts: 4, num_experts_per_tok: 2, moe_intermediate_size: 64, " \
   "shared_expert_intermediate_size: 64}}"
 
+// Gemma 3n with PLE, KV sharing (layers 2-3 read 0-1's cache), AltUp, LAuReL and an audio
+// tower. Without the vision tower: MobileNetV5's widths are fixed (300M parameters) and values
+// are scanned here.
+#define GEMMA3N_PART "{model_type: gemma3n, architectures: [Gemma3nForConditionalGeneration], text_config: {" \
+  "model_type: gemma3n_text, hidden_size: 64, num_hidden_layers: 4, num_attention_heads: 4, num_key_value_heads: 2, " \
+  "head_dim: 16, intermediate_size: [128, 128, 128, 128], vocab_size: 256, vocab_size_per_layer_input: 256, " \
+  "hidden_size_per_layer_input: 64, num_kv_shared_layers: 2, altup_num_inputs: 4, laurel_rank: 64, " \
+  "layer_types: [sliding_attention, full_attention, sliding_attention, full_attention]}, " \
+  "audio_config: {model_type: gemma3n_audio, hidden_size: 64, conf_num_hidden_layers: 1, conf_num_attention_heads: 4, " \
+  "sscp_conv_channel_size: [8, 4], input_feat_size: 128, vocab_size: 8}"
+#define GEMMA3N GEMMA3N_PART "}"
+#define GEMMA3N_VISION GEMMA3N_PART ", vision_config: {model_type: gemma3n_vision, architecture: mobilenetv5_300m_enc, " \
+  "hidden_size: 64, vocab_size: 8}}"
+
 INSTANTIATE_TEST_SUITE_P(
     OtherFamilies, FamilyDefects,
     ::testing::Values(
@@ -134,6 +148,10 @@ INSTANTIATE_TEST_SUITE_P(
                 "model: {layout: gemma3, config: " GEMMA3 ", quant: affine-4, mutate: "
                 "[{dequantize: 'language_model.model.layers.*.mlp.down_proj', layers: [1, 1]}]}\n",
                 "mixed-quantization", FailureClass::mixed_quantization, "float", {"quantization-config-stale"}},
+        Planted{"gemma3n_hand_fused",
+                "model: {layout: gemma3n, config: " GEMMA3N ", quant: affine-4, mutate: "
+                "[{dequantize: 'model.language_model.layers.*.self_attn.o_proj', layers: [2, 2]}]}\n",
+                "mixed-quantization", FailureClass::mixed_quantization, "float", {"quantization-config-stale"}},
         // Dropped towers: a text conversion that kept vision_config (mlx-swift-examples PR #343).
         Planted{"gemma3_vision_tower_dropped",
                 "model: {layout: gemma3, config: " GEMMA3 ", quant: affine-4, mutate: [{drop: 'vision_tower.*'}]}\n",
@@ -142,11 +160,36 @@ INSTANTIATE_TEST_SUITE_P(
         Planted{"qwen3_6_visual_dropped",
                 "model: {layout: qwen3_5, config: " QWEN3_6 ", mutate: [{drop: 'model.visual.*'}]}\n",
                 "vision-config-without-tower", FailureClass::stale_config, "vision_config", {}},
+        // The config names the real vision tower (MobileNetV5-300M); only its embedder is kept.
+        Planted{"gemma3n_vision_tower_dropped",
+                "model: {layout: gemma3n, config: " GEMMA3N_VISION ", mutate: [{drop: 'model.vision_tower.*'}]}\n",
+                "vision-config-without-tower", FailureClass::stale_config, "vision_config", {}},
         // REAP pruning to 4 experts that forgot the config.
         Planted{"qwen3_5_moe_pruned_stale_config",
                 "model: {layout: qwen3_5, config: " QWEN3_5_MOE ", mutate: [{config-set: {text_config.num_experts: 8}}]}\n",
                 "experts-count-mismatch", FailureClass::stale_config, "declares 8 experts", {}}),
     [](const ::testing::TestParamInfo<Planted>& info) { return std::string(info.param.name); });
+
+// Clean Gemma 3n checkpoints pass: float and 4-bit (mlx-lm keeps the Hugging Face keys), and
+// a text conversion without the dead K/V copies of the KV-shared layers.
+TEST(FamilyClean, gemma3n_checkpoints_pass) {
+  for (const char* recipe :
+       {"model: {layout: gemma3n, config: " GEMMA3N "}\n",
+        "model: {layout: gemma3n, config: " GEMMA3N ", quant: affine-4}\n",
+        "model: {layout: gemma3n, config: " GEMMA3N ", mutate: [{drop: 'model.language_model.layers.3.self_attn.k_*'},"
+        " {drop: 'model.language_model.layers.3.self_attn.v_proj.*'}]}\n"}) {
+    SCOPED_TRACE(recipe);
+    testing::ScratchDir dir("family-gemma3n-clean");
+    testing::LoadedRecipe loaded;
+    testing::load_recipe(testing::recipe_from_text(recipe, dir.path()), dir.path() + "/ckpt", loaded);
+    ASSERT_FALSE(::testing::Test::HasFailure());
+    RunOptions options;
+    options.scan_values = true;
+    Report r = loaded.run(testing::source_rules(), options);
+    EXPECT_EQ(r.target.layout, "hf");  // the gemma3n layout model's key layout: it applied
+    for (const Finding& f : r.findings) EXPECT_LT(f.severity, Severity::warning) << f.rule_id << ": " << f.message;
+  }
+}
 
 // A module of each non-MLX scheme that kept only part of its tensors (a partial copy, a hand
 // edit): quant-scheme-incomplete names what it lacks. Where only the weight is left its dtype

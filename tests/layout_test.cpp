@@ -130,6 +130,52 @@ TEST(Layout, hf_layout_uses_pytorch_conv_order_and_no_prefix_clash) {
   EXPECT_NE(layout.find("model.language_model.layers.0.self_attn.q_proj.weight"), nullptr);
 }
 
+// The merged Gemma 3n E2B published as lucas-remigio/gemma-3n-finetuning (float16, transformers
+// 4.56.2): its index holds 1,556 tensors and total_size 10,878,876,544: text, MobileNetV5
+// vision and Conformer audio. Below, the published config's values that shape tensors.
+TEST(Layout, gemma3n_e2b_reproduces_the_published_merge) {
+  nlohmann::json config = nlohmann::json::parse(R"({
+    "model_type": "gemma3n", "dtype": "float16",
+    "text_config": {"model_type": "gemma3n_text", "dtype": "float16", "hidden_size": 2048, "num_hidden_layers": 30,
+      "num_attention_heads": 8, "num_key_value_heads": 2, "head_dim": 256, "intermediate_size": [
+        8192, 8192, 8192, 8192, 8192, 8192, 8192, 8192, 8192, 8192, 8192, 8192, 8192, 8192, 8192,
+        8192, 8192, 8192, 8192, 8192, 8192, 8192, 8192, 8192, 8192, 8192, 8192, 8192, 8192, 8192],
+      "vocab_size": 262400, "vocab_size_per_layer_input": 262144, "hidden_size_per_layer_input": 256,
+      "num_kv_shared_layers": 10, "altup_num_inputs": 4, "laurel_rank": 64},
+    "audio_config": {"model_type": "gemma3n_audio", "hidden_size": 1536, "conf_num_hidden_layers": 12,
+      "conf_num_attention_heads": 8, "conf_conv_kernel_size": 5, "input_feat_size": 128,
+      "sscp_conv_channel_size": [128, 32], "sscp_conv_kernel_size": [[3, 3], [3, 3]],
+      "sscp_conv_stride_size": [[2, 2], [2, 2]], "vocab_size": 128},
+    "vision_config": {"model_type": "gemma3n_vision", "architecture": "mobilenetv5_300m_enc", "hidden_size": 2048,
+      "vocab_size": 128}})");
+  const LayoutModel* model = layout_for(fixtures::builtin_rules().packs().layouts, {"gemma3n"});
+  ASSERT_NE(model, nullptr);
+  Layout layout = expand_layout(*model, config, "hf");
+  ASSERT_TRUE(layout.problems.empty()) << layout.problems.front();
+  std::string error;
+  std::vector<ExpectedTensor> tensors = expected_tensors(*model, layout, config, "mlx-lm", error, fixtures::builtin_rules().packs().layouts.schemes);
+  ASSERT_TRUE(error.empty()) << error;
+  ASSERT_FALSE(tensors.empty());
+  // The merge keeps the dead K/V copies of the KV-shared layers (optional) and leaves out the
+  // tied lm_head (optional).
+  std::size_t stored = 0, required = 0;
+  std::uint64_t total = 0;
+  for (const ExpectedTensor& t : tensors) {
+    required += t.optional ? 0 : 1;
+    if (t.name == "lm_head.weight") continue;
+    ++stored;
+    total += t.nbytes();
+  }
+  EXPECT_EQ(stored, 1556u);
+  EXPECT_EQ(required, 1556u - 10 * 3);
+  EXPECT_EQ(total, 10'878'876'544u);
+  // KV sharing: layers 20-29 read layer 18's and 19's cache, so their K/V are optional.
+  EXPECT_FALSE(layout.find("model.language_model.layers.19.self_attn.k_proj.weight")->optional);
+  EXPECT_TRUE(layout.find("model.language_model.layers.20.self_attn.v_proj.weight")->optional);
+  EXPECT_EQ(layout.find("model.vision_tower.timm_model.blocks.2.9.attn.key.down_conv.weight")->shape,
+            (std::vector<std::uint64_t>{640, 1, 3, 3}));
+}
+
 TEST(Layout, hostile_config_values_are_bounded) {
   nlohmann::json config = *fixtures::gemma4_config("tiny-e4b");
   config["text_config"]["num_hidden_layers"] = 1000000000000LL;
