@@ -17,11 +17,17 @@ namespace {
 constexpr const char* kSchema = "ckptlint-baseline/1";
 constexpr std::uint64_t kMaxBaselineBytes = 64ull << 20;
 
+bool matches_rule_and_file(const BaselineEntry& e, const std::string& rule, const std::string& file) {
+  return e.rule == rule && (e.file.empty() || glob_match(e.file, file));
+}
+
 bool matches(const BaselineEntry& e, const Finding& f) {
-  if (e.rule != f.rule_id) return false;
-  if (!e.file.empty() && !glob_match(e.file, f.location.file)) return false;
+  if (!matches_rule_and_file(e, f.rule_id, f.location.file)) return false;
   return e.tensor.empty() ? f.location.tensor.empty() : glob_match(e.tensor, f.location.tensor);
 }
+
+// Findings past the cap have no tensor: only an entry for every tensor ("*") matches them.
+bool matches(const BaselineEntry& e, const CappedFindings& c) { return e.tensor == "*" && matches_rule_and_file(e, c.rule, c.file); }
 
 }  // namespace
 
@@ -70,8 +76,7 @@ void apply_baseline(Report& report, const std::vector<BaselineEntry>& entries) {
   for (CappedFindings& c : report.capped) {
     bool accepted = false;
     for (std::size_t i = 0; i < entries.size(); ++i) {
-      const BaselineEntry& e = entries[i];
-      if (e.rule == c.rule && (e.file.empty() || glob_match(e.file, c.file)) && e.tensor == "*") used[i] = accepted = true;
+      if (matches(entries[i], c)) used[i] = accepted = true;
     }
     if (accepted) report.suppressed += c.omitted;
     else still.push_back(std::move(c));

@@ -18,11 +18,14 @@ namespace ckptlint {
 namespace fs = std::filesystem;
 namespace {
 
+// Where `file` resolves to (links and `..` followed), so that two spellings of one file compare equal.
+fs::path resolved(const std::string& file, std::error_code& ec) { return fs::weakly_canonical(fs::absolute(file, ec), ec); }
+
 // Why writing a report to `file` would overwrite a file the run read (a shard, a config,
 // the index), or "". A report written beside the weights is fine; over them it is not.
 std::string overwrites_input(const LintOutcome& outcome, const std::string& file) {
   std::error_code ec;
-  fs::path out = fs::weakly_canonical(fs::absolute(file, ec), ec);
+  fs::path out = resolved(file, ec);
   if (ec) return "";
   for (const auto& ck : outcome.inputs) {
     if (ck->remote) continue;
@@ -45,7 +48,7 @@ std::string same_file_twice(const std::vector<std::pair<std::string, std::string
   for (const auto& [format, file] : outputs) {
     if (file.empty()) continue;
     std::error_code ec;
-    fs::path path = fs::weakly_canonical(fs::absolute(file, ec), ec);
+    fs::path path = resolved(file, ec);
     if (ec) path = file;
     for (const fs::path& p : seen) {
       if (p == path) return fmt::format("refusing to write two reports to '{}': give each format its own file", file);

@@ -191,11 +191,16 @@ class FuseFitPrimitive final : public Primitive {
     // systematically stronger: a scale measured well above e is a wrong scale, not rounding.
     const double off_expected = f.delta_norm * f.delta_norm - 2 * e * f.delta_dot_d + e * e * f.d_norm2;
     const bool stronger = (f.scale - e) * (e < 0 ? -1 : 1) > std::max(0.25 * std::fabs(e), 3 * f.scale_error);
-    if (f.noise_norm > 0 && off_expected <= f.noise_norm * f.noise_norm && !stronger) {
-      const bool below_rounding = f.d_over_half_step && std::fabs(e) * *f.d_over_half_step < 1;
-      if (!f.identical && f.delta_norm > 0 && !below_rounding) return Outcome::correct;
+    // The update is smaller than the storage can show: a float fuse rightly leaves the
+    // module as it was; a re-quantized one lost the adapter there.
+    const bool below_rounding = f.d_over_half_step && std::fabs(e) * *f.d_over_half_step < 1;
+    auto below_rounding_outcome = [&] {
       reason = "the update is below " + rounding(f);
       return f.fused_quantized ? Outcome::delta_lost : Outcome::nothing;
+    };
+    if (f.noise_norm > 0 && off_expected <= f.noise_norm * f.noise_norm && !stronger) {
+      if (!f.identical && f.delta_norm > 0 && !below_rounding) return Outcome::correct;
+      return below_rounding_outcome();
     }
     // ΔW is a multiple of B·A: nearly exactly for float weights; for re-quantized weights,
     // rounding noise remains, so the scale must stand well clear of its standard error.
@@ -211,12 +216,7 @@ class FuseFitPrimitive final : public Primitive {
       return Outcome::transposed;
     }
     if (!f.other_module.empty()) return Outcome::wrong_module;
-    // The update is smaller than the storage can show: a float fuse rightly leaves the
-    // module as it was; a re-quantized one lost the adapter there.
-    if (f.d_over_half_step && std::fabs(e) * *f.d_over_half_step < 1 && (f.identical || !fits)) {
-      reason = "the update is below " + rounding(f);
-      return f.fused_quantized ? Outcome::delta_lost : Outcome::nothing;
-    }
+    if (below_rounding && (f.identical || !fits)) return below_rounding_outcome();
     if (f.identical || f.delta_norm == 0 || (fits && std::fabs(f.scale) <= 0.01 * std::fabs(e))) return Outcome::not_merged;
     reason = fmt::format("the change fits no multiple of B·A (residual {:.2f})", f.residual);
     return Outcome::unexplained;
