@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "rules/rule_packs.h"
 #include "gemma4_config.h"
@@ -174,6 +175,44 @@ TEST(Layout, gemma3n_e2b_reproduces_the_published_merge) {
   EXPECT_TRUE(layout.find("model.language_model.layers.20.self_attn.v_proj.weight")->optional);
   EXPECT_EQ(layout.find("model.vision_tower.timm_model.blocks.2.9.attn.key.down_conv.weight")->shape,
             (std::vector<std::uint64_t>{640, 1, 3, 3}));
+}
+
+// The embedded packs' layout models compile their tensor templates on first use; what they
+// expand to is the same as a model compiled when loaded, also when several threads ask first.
+TEST(Layout, models_compiled_on_first_use_expand_as_compiled_when_loaded) {
+  std::vector<RuleError> errors;
+  std::vector<RuleDocument> documents = read_rule_documents({CKPTLINT_SOURCE_TREE_RULES}, errors);
+  ASSERT_TRUE(errors.empty()) << to_string(errors.front());
+  RuleSet eager = load_rule_documents(documents, errors);
+  RuleSet deferred = load_rule_documents(unpack_documents(pack_documents(documents)), errors);
+  ASSERT_TRUE(errors.empty()) << to_string(errors.front());
+  const LayoutModels& a = eager.packs().layouts;
+  const LayoutModels& b = deferred.packs().layouts;
+  ASSERT_EQ(a.size(), b.size());
+  ASSERT_FALSE(a.empty());
+  std::vector<std::thread> first_users;
+  for (int t = 0; t < 4; ++t) {
+    first_users.emplace_back([&b] {
+      for (const auto& m : b) EXPECT_FALSE(m->body().tensors.empty());
+    });
+  }
+  for (std::thread& t : first_users) t.join();
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    SCOPED_TRACE(a.models[i]->name);
+    EXPECT_EQ(a.models[i]->name, b.models[i]->name);
+    EXPECT_EQ(a.models[i]->body().tensors.size(), b.models[i]->body().tensors.size());
+    EXPECT_EQ(a.models[i]->body().constant_slots, b.models[i]->body().constant_slots);
+  }
+  nlohmann::json config = *fixtures::gemma4_config("e4b");
+  Layout from_eager = expand_layout(*layout_for(a, {"gemma4"}), config, "mlx");
+  Layout from_deferred = expand_layout(*layout_for(b, {"gemma4"}), config, "mlx");
+  ASSERT_EQ(from_eager.entries.size(), from_deferred.entries.size());
+  ASSERT_GT(from_eager.entries.size(), 2000u);
+  for (std::size_t i = 0; i < from_eager.entries.size(); ++i) {
+    EXPECT_EQ(from_eager.entries[i].name, from_deferred.entries[i].name);
+    EXPECT_EQ(from_eager.entries[i].shape, from_deferred.entries[i].shape);
+    EXPECT_EQ(from_eager.entries[i].dtype, from_deferred.entries[i].dtype);
+  }
 }
 
 TEST(Layout, hostile_config_values_are_bounded) {

@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <string_view>
+#include <utility>
 
 #include "ckptlint/load.h"
 #include "rules/rule_documents.h"
@@ -58,7 +59,7 @@ RuleSet load_cli_rules(const std::vector<std::string>& extra_dirs, std::vector<R
   if (layouts_only) {
     std::erase_if(documents, [](const RuleDocument& d) { return !is_layout_document(d.file); });
   }
-  return load_rule_documents(documents, errors);
+  return load_rule_documents(std::move(documents), errors);
 }
 
 std::string builtin_example(const std::string& rule_id) {

@@ -27,6 +27,11 @@ DocNode DocNode::make(Kind kind) {
   return n;
 }
 
+void DocNode::reserve(std::size_t n) {
+  if (is_map()) members_.reserve(n);
+  else if (is_sequence()) items_.reserve(n);
+}
+
 void DocNode::add(DocNode key, DocNode value) { members_.emplace_back(std::move(key), std::move(value)); }
 
 const DocNode& DocNode::operator[](std::string_view key) const {

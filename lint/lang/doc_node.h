@@ -59,6 +59,8 @@ class DocNode {
 
   void add(DocNode key, DocNode value);
   void push(DocNode item) { items_.push_back(std::move(item)); }
+  /// Room for `n` members (a mapping) or items (a sequence), when the count is known.
+  void reserve(std::size_t n);
 
  private:
   Kind kind_ = Kind::missing;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "lang/expr.h"
 
+#include <mutex>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -595,12 +597,32 @@ const json* Scope::lookup(const std::string& name) const {
 }
 
 std::optional<Expr> Expr::parse(const std::string& text, std::string& error, int& column) {
+  // The packs repeat a few hundred expressions (a shape's `hidden`, a guard) thousands of
+  // times, and parsing them was most of loading the packs: a parsed expression is immutable,
+  // so every parse of the same text shares one tree. Bounded, so that hostile --rules packs
+  // of unique texts cost memory no more than their own size allows.
+  static std::mutex memo_lock;
+  static std::unordered_map<std::string, std::shared_ptr<const ExprNode>> memo;
+  constexpr std::size_t kMemoEntries = 1 << 14;
+  {
+    std::lock_guard<std::mutex> hold(memo_lock);
+    if (auto it = memo.find(text); it != memo.end()) {
+      Expr e;
+      e.root_ = it->second;
+      e.text_ = text;
+      return e;
+    }
+  }
   Parser p(text);
   Node root = p.parse_all();
   if (!root) {
     error = p.error_.empty() ? "empty expression" : p.error_;
     column = p.column_;
     return std::nullopt;
+  }
+  {
+    std::lock_guard<std::mutex> hold(memo_lock);
+    if (memo.size() < kMemoEntries) memo.emplace(text, root);
   }
   Expr e;
   e.root_ = root;

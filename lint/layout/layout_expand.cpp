@@ -30,8 +30,8 @@ class Expander {
  public:
   Expander(const LayoutModel& model, const std::map<std::string, std::string>& prefixes, const Scope& root, Layout& out)
       : model_(model), prefixes_(prefixes), out_(out),
-        constants_(static_cast<std::size_t>(model.constant_slots)),
-        known_(static_cast<std::size_t>(model.constant_slots), false) {
+        constants_(static_cast<std::size_t>(model.body().constant_slots)),
+        known_(static_cast<std::size_t>(model.body().constant_slots), false) {
     // What `float` and `layer` are where no loop or group let binds them: one lookup each.
     root_float_ = root.lookup("float");
     root_layer_ = root.lookup("layer");
@@ -236,7 +236,7 @@ Layout expand_layout(const LayoutModel& model, const nlohmann::json& config, con
     nlohmann::json value = e.eval(root);
     out.globals[name] = std::move(value);
   }
-  Expander(model, prefixes->second, root, out).nodes(model.tensors, root, nullptr);
+  Expander(model, prefixes->second, root, out).nodes(model.body().tensors, root, nullptr);
   return out;
 }
 

@@ -16,12 +16,12 @@ class LayoutReader : DocReader {
   LayoutReader(const std::string& file, std::vector<RuleError>& errors, const LayoutBlocks& blocks)
       : DocReader(file, errors), blocks_(blocks) {}
 
-  std::shared_ptr<const LayoutModel> read(const DocNode& root) {
+  // The header; the tensor templates are read by body().
+  std::shared_ptr<LayoutModel> header(const DocNode& root) {
     if (!root.is_map()) {
       error(root, "a layout file must be a mapping");
       return nullptr;
     }
-    std::size_t before = errors().size();
     auto m = std::make_shared<LayoutModel>();
     m->source = file();
     static const std::set<std::string> kKeys = {"layout", "applies-to", "let", "prefixes", "default-variant",
@@ -65,15 +65,20 @@ class LayoutReader : DocReader {
         if (kQuantKeys.count(kv.first.scalar()) == 0) error(kv.first, fmt::format("unknown key 'quantization.{}'", kv.first.scalar()));
       }
     }
+    return m;
+  }
+
+  LayoutBody body(const DocNode& root, const LayoutModel& m) {
+    LayoutBody out;
     std::vector<std::string> scope;
-    for (const auto& [name, e] : m->lets) scope.push_back(name);
+    for (const auto& [name, e] : m.lets) scope.push_back(name);
     if (root["tensors"].is_sequence()) {
-      for (const auto& n : root["tensors"].items()) m->tensors.push_back(node(n, scope, {}, *m));
+      for (const auto& n : root["tensors"].items()) out.tensors.push_back(node(n, scope, {}, m));
     } else {
       error(root, "missing 'tensors' (a list)");
     }
-    m->constant_slots = slots_;
-    return errors().size() == before ? m : nullptr;
+    out.constant_slots = slots_;
+    return out;
   }
 
  private:
@@ -234,7 +239,27 @@ class LayoutReader : DocReader {
 
 std::shared_ptr<const LayoutModel> load_layout_model(const std::string& file, const DocNode& root,
                                                      std::vector<RuleError>& errors, const LayoutBlocks& blocks) {
-  return LayoutReader(file, errors, blocks).read(root);
+  std::size_t before = errors.size();
+  LayoutReader reader(file, errors, blocks);
+  std::shared_ptr<LayoutModel> m = reader.header(root);
+  if (m == nullptr) return nullptr;
+  m->set_body(reader.body(root, *m));
+  return errors.size() == before ? m : nullptr;
+}
+
+std::shared_ptr<const LayoutModel> load_validated_layout_model(const std::string& file, std::shared_ptr<const DocNode> root,
+                                                               std::vector<RuleError>& errors,
+                                                               std::shared_ptr<const LayoutBlocks> blocks) {
+  std::size_t before = errors.size();
+  std::shared_ptr<LayoutModel> m = LayoutReader(file, errors, *blocks).header(*root);
+  if (m == nullptr || errors.size() != before) return nullptr;
+  // The model owns this function, so it may point at the model. The build compiled the same
+  // document without an error, so none is kept.
+  m->defer_body([file, root = std::move(root), blocks = std::move(blocks), model = m.get()] {
+    std::vector<RuleError> ignored;
+    return LayoutReader(file, ignored, *blocks).body(*root, *model);
+  });
+  return m;
 }
 
 void load_layout_blocks(const std::string& file, const DocNode& root, std::vector<RuleError>& errors,

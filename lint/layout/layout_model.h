@@ -5,8 +5,10 @@
 #pragma once
 #include <array>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -64,7 +66,14 @@ struct LayoutNode {
   int line = 0;                         ///< in the YAML, for messages
 };
 
-/// A parsed *.layout.yaml.
+/// The tensor templates of a layout model, and how many constant slots their expressions use.
+struct LayoutBody {
+  std::vector<LayoutNode> tensors;
+  int constant_slots = 0;                             ///< LayoutExpr slots in use
+};
+
+/// A parsed *.layout.yaml: the header (what it applies to, key layouts, recipes) read when
+/// loaded, the tensor templates in body().
 struct LayoutModel {
   std::string name;                                   ///< `layout:`
   std::string source;                                 ///< the file
@@ -80,8 +89,25 @@ struct LayoutModel {
   std::string default_recipe;
   Expr always_quantized;                              ///< over an entry: every recipe quantizes it
   std::vector<std::string> quant_entry_prefixes;      ///< prefixes a config's per-module entries may drop
-  std::vector<LayoutNode> tensors;
-  int constant_slots = 0;                             ///< LayoutExpr slots in use
+
+  /// The tensor templates. A run expands one family's model, so a model whose document was
+  /// validated when the build embedded it compiles them on first use (compiling every
+  /// family's model was most of loading the packs); safe to call from several threads.
+  const LayoutBody& body() const {
+    std::call_once(body_once_, [this] {
+      if (compile_body_) body_ = compile_body_();
+      compile_body_ = nullptr;
+    });
+    return body_;
+  }
+  /// For the loader: the body compiled now, or how to compile it on first use.
+  void set_body(LayoutBody body) { body_ = std::move(body); }
+  void defer_body(std::function<LayoutBody()> compile) { compile_body_ = std::move(compile); }
+
+ private:
+  mutable std::once_flag body_once_;
+  mutable LayoutBody body_;
+  mutable std::function<LayoutBody()> compile_body_;
 };
 
 /// Named tensor lists of `*.blocks.yaml` files (a decoder layer, an MoE block, a vision
@@ -183,6 +209,12 @@ struct Layout {
 /// `{use: NAME}` items take their tensors from `blocks`.
 std::shared_ptr<const LayoutModel> load_layout_model(const std::string& file, const DocNode& root,
                                                      std::vector<RuleError>& errors, const LayoutBlocks& blocks = {});
+
+/// The same for a document already validated (the build's embedded packs): the header is
+/// read now, the tensor templates on first body(); they keep `root` and `blocks`.
+std::shared_ptr<const LayoutModel> load_validated_layout_model(const std::string& file, std::shared_ptr<const DocNode> root,
+                                                               std::vector<RuleError>& errors,
+                                                               std::shared_ptr<const LayoutBlocks> blocks);
 
 /// Reads one *.blocks.yaml document (`blocks: {NAME: {tensors: [...]}}`) into `blocks`.
 void load_layout_blocks(const std::string& file, const DocNode& root, std::vector<RuleError>& errors,

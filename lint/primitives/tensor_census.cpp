@@ -115,7 +115,7 @@ class TensorCensus final : public Primitive {
   // partial download holds its tower in a shard not yet fetched: it is declared, not absent).
   Census take(const Checkpoint& ck, const Analysis& a) const {
     Census c;
-    for (const auto& [name, file] : a.file_of) count(c, name, file, ck.find(name));
+    for (const auto& [name, file] : a.file_of) count(c, name, file, &ck);
     if (a.declared_unread.empty()) return c;
     for (const auto& [name, file] : ck.weight_map) {
       if (a.declared_unread.count(name) != 0) count(c, name, file, nullptr);
@@ -123,7 +123,9 @@ class TensorCensus final : public Primitive {
     return c;
   }
 
-  void count(Census& c, std::string_view name, std::string_view file, const TensorInfo* t) const {
+  // `stored`: where a matched name's shape is looked up (nullptr: declared, not read). Only
+  // matched names are looked up: most of a checkpoint's names match none of a rule's globs.
+  void count(Census& c, std::string_view name, std::string_view file, const Checkpoint* stored) const {
     if (!c.required && !require_.empty()) c.required = any_match(require_, name);
     if (!any_match(globs_, name) || any_match(except_, name)) return;
     if (c.count++ == 0 || name < c.first) {
@@ -136,6 +138,7 @@ class TensorCensus final : public Primitive {
         if (auto n = leading_number(name.substr(at + number_after_.size()))) c.numbers.insert(*n);
       }
     }
+    const TensorInfo* t = stored != nullptr ? stored->find(name) : nullptr;
     if (t != nullptr && t->shape.size() >= 3 && (!c.dim0 || t->shape[0] > *c.dim0)) c.dim0 = t->shape[0];
   }
 

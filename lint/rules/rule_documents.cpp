@@ -3,6 +3,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <stdexcept>
 
@@ -62,6 +63,9 @@ class Unpacker {
     pos_ = static_cast<std::size_t>(end - s_.data()) + 1;
     return n;
   }
+  // A count to reserve room for: no more than the bytes left (each node takes one or more).
+  std::size_t at_most_left(std::size_t n) const { return std::min(n, s_.size() - pos_); }
+
   std::string text() {
     std::size_t n = header('V');
     if (n > s_.size() - pos_) corrupt();
@@ -74,7 +78,9 @@ class Unpacker {
     switch (s_[pos_]) {
       case 'M': {
         DocNode out = DocNode::make(DocNode::Kind::map);
-        for (std::size_t i = header('M'); i > 0; --i) {
+        std::size_t n = header('M');
+        out.reserve(at_most_left(n));
+        for (std::size_t i = n; i > 0; --i) {
           DocNode key = node(depth + 1);
           out.add(std::move(key), node(depth + 1));
         }
@@ -82,7 +88,9 @@ class Unpacker {
       }
       case 'S': {
         DocNode out = DocNode::make(DocNode::Kind::sequence);
-        for (std::size_t i = header('S'); i > 0; --i) out.push(node(depth + 1));
+        std::size_t n = header('S');
+        out.reserve(at_most_left(n));
+        for (std::size_t i = n; i > 0; --i) out.push(node(depth + 1));
         return out;
       }
       case 'V': return DocNode::make_scalar(text());
@@ -180,6 +188,7 @@ std::vector<RuleDocument> unpack_documents(std::string_view packed) {
     RuleDocument d;
     d.file = in.text();
     d.root = in.node();
+    d.validated = true;
     out.push_back(std::move(d));
   }
   if (!in.done()) throw std::runtime_error("embedded rules have trailing bytes");

@@ -26,6 +26,9 @@ namespace ckptlint {
 struct RuleDocument {
   std::string file;  ///< the path, for messages and `ckptlint rules ID`
   DocNode root;
+  /// Embedded by the build, which compiled it without an error: its layout model may be
+  /// compiled on first use (LayoutModel::body()).
+  bool validated = false;
 };
 
 /// What a pack document is, by its name: a rule (`<id>.yaml`), a layout model
@@ -56,7 +59,7 @@ std::optional<DocNode> read_yaml_document(const std::string& path, std::uint64_t
 std::vector<RuleDocument> read_rule_documents(const std::vector<std::string>& dirs, std::vector<RuleError>& errors);
 
 /// Validates and compiles documents into a RuleSet (all errors collected).
-RuleSet load_rule_documents(const std::vector<RuleDocument>& documents, std::vector<RuleError>& errors);
+RuleSet load_rule_documents(std::vector<RuleDocument> documents, std::vector<RuleError>& errors);
 
 /// The form the built-in packs are embedded in: each document as its path and its tree,
 /// written in preorder with every text length-prefixed, so that reading it back is a walk

@@ -372,25 +372,28 @@ const Rule* RuleSet::find(const std::string& id) const {
   return nullptr;
 }
 
-RuleSet load_rule_documents(const std::vector<RuleDocument>& documents, std::vector<RuleError>& errors) {
+RuleSet load_rule_documents(std::vector<RuleDocument> documents, std::vector<RuleError>& errors) {
   auto packs = std::make_shared<RulePacks>();
   auto& rules = packs->rules;
   auto& layouts = packs->layouts;
   std::map<std::string, std::string> seen;
   // Shared blocks, then the layout models that use them, and the quantization schemes:
   // rules name their key layouts.
-  LayoutBlocks blocks;
+  auto blocks = std::make_shared<LayoutBlocks>();
   for (const RuleDocument& doc : documents) {
-    if (document_kind(doc.file) == DocumentKind::blocks) load_layout_blocks(doc.file, doc.root, errors, blocks);
+    if (document_kind(doc.file) == DocumentKind::blocks) load_layout_blocks(doc.file, doc.root, errors, *blocks);
   }
   std::set<std::string> key_layouts;
-  for (const RuleDocument& doc : documents) {
+  for (RuleDocument& doc : documents) {
     if (document_kind(doc.file) == DocumentKind::scheme) {
       if (auto scheme = load_quant_scheme(doc.file, doc.root, errors)) layouts.schemes.push_back(std::move(scheme));
       continue;
     }
     if (document_kind(doc.file) != DocumentKind::layout) continue;
-    if (auto layout = load_layout_model(doc.file, doc.root, errors, blocks)) {
+    auto layout = doc.validated
+                      ? load_validated_layout_model(doc.file, std::make_shared<const DocNode>(std::move(doc.root)), errors, blocks)
+                      : load_layout_model(doc.file, doc.root, errors, *blocks);
+    if (layout) {
       for (const auto& [variant, parts] : layout->prefixes) key_layouts.insert(variant);
       layouts.models.push_back(std::move(layout));
     }
