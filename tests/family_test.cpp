@@ -188,6 +188,10 @@ INSTANTIATE_TEST_SUITE_P(
         Planted{"lfm2_moe_mlx_pruned_stale_config",
                 "model: {layout: lfm2, config: " LFM2_MOE ", quant: affine-4, mutate: [{config-set: {num_experts: 8}}]}\n",
                 "experts-count-mismatch", FailureClass::stale_config, "declares 8 experts", {}},
+        // A fine-tune saved with its tied head written out: mlx-lm's LFM2 has no lm_head.
+        Planted{"lfm2_moe_tied_head_stored",
+                "model: {layout: lfm2, config: " LFM2_MOE ", mutate: [{add: {name: 'lm_head.weight', dtype: BF16, shape: [256, 64]}}]}\n",
+                "lfm2-lm-head-stored", FailureClass::loader_compat, "Received 1 parameters not in model", {}},
         Planted{"qwen3_5_moe_pruned_stale_config",
                 "model: {layout: qwen3_5, config: " QWEN3_5_MOE ", mutate: [{config-set: {text_config.num_experts: 8}}]}\n",
                 "experts-count-mismatch", FailureClass::stale_config, "declares 8 experts", {}}),
