@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Defects planted in the rest of the Gemma 4 family (26B-A4B with its experts, 31B with
 // attention_k_eq_v and a standardized vision tower), in the other layout models (Qwen3,
-// Gemma 3, Gemma 3n, Qwen3.5/3.6) and in every non-MLX quantization scheme are found, with the
+// Gemma 3, Gemma 3n, Qwen3.5/3.6, LFM2) and in every non-MLX quantization scheme are found, with the
 // right class, and nothing else at warning or above. The clean variants are in
 // fixtures/baseline (Gemma 4), the rules' pass fixtures and FamilyClean (the others).
 #include <gtest/gtest.h>
@@ -136,6 +136,19 @@ INSTANTIATE_TEST_SUITE_P(
 #define GEMMA3N_VISION GEMMA3N_PART ", vision_config: {model_type: gemma3n_vision, architecture: mobilenetv5_300m_enc, " \
   "hidden_size: 64, vocab_size: 8}}"
 
+// LFM2: short-convolution and attention layers by layer_types, the feed-forward width derived
+// (2/3 of 192, rounded up to 64: 128); LFM2-MoE: one dense layer, then four experts with
+// expert_bias. Tied heads (tie_embedding, as LFM2's configs spell it).
+#define LFM2 "{model_type: lfm2, architectures: [Lfm2ForCausalLM], hidden_size: 64, num_hidden_layers: 4, " \
+  "num_attention_heads: 4, num_key_value_heads: 2, vocab_size: 256, conv_L_cache: 3, conv_bias: false, " \
+  "block_ff_dim: 192, intermediate_size: 192, block_multiple_of: 64, block_ffn_dim_multiplier: 1.0, " \
+  "block_auto_adjust_ff_dim: true, layer_types: [conv, conv, full_attention, conv], tie_embedding: true, " \
+  "dtype: bfloat16}"
+#define LFM2_MOE "{model_type: lfm2_moe, architectures: [Lfm2MoeForCausalLM], hidden_size: 64, num_hidden_layers: 4, " \
+  "num_attention_heads: 4, num_key_value_heads: 2, vocab_size: 256, conv_L_cache: 3, conv_bias: false, " \
+  "intermediate_size: 128, moe_intermediate_size: 64, num_experts: 4, num_experts_per_tok: 2, num_dense_layers: 1, " \
+  "use_expert_bias: true, layer_types: [conv, full_attention, conv, conv], tie_word_embeddings: true, dtype: bfloat16}"
+
 INSTANTIATE_TEST_SUITE_P(
     OtherFamilies, FamilyDefects,
     ::testing::Values(
@@ -147,6 +160,10 @@ INSTANTIATE_TEST_SUITE_P(
         Planted{"gemma3_hand_fused",
                 "model: {layout: gemma3, config: " GEMMA3 ", quant: affine-4, mutate: "
                 "[{dequantize: 'language_model.model.layers.*.mlp.down_proj', layers: [1, 1]}]}\n",
+                "mixed-quantization", FailureClass::mixed_quantization, "float", {"quantization-config-stale"}},
+        Planted{"lfm2_hand_fused",
+                "model: {layout: lfm2, config: " LFM2 ", quant: affine-4, mutate: "
+                "[{dequantize: 'model.layers.*.conv.in_proj', layers: [1, 1]}]}\n",
                 "mixed-quantization", FailureClass::mixed_quantization, "float", {"quantization-config-stale"}},
         Planted{"gemma3n_hand_fused",
                 "model: {layout: gemma3n, config: " GEMMA3N ", quant: affine-4, mutate: "
@@ -165,6 +182,16 @@ INSTANTIATE_TEST_SUITE_P(
                 "model: {layout: gemma3n, config: " GEMMA3N_VISION ", mutate: [{drop: 'model.vision_tower.*'}]}\n",
                 "vision-config-without-tower", FailureClass::stale_config, "vision_config", {}},
         // REAP pruning to 4 experts that forgot the config.
+        Planted{"lfm2_moe_pruned_stale_config",
+                "model: {layout: lfm2, config: " LFM2_MOE ", mutate: [{config-set: {num_experts: 8}}]}\n",
+                "experts-count-mismatch", FailureClass::stale_config, "declares 8 experts", {}},
+        Planted{"lfm2_moe_mlx_pruned_stale_config",
+                "model: {layout: lfm2, config: " LFM2_MOE ", quant: affine-4, mutate: [{config-set: {num_experts: 8}}]}\n",
+                "experts-count-mismatch", FailureClass::stale_config, "declares 8 experts", {}},
+        // A fine-tune saved with its tied head written out: mlx-lm's LFM2 has no lm_head.
+        Planted{"lfm2_moe_tied_head_stored",
+                "model: {layout: lfm2, config: " LFM2_MOE ", mutate: [{add: {name: 'lm_head.weight', dtype: BF16, shape: [256, 64]}}]}\n",
+                "lfm2-lm-head-stored", FailureClass::loader_compat, "Received 1 parameters not in model", {}},
         Planted{"qwen3_5_moe_pruned_stale_config",
                 "model: {layout: qwen3_5, config: " QWEN3_5_MOE ", mutate: [{config-set: {text_config.num_experts: 8}}]}\n",
                 "experts-count-mismatch", FailureClass::stale_config, "declares 8 experts", {}}),
@@ -187,6 +214,34 @@ TEST(FamilyClean, gemma3n_checkpoints_pass) {
     options.scan_values = true;
     Report r = loaded.run(testing::source_rules(), options);
     EXPECT_EQ(r.target.layout, "hf");  // the gemma3n layout model's key layout: it applied
+    for (const Finding& f : r.findings) EXPECT_LT(f.severity, Severity::warning) << f.rule_id << ": " << f.message;
+  }
+}
+
+// Clean LFM2 and LFM2-MoE checkpoints pass, float and 4-bit, in the key layout they were
+// written in: mlx-lm's keeps the Hugging Face keys, so the conv weight's axis order (and the
+// MoE's stacked experts) decide it, also for a float MLX checkpoint (a de-quantized fuse),
+// whose config does not say.
+TEST(FamilyClean, lfm2_checkpoints_pass) {
+  struct Case {
+    const char* recipe;
+    const char* layout;
+  };
+  for (const Case& c : {Case{"model: {layout: lfm2, config: " LFM2 "}\n", "hf"},
+                        Case{"model: {layout: lfm2, config: " LFM2 ", quant: affine-4}\n", "mlx"},
+                        Case{"model: {layout: lfm2, config: " LFM2 ", variant: mlx}\n", "mlx"},
+                        Case{"model: {layout: lfm2, config: " LFM2_MOE "}\n", "hf"},
+                        Case{"model: {layout: lfm2, config: " LFM2_MOE ", quant: affine-4}\n", "mlx"},
+                        Case{"model: {layout: lfm2, config: " LFM2_MOE ", variant: mlx}\n", "mlx"}}) {
+    SCOPED_TRACE(c.recipe);
+    testing::ScratchDir dir("family-lfm2-clean");
+    testing::LoadedRecipe loaded;
+    testing::load_recipe(testing::recipe_from_text(c.recipe, dir.path()), dir.path() + "/ckpt", loaded);
+    ASSERT_FALSE(::testing::Test::HasFailure());
+    RunOptions options;
+    options.scan_values = true;
+    Report r = loaded.run(testing::source_rules(), options);
+    EXPECT_EQ(r.target.layout, c.layout);
     for (const Finding& f : r.findings) EXPECT_LT(f.severity, Severity::warning) << f.rule_id << ": " << f.message;
   }
 }

@@ -80,6 +80,46 @@ VarList Analysis::rule_vars() const {
 
 namespace {
 
+// How many of `layout`'s entries `ck` stores with the shape the layout gives them (a packed
+// quantized weight: its leading dimensions).
+std::size_t shapes_matched(const Layout& layout, const Checkpoint& ck) {
+  std::size_t n = 0;
+  for (const LayoutEntry& e : layout.entries) {
+    const TensorInfo* t = ck.find(e.name);
+    if (t == nullptr || t->shape.size() != e.shape.size()) continue;
+    bool packed = t->dtype == DType::U32 && !e.shape.empty();
+    if (std::equal(e.shape.begin(), e.shape.end() - (packed ? 1 : 0), t->shape.begin())) ++n;
+  }
+  return n;
+}
+
+// Key layouts with the same prefixes (LFM2: mlx-lm keeps the Hugging Face keys but stores the
+// conv weight in MLX axis order and the experts stacked) cannot be told apart by the names'
+// votes, which all go to the first of them. Of those, the checkpoint's is the one whose
+// expansion matches more stored names and shapes; on a further tie, the config's default key
+// layout, else the first by name. Returns that expansion, or nothing when `winner` shares its
+// prefixes with no other key layout.
+std::optional<Layout> break_variant_tie(const LayoutModel& model, const Checkpoint& ck, std::string& winner) {
+  std::vector<std::string> tied;
+  for (const auto& [variant, parts] : model.prefixes) {
+    if (parts == model.prefixes.at(winner)) tied.push_back(variant);
+  }
+  if (tied.size() < 2) return std::nullopt;
+  const std::string preferred = default_variant_for(model, ck.config->value);
+  std::optional<Layout> best;
+  std::size_t most = 0;
+  for (const std::string& variant : tied) {
+    Layout layout = expand_layout(model, ck.config->value, variant);
+    std::size_t n = shapes_matched(layout, ck);
+    if (!best || n > most || (n == most && variant == preferred)) {
+      winner = variant;
+      most = n;
+      best = std::move(layout);
+    }
+  }
+  return best;
+}
+
 // The key layout of `ck`'s names and, when a layout model applies to its config, that model
 // expanded for the config in that key layout.
 void detect_layout(Analysis& a, const Checkpoint& ck, const LayoutModels& layouts) {
@@ -104,10 +144,11 @@ void detect_layout(Analysis& a, const Checkpoint& ck, const LayoutModels& layout
   a.variant_votes = count_variants(*model, names);
   std::string variant = detect_variant(a.variant_votes);
   if (variant.empty()) return;
+  std::optional<Layout> tie_broken = break_variant_tie(*model, ck, variant);
   a.key_layout = variant;
   a.layout_model = model;
   a.quant.entry_prefixes = model->quant_entry_prefixes;
-  a.layout = expand_layout(*model, ck.config->value, variant);
+  a.layout = tie_broken ? std::move(*tie_broken) : expand_layout(*model, ck.config->value, variant);
 }
 
 }  // namespace
