@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Defects planted in the rest of the Gemma 4 family (26B-A4B with its experts, 31B with
 // attention_k_eq_v and a standardized vision tower), in the other layout models (Qwen3,
-// Gemma 3, Gemma 3n, Qwen3.5/3.6, LFM2) and in every non-MLX quantization scheme are found, with the
-// right class, and nothing else at warning or above. The clean variants are in
+// Gemma 3, Gemma 3n, Qwen3.5/3.6, LFM2, Molmo, Laguna) and in every non-MLX quantization scheme
+// are found, with the right class, and nothing else at warning or above. The clean variants are in
 // fixtures/baseline (Gemma 4), the rules' pass fixtures and FamilyClean (the others).
 #include <gtest/gtest.h>
 
@@ -148,6 +148,26 @@ INSTANTIATE_TEST_SUITE_P(
   "num_attention_heads: 4, num_key_value_heads: 2, vocab_size: 256, conv_L_cache: 3, conv_bias: false, " \
   "intermediate_size: 128, moe_intermediate_size: 64, num_experts: 4, num_experts_per_tok: 2, num_dense_layers: 1, " \
   "use_expert_bias: true, layer_types: [conv, full_attention, conv, conv], tie_word_embeddings: true, dtype: bfloat16}"
+// Molmo (custom code) with its vision backbone scaled down through the backbone's own
+// config names, and the bitsandbytes NF4 section of the published 7B-D (the skip list keeps
+// the backbone, the output head and the final norm float).
+#define MOLMO_FIELDS "model_type: molmo, architectures: [MolmoForCausalLM], auto_map: {AutoConfig: config_molmo.MolmoConfig, " \
+  "AutoModelForCausalLM: modeling_molmo.MolmoForCausalLM}, hidden_size: 64, num_hidden_layers: 2, " \
+  "num_attention_heads: 4, num_key_value_heads: 2, intermediate_size: 256, embedding_size: 256, vocab_size: 256, " \
+  "additional_vocab_size: 8, qkv_bias: true, weight_tying: false, torch_dtype: float16, image_emb_dim: 64, " \
+  "image_mlp_dim: 128, image_num_layers: 1, image_num_heads: 4, image_head_dim: 16, image_patch_size: 2, image_num_pos: 5"
+#define MOLMO "{" MOLMO_FIELDS "}"
+#define MOLMO_NF4 "{" MOLMO_FIELDS ", quantization_config: {quant_method: bitsandbytes, load_in_4bit: true, " \
+  "_load_in_4bit: true, load_in_8bit: false, bnb_4bit_quant_type: nf4, bnb_4bit_use_double_quant: false, " \
+  "bnb_4bit_compute_dtype: float16, bnb_4bit_quant_storage: uint8, " \
+  "llm_int8_skip_modules: [model.vision_backbone, model.transformer.ff_out, model.transformer.ln_f]}}"
+// Laguna: heads per layer from a list, per-head gates, a dense layer 0 and routed experts.
+#define LAGUNA "{model_type: laguna, architectures: [LagunaForCausalLM], hidden_size: 64, num_hidden_layers: 3, " \
+  "num_attention_heads: 4, num_attention_heads_per_layer: [4, 8, 8], gating_types: [per_head, per_head, per_head], " \
+  "mlp_layer_types: [dense, sparse, sparse], layer_types: [full_attention, sliding_attention, sliding_attention], " \
+  "num_key_value_heads: 2, head_dim: 16, intermediate_size: 128, vocab_size: 256, num_experts: 4, " \
+  "num_experts_per_tok: 2, moe_intermediate_size: 64, shared_expert_intermediate_size: 64, " \
+  "tie_word_embeddings: false, torch_dtype: bfloat16}"
 
 INSTANTIATE_TEST_SUITE_P(
     OtherFamilies, FamilyDefects,
@@ -194,8 +214,52 @@ INSTANTIATE_TEST_SUITE_P(
                 "lfm2-lm-head-stored", FailureClass::loader_compat, "Received 1 parameters not in model", {}},
         Planted{"qwen3_5_moe_pruned_stale_config",
                 "model: {layout: qwen3_5, config: " QWEN3_5_MOE ", mutate: [{config-set: {text_config.num_experts: 8}}]}\n",
-                "experts-count-mismatch", FailureClass::stale_config, "declares 8 experts", {}}),
+                "experts-count-mismatch", FailureClass::stale_config, "declares 8 experts", {}},
+        // Molmo in bitsandbytes NF4: one decoder module kept only its packed weight.
+        Planted{"molmo_nf4_partly_quantized",
+                "model: {layout: molmo, config: " MOLMO_NF4 ", mutate: [{drop: 'model.transformer.blocks.1.ff_proj.weight.*'}]}\n",
+                "quant-scheme-incomplete", FailureClass::quant_metadata, "weight.absmax", {}},
+        // A text-only save of Molmo: the backbone dropped, though the model always builds it.
+        Planted{"molmo_vision_backbone_dropped",
+                "model: {layout: molmo, config: " MOLMO_NF4 ", mutate: [{drop: 'model.vision_backbone.*'}]}\n",
+                "molmo-vision-backbone-missing", FailureClass::stale_config, "no vision backbone tensor", {}},
+        // Laguna NVFP4 as poolside publishes it, pruned to 4 experts with a config that says 8.
+        Planted{"laguna_pruned_stale_config",
+                "model: {layout: laguna, config: " LAGUNA ", quant: nvfp4, mutate: [{config-set: {num_experts: 8}}]}\n",
+                "experts-count-mismatch", FailureClass::stale_config, "declares 8 experts", {}},
+        // A hand fuse over Laguna NVFP4: layer 2's experts dequantized beside layer 1's.
+        Planted{"laguna_hand_fused",
+                "model: {layout: laguna, config: " LAGUNA ", quant: nvfp4, mutate: "
+                "[{dequantize: 'model.layers.*.mlp.switch_mlp.*', layers: [2, 2]}]}\n",
+                "mixed-quantization", FailureClass::mixed_quantization, "float", {"quantization-config-stale"}}),
     [](const ::testing::TestParamInfo<Planted>& info) { return std::string(info.param.name); });
+
+// Clean Molmo and Laguna checkpoints pass: Molmo float, in bitsandbytes NF4 with the published
+// skip list and 4-bit under mlx-vlm's keys; Laguna float, NVFP4 as poolside publishes it
+// (experts only) and 4-bit as mlx-lm converts it (every Linear and the embedding).
+TEST(FamilyClean, molmo_and_laguna_checkpoints_pass) {
+  struct Case {
+    const char* recipe;
+    const char* variant;
+  };
+  for (const Case& c : {Case{"model: {layout: molmo, config: " MOLMO "}\n", "hf"},
+                        Case{"model: {layout: molmo, config: " MOLMO_NF4 "}\n", "hf"},
+                        Case{"model: {layout: molmo, config: " MOLMO ", quant: affine-4}\n", "mlx"},
+                        Case{"model: {layout: laguna, config: " LAGUNA "}\n", "mlx"},
+                        Case{"model: {layout: laguna, config: " LAGUNA ", quant: nvfp4}\n", "mlx"},
+                        Case{"model: {layout: laguna, config: " LAGUNA ", quant: affine-4, recipe: mlx-lm}\n", "mlx"}}) {
+    SCOPED_TRACE(c.recipe);
+    testing::ScratchDir dir("family-molmo-laguna-clean");
+    testing::LoadedRecipe loaded;
+    testing::load_recipe(testing::recipe_from_text(c.recipe, dir.path()), dir.path() + "/ckpt", loaded);
+    ASSERT_FALSE(::testing::Test::HasFailure());
+    RunOptions options;
+    options.scan_values = true;
+    Report r = loaded.run(testing::source_rules(), options);
+    EXPECT_EQ(r.target.layout, c.variant);  // the family's layout model applied
+    for (const Finding& f : r.findings) EXPECT_LT(f.severity, Severity::warning) << f.rule_id << ": " << f.message;
+  }
+}
 
 // Clean Gemma 3n checkpoints pass: float and 4-bit (mlx-lm keeps the Hugging Face keys), and
 // a text conversion without the dead K/V copies of the KV-shared layers.

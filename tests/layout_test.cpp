@@ -215,6 +215,90 @@ TEST(Layout, models_compiled_on_first_use_expand_as_compiled_when_loaded) {
   }
 }
 
+// Layout figures of one config: the tensors `ckptlint layout` lists under the model's default
+// recipe, their number and their bytes.
+struct Reproduced {
+  Layout layout;
+  std::size_t count = 0;
+  std::uint64_t total = 0;
+};
+
+Reproduced reproduce(const char* family, const nlohmann::json& config, const char* variant) {
+  Reproduced r;
+  const LayoutModel* model = layout_for(fixtures::builtin_rules().packs().layouts, {family});
+  if (model == nullptr) {
+    ADD_FAILURE() << "no layout model " << family;
+    return r;
+  }
+  r.layout = expand_layout(*model, config, variant);
+  EXPECT_TRUE(r.layout.problems.empty()) << r.layout.problems.front();
+  std::string error;
+  std::vector<ExpectedTensor> tensors =
+      expected_tensors(*model, r.layout, config, model->default_recipe, error, fixtures::builtin_rules().packs().layouts.schemes);
+  EXPECT_TRUE(error.empty()) << error;
+  r.count = tensors.size();
+  for (const ExpectedTensor& t : tensors) r.total += t.nbytes();
+  return r;
+}
+
+// Molmo-7B-D in bitsandbytes NF4 as published by reubzdubz/Molmo7B_D_NF4Quant (custom code,
+// float16): 921 tensors, total_size 6,661,964,712. The skip list keeps the vision backbone,
+// the output head (model.transformer.ff_out; the blocks' ff_out are quantized: the list
+// matches a module's name from its start) and the final norm float. The config's values that
+// shape tensors, as published.
+TEST(Layout, molmo_7b_d_nf4_reproduces_the_published_index) {
+  nlohmann::json config = nlohmann::json::parse(R"({
+    "model_type": "molmo", "architectures": ["MolmoForCausalLM"], "torch_dtype": "float16",
+    "hidden_size": 3584, "num_hidden_layers": 28, "num_attention_heads": 28, "num_key_value_heads": 4,
+    "intermediate_size": 37888, "embedding_size": 152064, "vocab_size": 152064, "qkv_bias": true,
+    "weight_tying": false, "tie_word_embeddings": false,
+    "quantization_config": {"quant_method": "bitsandbytes", "_load_in_4bit": true, "load_in_4bit": true,
+      "bnb_4bit_quant_type": "nf4", "bnb_4bit_use_double_quant": false, "bnb_4bit_quant_storage": "uint8",
+      "llm_int8_skip_modules": ["model.vision_backbone", "model.transformer.ff_out", "model.transformer.ln_f"]}})");
+  Reproduced r = reproduce("molmo", config, "hf");
+  EXPECT_EQ(r.count, 921u);
+  EXPECT_EQ(r.total, 6'661'964'712u);
+  // Fused q/k/v: 28 query heads and 2 × 4 key/value heads of 128.
+  EXPECT_EQ(r.layout.find("model.transformer.blocks.0.att_proj.weight")->shape, (std::vector<std::uint64_t>{4608, 3584}));
+  // The attention pooling reads two ViT layers' features side by side.
+  EXPECT_EQ(r.layout.find("model.vision_backbone.image_pooling_2d.wq.weight")->shape, (std::vector<std::uint64_t>{1024, 2048}));
+}
+
+// poolside/Laguna-XS-2.1-NVFP4-mlx (the derived inventory at revision 841778bd): 912 tensors,
+// total_size 21,561,408,512. Heads per layer from a config list (48 in the full-attention
+// layers, 64 in the sliding ones), per-head gates, a dense layer 0, 256 stacked experts; only
+// the experts and the shared expert are NVFP4 (U32 weight, U8 scales, no biases).
+TEST(Layout, laguna_xs_2_1_nvfp4_reproduces_the_published_inventory) {
+  nlohmann::json heads = nlohmann::json::array(), gating = nlohmann::json::array(), mlp = nlohmann::json::array(),
+                 types = nlohmann::json::array();
+  for (int layer = 0; layer < 40; ++layer) {
+    bool full = layer % 4 == 0;
+    heads.push_back(full ? 48 : 64);
+    types.push_back(full ? "full_attention" : "sliding_attention");
+    gating.push_back("per_head");
+    mlp.push_back(layer == 0 ? "dense" : "sparse");
+  }
+  nlohmann::json config = nlohmann::json::parse(R"({
+    "model_type": "laguna", "architectures": ["LagunaForCausalLM"], "torch_dtype": "bfloat16",
+    "hidden_size": 2048, "num_hidden_layers": 40, "num_attention_heads": 48, "num_key_value_heads": 8,
+    "head_dim": 128, "intermediate_size": 8192, "vocab_size": 100352, "attention_bias": false,
+    "gating": "per-head", "num_experts": 256, "num_experts_per_tok": 8, "moe_intermediate_size": 512,
+    "shared_expert_intermediate_size": 512, "tie_word_embeddings": false,
+    "quantization": {"bits": 4, "group_size": 16, "mode": "nvfp4"},
+    "quantization_config": {"bits": 4, "group_size": 16, "mode": "nvfp4"}})");
+  config["num_attention_heads_per_layer"] = heads;
+  config["gating_types"] = gating;
+  config["mlp_layer_types"] = mlp;
+  config["layer_types"] = types;
+  Reproduced r = reproduce("laguna", config, "mlx");
+  EXPECT_EQ(r.count, 912u);
+  EXPECT_EQ(r.total, 21'561'408'512u);
+  EXPECT_EQ(r.layout.find("model.layers.0.self_attn.q_proj.weight")->shape, (std::vector<std::uint64_t>{6144, 2048}));
+  EXPECT_EQ(r.layout.find("model.layers.1.self_attn.g_proj.weight")->shape, (std::vector<std::uint64_t>{64, 2048}));
+  EXPECT_EQ(r.layout.find("model.layers.0.mlp.switch_mlp.up_proj.weight"), nullptr);
+  EXPECT_EQ(r.layout.find("model.layers.1.mlp.shared_expert_gate.weight"), nullptr);
+}
+
 TEST(Layout, hostile_config_values_are_bounded) {
   nlohmann::json config = *fixtures::gemma4_config("tiny-e4b");
   config["text_config"]["num_hidden_layers"] = 1000000000000LL;
