@@ -158,7 +158,7 @@ Report run(const Checkpoint& ck, const RuleSet& rules, const RunOptions& options
     report.side_files = side_file_list(ck, analysis);
   }
   std::vector<const CompiledRule*> selected;
-  for (const auto& cr : rules.packs().rules) {
+  for (const auto& cr : rules.packs().rules()) {
     const Rule& r = cr->rule;
     bool chosen = options.select.empty() ? r.enabled_by_default : rule_matches(r, options.select);
     if (chosen && !rule_matches(r, options.ignore)) selected.push_back(cr.get());

@@ -122,7 +122,7 @@ class Planner {
 
   FixPlan run() {
     std::map<std::string, const CompiledRule*> by_id;
-    for (const auto& r : in_.rules->packs().rules) by_id[r->rule.id] = r.get();
+    for (const auto& r : in_.rules->packs().rules()) by_id[r->rule.id] = r.get();
     for (const Finding& f : in_.report->findings) {
       auto it = by_id.find(f.rule_id);
       const CompiledRule* rule = it == by_id.end() ? nullptr : it->second;

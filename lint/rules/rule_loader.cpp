@@ -357,16 +357,16 @@ RuleSet::RuleSet() : packs_(std::make_shared<const RulePacks>()) {}
 
 RuleSet::RuleSet(std::shared_ptr<const RulePacks> packs) : packs_(std::move(packs)) {}
 
-std::size_t RuleSet::size() const { return packs_->rules.size(); }
+std::size_t RuleSet::size() const { return packs_->rules().size(); }
 
 std::vector<const Rule*> RuleSet::rules() const {
   std::vector<const Rule*> out;
-  for (const auto& r : packs_->rules) out.push_back(&r->rule);
+  for (const auto& r : packs_->rules()) out.push_back(&r->rule);
   return out;
 }
 
 const Rule* RuleSet::find(const std::string& id) const {
-  for (const auto& r : packs_->rules) {
+  for (const auto& r : packs_->rules()) {
     if (r->rule.id == id) return &r->rule;
   }
   return nullptr;
@@ -374,7 +374,7 @@ const Rule* RuleSet::find(const std::string& id) const {
 
 RuleSet load_rule_documents(std::vector<RuleDocument> documents, std::vector<RuleError>& errors) {
   auto packs = std::make_shared<RulePacks>();
-  auto& rules = packs->rules;
+  CompiledRules rules;
   auto& layouts = packs->layouts;
   std::map<std::string, std::string> seen;
   // Shared blocks, then the layout models that use them, and the quantization schemes:
@@ -410,9 +410,19 @@ RuleSet load_rule_documents(std::vector<RuleDocument> documents, std::vector<Rul
       packs->token_facts.push_back(std::move(facts));
     }
   }
-  for (const RuleDocument& doc : documents) {
+  // The embedded packs' rules were compiled without an error when the build embedded them:
+  // they compile beside the run (RulePacks::rules()). Their ids are taken now, so that a rule
+  // of another pack that repeats or explains one is judged here.
+  std::vector<RuleDocument> validated;
+  for (RuleDocument& doc : documents) {
     const std::string& file = doc.file;
     if (is_layout_document(file) || is_tokens_document(file)) continue;
+    ++packs->rule_files;
+    if (doc.validated) {
+      seen.try_emplace(doc.root["id"].scalar(), file);
+      validated.push_back(std::move(doc));
+      continue;
+    }
     auto rule = RuleFileReader(file, errors, key_layouts).read(doc.root);
     if (!rule) continue;
     auto [it, inserted] = seen.try_emplace(rule->rule.id, file);
@@ -422,12 +432,27 @@ RuleSet load_rule_documents(std::vector<RuleDocument> documents, std::vector<Rul
     }
     rules.push_back(std::move(rule));
   }
-  std::sort(rules.begin(), rules.end(), [](const auto& a, const auto& b) { return a->rule.id < b->rule.id; });
   // A rule explains rules that exist (a typo would fold nothing, silently).
   for (const auto& r : rules) {
     for (const Explains& e : r->explains) {
       if (seen.count(e.rule) == 0) errors.push_back(RuleError{r->rule.source, 1, 1, fmt::format("explains unknown rule '{}'", e.rule)});
     }
+  }
+  auto by_id = [](CompiledRules& list) {
+    std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a->rule.id < b->rule.id; });
+  };
+  if (validated.empty()) {
+    by_id(rules);
+    packs->set_rules(std::move(rules));
+  } else {
+    packs->compile_rules_beside([rules = std::move(rules), validated = std::move(validated), key_layouts, by_id]() mutable {
+      std::vector<RuleError> none;  // the build compiled the same documents without an error
+      for (const RuleDocument& doc : validated) {
+        if (auto rule = RuleFileReader(doc.file, none, key_layouts).read(doc.root)) rules.push_back(std::move(rule));
+      }
+      by_id(rules);
+      return std::move(rules);
+    });
   }
   return RuleSet(std::move(packs));
 }
