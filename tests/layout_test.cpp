@@ -234,7 +234,7 @@ Reproduced reproduce(const char* family, const nlohmann::json& config, const cha
   EXPECT_TRUE(r.layout.problems.empty()) << r.layout.problems.front();
   std::string error;
   std::vector<ExpectedTensor> tensors =
-      expected_tensors(*model, r.layout, config, model->default_recipe, error, fixtures::builtin_rules().packs().layouts.schemes);
+      expected_tensors(*model, r.layout, config, model->body().default_recipe, error, fixtures::builtin_rules().packs().layouts.schemes);
   EXPECT_TRUE(error.empty()) << error;
   r.count = tensors.size();
   for (const ExpectedTensor& t : tensors) r.total += t.nbytes();

@@ -212,7 +212,7 @@ Analysis analyze(const Checkpoint& ck, const LayoutModels& layouts, const Checkp
 std::string describe_quantization(const Analysis& a) {
   std::set<std::string> kinds;
   bool any_float_quantizable = false;
-  const bool has_always = a.layout_model != nullptr && !a.layout_model->always_quantized.empty();
+  const bool has_always = a.layout_model != nullptr && !a.layout_model->body().always_quantized.empty();
   std::optional<QuantParams> last;  // most modules share the global settings: describe each once
   bool last_known = false;
   for (const auto& [path, m] : a.modules) {
@@ -224,7 +224,7 @@ std::string describe_quantization(const Analysis& a) {
       // One float module that should be quantized settles it; the rest need no look.
       if (any_float_quantizable || !has_always) continue;
       const LayoutEntry* e = a.entry_for_module(path);
-      if (e != nullptr && a.where(a.layout_model->always_quantized, *e)) any_float_quantizable = true;
+      if (e != nullptr && a.where(a.layout_model->body().always_quantized, *e)) any_float_quantizable = true;
       continue;
     }
     std::optional<QuantParams> p = a.quant.params_for(path);

@@ -67,7 +67,7 @@ std::optional<std::string> render_layout(const Options& o, const RuleSet& rules,
     errors.push_back(fmt::format("the {} layout cannot be expanded from '{}'", model->name, display_text(o.positional[0], 1024)));
     return std::nullopt;
   }
-  std::string recipe = o.recipe.empty() ? model->default_recipe : o.recipe;
+  std::string recipe = o.recipe.empty() ? model->body().default_recipe : o.recipe;
   std::string recipe_error;
   std::vector<ExpectedTensor> tensors = expected_tensors(*model, layout, config->dom, recipe, recipe_error, rules.packs().layouts.schemes);
   if (!recipe_error.empty()) {

@@ -51,10 +51,10 @@ std::vector<ExpectedTensor> quantized_triple(const LayoutEntry& entry, const Qua
 std::vector<ExpectedTensor> expected_tensors(const LayoutModel& model, const Layout& layout,
                                              const nlohmann::json& config, const std::string& recipe,
                                              std::string& error, const QuantSchemes& schemes) {
-  auto r = model.recipes.find(recipe);
-  if (r == model.recipes.end()) {
+  auto r = model.body().recipes.find(recipe);
+  if (r == model.body().recipes.end()) {
     std::string known;
-    for (const auto& [name, e] : model.recipes) known += (known.empty() ? "" : ", ") + name;
+    for (const auto& [name, e] : model.body().recipes) known += (known.empty() ? "" : ", ") + name;
     error = fmt::format("unknown recipe '{}' (known: {})", recipe, known);
     return {};
   }

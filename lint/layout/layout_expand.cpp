@@ -210,10 +210,11 @@ class Expander {
 }  // namespace
 
 std::string default_variant_for(const LayoutModel& model, const nlohmann::json& config) {
-  if (model.default_variant_expr.empty()) return model.default_variant;
+  const Expr& chosen = model.body().default_variant_expr;
+  if (chosen.empty()) return model.default_variant;
   Scope scope;
   scope.config = &config;
-  nlohmann::json v = model.default_variant_expr.eval(scope);
+  nlohmann::json v = chosen.eval(scope);
   return v.is_string() && model.prefixes.count(v.get<std::string>()) != 0 ? v.get<std::string>() : model.default_variant;
 }
 
@@ -232,7 +233,7 @@ Layout expand_layout(const LayoutModel& model, const nlohmann::json& config, con
   root.table = &out.globals;
   out.globals["variant"] = variant;
   // Each let sees the ones before it; a name defined twice keeps its last value.
-  for (const auto& [name, e] : model.lets) {
+  for (const auto& [name, e] : model.body().lets) {
     nlohmann::json value = e.eval(root);
     out.globals[name] = std::move(value);
   }

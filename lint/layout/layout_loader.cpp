@@ -33,7 +33,6 @@ class LayoutReader : DocReader {
     if (m->name.empty()) error(root, "missing 'layout' (the model's name)");
     if (root["applies-to"]["model-type"].defined()) m->model_types = strings(root["applies-to"]["model-type"], "applies-to.model-type");
     if (m->model_types.empty()) error(root, "missing applies-to.model-type");
-    m->lets = expressions(root["let"], "let");
     if (root["prefixes"].is_map()) {
       for (const auto& variant : root["prefixes"].members()) {
         if (m->default_variant.empty()) m->default_variant = variant.first.scalar();
@@ -42,23 +41,8 @@ class LayoutReader : DocReader {
     } else {
       error(root, "missing 'prefixes' (variant -> part -> key prefix)");
     }
-    if (root["default-variant"].defined()) {
-      m->default_variant_expr = expression(root["default-variant"], "default-variant").value_or(Expr{});
-    }
     if (root["optional-parts"].defined()) m->optional_parts = strings(root["optional-parts"], "optional-parts");
     if (const DocNode& q = root["quantization"]; q.defined()) {
-      m->default_recipe = q["default-recipe"].scalar();
-      if (q["recipes"].is_map()) {
-        for (const auto& kv : q["recipes"].members()) {
-          if (auto e = expression(kv.second, "recipe")) m->recipes[kv.first.scalar()] = *e;
-        }
-      }
-      if (!m->default_recipe.empty() && m->recipes.count(m->default_recipe) == 0) {
-        error(q["default-recipe"], fmt::format("default-recipe '{}' is not among the recipes", m->default_recipe));
-      }
-      if (q["always-quantized"].defined()) {
-        if (auto e = expression(q["always-quantized"], "always-quantized")) m->always_quantized = *e;
-      }
       if (q["entry-prefixes"].defined()) m->quant_entry_prefixes = strings(q["entry-prefixes"], "quantization.entry-prefixes");
       static const std::set<std::string> kQuantKeys = {"default-recipe", "recipes", "always-quantized", "entry-prefixes"};
       for (const auto& kv : q.members()) {
@@ -70,8 +54,26 @@ class LayoutReader : DocReader {
 
   LayoutBody body(const DocNode& root, const LayoutModel& m) {
     LayoutBody out;
+    out.lets = expressions(root["let"], "let");
+    if (root["default-variant"].defined()) {
+      out.default_variant_expr = expression(root["default-variant"], "default-variant").value_or(Expr{});
+    }
+    if (const DocNode& q = root["quantization"]; q.defined()) {
+      out.default_recipe = q["default-recipe"].scalar();
+      if (q["recipes"].is_map()) {
+        for (const auto& kv : q["recipes"].members()) {
+          if (auto e = expression(kv.second, "recipe")) out.recipes[kv.first.scalar()] = *e;
+        }
+      }
+      if (!out.default_recipe.empty() && out.recipes.count(out.default_recipe) == 0) {
+        error(q["default-recipe"], fmt::format("default-recipe '{}' is not among the recipes", out.default_recipe));
+      }
+      if (q["always-quantized"].defined()) {
+        if (auto e = expression(q["always-quantized"], "always-quantized")) out.always_quantized = *e;
+      }
+    }
     std::vector<std::string> scope;
-    for (const auto& [name, e] : m.lets) scope.push_back(name);
+    for (const auto& [name, e] : out.lets) scope.push_back(name);
     if (root["tensors"].is_sequence()) {
       for (const auto& n : root["tensors"].items()) out.tensors.push_back(node(n, scope, {}, m));
     } else {

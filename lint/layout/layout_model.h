@@ -66,33 +66,34 @@ struct LayoutNode {
   int line = 0;                         ///< in the YAML, for messages
 };
 
-/// The tensor templates of a layout model, and how many constant slots their expressions use.
+/// What a layout model computes from a config: its variables, recipes and tensor templates
+/// (the expressions, whose parsing is most of reading a model).
 struct LayoutBody {
+  std::vector<std::pair<std::string, Expr>> lets;     ///< config-derived variables, in order
+  /// `default-variant:`, an expression over the config naming the key layout its published
+  /// conversions use (MLX-quantized configs: the MLX keys); empty: the model's `default_variant`.
+  Expr default_variant_expr;
+  std::map<std::string, Expr> recipes;                ///< quantization recipes (`layout --recipe`)
+  std::string default_recipe;
+  Expr always_quantized;                              ///< over an entry: every recipe quantizes it
   std::vector<LayoutNode> tensors;
   int constant_slots = 0;                             ///< LayoutExpr slots in use
 };
 
-/// A parsed *.layout.yaml: the header (what it applies to, key layouts, recipes) read when
-/// loaded, the tensor templates in body().
+/// A parsed *.layout.yaml: the header (what it applies to, its key layouts) read when loaded,
+/// what it computes in body().
 struct LayoutModel {
   std::string name;                                   ///< `layout:`
   std::string source;                                 ///< the file
   std::vector<std::string> model_types;               ///< applies-to.model-type
-  std::vector<std::pair<std::string, Expr>> lets;     ///< config-derived variables, in order
   std::map<std::string, std::map<std::string, std::string>> prefixes;  ///< variant -> part -> key prefix
   std::string default_variant;                        ///< the first variant under `prefixes:`
-  /// `default-variant:`, an expression over the config naming the key layout its published
-  /// conversions use (MLX-quantized configs: the MLX keys); empty: `default_variant`.
-  Expr default_variant_expr;
   std::vector<std::string> optional_parts;            ///< parts a checkpoint may omit entirely
-  std::map<std::string, Expr> recipes;                ///< quantization recipes (`layout --recipe`)
-  std::string default_recipe;
-  Expr always_quantized;                              ///< over an entry: every recipe quantizes it
   std::vector<std::string> quant_entry_prefixes;      ///< prefixes a config's per-module entries may drop
 
-  /// The tensor templates. A run expands one family's model, so a model whose document was
-  /// validated when the build embedded it compiles them on first use (compiling every
-  /// family's model was most of loading the packs); safe to call from several threads.
+  /// Variables, recipes and tensor templates. A run expands one family's model, so a model
+  /// whose document was validated when the build embedded it compiles them on first use
+  /// (compiling every family's model was most of loading the packs); safe from several threads.
   const LayoutBody& body() const {
     std::call_once(body_once_, [this] {
       if (compile_body_) body_ = compile_body_();
