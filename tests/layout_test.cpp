@@ -310,6 +310,31 @@ TEST(Layout, hostile_config_values_are_bounded) {
   EXPECT_FALSE(layout.problems.empty());
 }
 
+// A config inside every loop bound can still imply more tensors than the expander keeps
+// (4,096 layers of 4,096 per-expert MoE weights), or a tensor whose size wraps 64 bits: both
+// are problems, never a silently cut list or a plausible wrapped total.
+TEST(Layout, expansion_past_its_bounds_is_a_problem) {
+  const LayoutModel* qwen = layout_for(fixtures::builtin_rules().packs().layouts, {"qwen3_moe"});
+  ASSERT_NE(qwen, nullptr);
+  nlohmann::json config = {{"model_type", "qwen3_moe"}, {"hidden_size", 64}, {"num_hidden_layers", 4096},
+                           {"num_attention_heads", 4}, {"num_key_value_heads", 2}, {"head_dim", 16},
+                           {"intermediate_size", 128}, {"moe_intermediate_size", 64}, {"num_experts", 4096},
+                           {"vocab_size", 256}, {"tie_word_embeddings", false}};
+  Layout many = expand_layout(*qwen, config, "hf");
+  ASSERT_EQ(many.problems.size(), 1u);
+  EXPECT_NE(many.problems.front().find("more than 200000 tensors"), std::string::npos) << many.problems.front();
+  config["num_hidden_layers"] = 2;
+  config["num_experts"] = 4;
+  config["moe_intermediate_size"] = 1LL << 62;
+  Layout huge = expand_layout(*qwen, config, "hf");
+  ASSERT_FALSE(huge.problems.empty());
+  EXPECT_NE(huge.problems.front().find("2^48 elements or more"), std::string::npos) << huge.problems.front();
+  config["moe_intermediate_size"] = "64";
+  Layout text = expand_layout(*qwen, config, "hf");
+  ASSERT_FALSE(text.problems.empty());
+  EXPECT_NE(text.problems.front().find("is '64', not a size"), std::string::npos) << text.problems.front();
+}
+
 // The loader marks the expressions that read no loop variable or group let, and the expander
 // evaluates those once per config. A group let that shadows a model let must make everything
 // under it per-iteration again; loop values, dtype defaults and interned kinds stay right.

@@ -13,6 +13,7 @@
 #include "lang/message_template.h"
 #include "rules/rule_packs.h"
 #include "cli/report_output.h"
+#include "util/checked.h"
 #include "util/display_text.h"
 #include "util/shape_text.h"
 
@@ -75,7 +76,8 @@ std::optional<std::string> render_layout(const Options& o, const RuleSet& rules,
     return std::nullopt;
   }
   std::uint64_t total = 0;
-  for (const ExpectedTensor& t : tensors) total += t.nbytes();
+  // Saturates: many tensors of absurd (but bounded) sizes must not wrap to a plausible total.
+  for (const ExpectedTensor& t : tensors) total = checked_add(total, t.nbytes()).value_or(UINT64_MAX);
 
   std::ostringstream out;
   if (o.format == "json") {

@@ -5,6 +5,8 @@
 #include <algorithm>
 
 #include "layout/layout_model.h"
+#include "util/checked.h"
+#include "util/shape_text.h"
 
 namespace ckptlint {
 namespace {
@@ -12,6 +14,18 @@ namespace {
 // Bounds on hostile configs: num_hidden_layers = 10^12 must not expand into 10^12 entries.
 constexpr std::int64_t kMaxLoop = 4096;
 constexpr std::size_t kMaxEntries = 200000;
+constexpr std::uint64_t kMaxElements = 1ull << 48;
+
+// Problems name the config value and the tensor it sizes, not the pack's file:line: the fault
+// is the config's, and `check` reports them on config.json (config-values-unusable).
+// A config value as the config wrote it, for a message: the string "12" quoted, so it does not
+// read as the number, and cut short (a hostile config may hold megabytes there).
+std::string quoted_value(const nlohmann::json& v) {
+  constexpr std::size_t kMaxShown = 64;
+  std::string text = v.is_string() ? fmt::format("'{}'", render_value(v)) : render_value(v);
+  if (text.size() > kMaxShown) text = text.substr(0, kMaxShown) + "...";
+  return text;
+}
 
 // A loop variable or group let, innermost frame first (later names shadow earlier ones, as in
 // Scope::lookup).
@@ -39,7 +53,12 @@ class Expander {
 
   void nodes(const std::vector<LayoutNode>& list, const Scope& scope, const std::shared_ptr<const VarFrame>& frame) {
     for (const LayoutNode& n : list) {
-      if (out_.entries.size() >= kMaxEntries) return;
+      if (out_.entries.size() >= kMaxEntries) {
+        // A cut-off list would read as the whole model (and every tensor past it as unexpected).
+        if (!truncated_) out_.problems.push_back(fmt::format("the config implies more than {} tensors", kMaxEntries));
+        truncated_ = true;
+        return;
+      }
       if (n.is_group) group(n, scope, frame);
       else tensor(n, scope, frame);
     }
@@ -74,8 +93,8 @@ class Expander {
         iteration(n, parent, parent_frame, &v);
       }
     } else {
-      out_.problems.push_back(fmt::format("{}:{}: loop '{}' over {} is not a count from 0 to {} or a list",
-                                          model_.source, n.line, n.loop_var, render_value(over), kMaxLoop));
+      out_.problems.push_back(fmt::format("loop '{}' over {} is not a count from 0 to {} or a list", n.loop_var,
+                                          quoted_value(over), kMaxLoop));
     }
   }
 
@@ -120,14 +139,23 @@ class Expander {
     e.name = prefix->second;
     fill_name(n, frame.get(), e.name, kind);
     e.shape.reserve(n.shape.size());
+    std::uint64_t elements = 1;
     for (const LayoutExpr& d : n.shape) {
       const nlohmann::json& v = value(d, scope, tmp);
       if (!v.is_number_integer() || v.get<std::int64_t>() < 0) {
-        out_.problems.push_back(fmt::format("{}:{}: a dimension of '{}' ({}) is {}, not a size", model_.source, n.line,
-                                            e.name, d.expr.text(), render_value(v)));
+        out_.problems.push_back(fmt::format("a dimension of '{}' ({}) is {}, not a size", e.name, d.expr.text(),
+                                            quoted_value(v)));
         return;
       }
       e.shape.push_back(v.get<std::uint64_t>());
+      elements = checked_mul(elements, e.shape.back()).value_or(UINT64_MAX);
+    }
+    // No safetensors file holds a tensor of 2^48 elements or more (256 TiB at one byte each):
+    // a config that implies one holds a wrong size, and totals over it would wrap.
+    if (elements >= kMaxElements) {
+      out_.problems.push_back(fmt::format("'{}' would have the shape {}: 2^48 elements or more, past any checkpoint",
+                                          e.name, shape_text(e.shape)));
+      return;
     }
     e.part = n.part;
     e.group = n.group;
@@ -205,6 +233,7 @@ class Expander {
   std::string kind_;          // the kind being built, reused across tensors
   const nlohmann::json* root_float_ = nullptr;
   const nlohmann::json* root_layer_ = nullptr;
+  bool truncated_ = false;
 };
 
 }  // namespace

@@ -19,6 +19,7 @@ std::unique_ptr<Primitive> make_files_not_in_index(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_fuse_fit(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_index_entry_missing_from_shard(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_index_total_size(PrimitiveArgs&);
+std::unique_ptr<Primitive> make_layout_config_problems(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_layout_dtype_mismatch(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_layout_fit(PrimitiveArgs&);
 std::unique_ptr<Primitive> make_layout_group_partial(PrimitiveArgs&);
@@ -68,6 +69,7 @@ const std::vector<std::pair<std::string, PrimitiveFactory>>& primitive_registry(
       {"fuse-fit", make_fuse_fit},
       {"index-entry-missing-from-shard", make_index_entry_missing_from_shard},
       {"index-total-size", make_index_total_size},
+      {"layout-config-problems", make_layout_config_problems},
       {"layout-dtype-mismatch", make_layout_dtype_mismatch},
       {"layout-fit", make_layout_fit},
       {"layout-group-partial", make_layout_group_partial},
