@@ -4,6 +4,7 @@
 #pragma once
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -22,9 +23,31 @@
 
 namespace ckptlint {
 
+/// What primitives derive from an analysis that another rule with the same parameters would
+/// derive again (several rules count the same tensors): computed once per key, from any of
+/// the threads rules run on.
+class AnalysisMemo {
+ public:
+  template <class T, class Compute>
+  const T& get(const std::string& key, Compute&& compute) {
+    {
+      std::lock_guard<std::mutex> hold(lock_);
+      if (auto it = values_.find(key); it != values_.end()) return *std::static_pointer_cast<const T>(it->second);
+    }
+    auto value = std::make_shared<const T>(compute());
+    std::lock_guard<std::mutex> hold(lock_);
+    return *std::static_pointer_cast<const T>(values_.try_emplace(key, std::move(value)).first->second);  // the first one kept
+  }
+
+ private:
+  std::mutex lock_;
+  std::map<std::string, std::shared_ptr<const void>> values_;
+};
+
 /// The stored modules and tensor files (ModuleTable: `modules`, `file_of`) and what is
 /// derived from the config and the layout models.
 struct Analysis : ModuleTable {
+  std::shared_ptr<AnalysisMemo> memo = std::make_shared<AnalysisMemo>();
   const LayoutModel* layout_model = nullptr;    ///< the layout model that applies, if any
   std::optional<Layout> layout;                 ///< expanded for this config, when a model applies
   QuantConfig quant;                            ///< the config's MLX quantization section

@@ -16,6 +16,7 @@
 // the first matched tensor or else at config.json; `facts` are extra named expressions.
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 
 #include "analysis/analysis.h"
 #include "primitives/primitive.h"
@@ -44,22 +45,84 @@ std::optional<std::uint64_t> leading_number(std::string_view rest) {
   return value;
 }
 
-// A glob with the longest run of literal characters it contains: a name without that run
-// cannot match, and std::string_view::find rules most names out faster than the glob walk
-// (the census runs over every name, several rules per checkpoint).
+// The longest run of `text` between any of `cuts`.
+std::string longest_run(const std::string& text, const char* cuts) {
+  std::string out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find_first_of(cuts, start);
+    if (end == std::string::npos) end = text.size();
+    if (end - start > out.size()) out = text.substr(start, end - start);
+    start = end + 1;
+  }
+  return out;
+}
+
+// A glob, its longest literal run (a name without it cannot match, and std::string_view::find
+// rules names out faster than the glob walk), and the longest literal run without a '.': a
+// name can match only if one of its dot-separated segments contains that ("": any name).
 struct Glob {
   std::string pattern;
   std::string literal;
-  explicit Glob(std::string p) : pattern(std::move(p)) {
-    std::size_t start = 0;
-    while (start <= pattern.size()) {
-      std::size_t end = pattern.find_first_of("*?", start);
-      if (end == std::string::npos) end = pattern.size();
-      if (end - start > literal.size()) literal = pattern.substr(start, end - start);
-      start = end + 1;
+  std::string piece;
+  explicit Glob(std::string p) : pattern(std::move(p)), literal(longest_run(pattern, "*?")), piece(longest_run(pattern, "*?.")) {}
+  bool match(std::string_view name) const { return name.find(literal) != std::string_view::npos && glob_match(pattern, name); }
+};
+
+// The names a census walks (stored, and declared in unread shards), and their dot-separated
+// segments, each with the names that hold it. A checkpoint of thousands of tensors has a few
+// hundred distinct segments: a glob looks through those, and at the names of the segments
+// that contain its piece. Built once per analysis for every census rule.
+struct NameSegments {
+  struct Name {
+    std::string_view name, file;
+    bool stored = true;
+  };
+  std::vector<Name> names;
+  std::unordered_map<std::string_view, std::vector<std::uint32_t>> holders;  // segment -> names
+
+  NameSegments(const Checkpoint& ck, const Analysis& a) {
+    for (const auto& [name, file] : a.file_of) names.push_back({name, file, true});
+    if (!a.declared_unread.empty()) {
+      for (const auto& [name, file] : ck.weight_map) {
+        if (a.declared_unread.count(name) != 0) names.push_back({name, file, false});
+      }
+    }
+    // Names come sorted, so a name mostly repeats the segments of the one before it at the
+    // same places: those reuse its lists instead of looking the segment up.
+    std::vector<std::pair<std::string_view, std::vector<std::uint32_t>*>> previous;
+    for (std::uint32_t i = 0; i < names.size(); ++i) {
+      std::string_view rest = names[i].name;
+      for (std::size_t at = 0;; ++at) {
+        std::size_t dot = rest.find('.');
+        std::string_view segment = rest.substr(0, dot);
+        if (at == previous.size()) previous.emplace_back();
+        if (previous[at].second == nullptr || previous[at].first != segment) previous[at] = {segment, &holders[segment]};
+        std::vector<std::uint32_t>& list = *previous[at].second;
+        if (list.empty() || list.back() != i) list.push_back(i);
+        if (dot == std::string_view::npos) break;
+        rest.remove_prefix(dot + 1);
+      }
     }
   }
-  bool match(std::string_view name) const { return name.find(literal) != std::string_view::npos && glob_match(pattern, name); }
+
+  // Positions of the names one of `globs` may match, ascending.
+  std::vector<std::uint32_t> candidates(const std::vector<Glob>& globs) const {
+    std::vector<std::uint32_t> out;
+    for (const Glob& g : globs) {
+      if (g.piece.empty()) {
+        out.resize(names.size());
+        for (std::uint32_t i = 0; i < names.size(); ++i) out[i] = i;
+        return out;
+      }
+      for (const auto& [segment, list] : holders) {
+        if (segment.find(g.piece) != std::string_view::npos) out.insert(out.end(), list.begin(), list.end());
+      }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
 };
 
 std::vector<Glob> globs_of(std::vector<std::string> patterns) {
@@ -76,7 +139,8 @@ class TensorCensus final : public Primitive {
  public:
   TensorCensus(std::vector<std::string> globs, std::vector<std::string> except, std::vector<std::string> require, std::string number_after,
                Expr check, std::vector<std::pair<std::string, Expr>> facts)
-      : globs_(globs_of(std::move(globs))),
+      : memo_key_(memo_key(globs, except, require, number_after)),
+        globs_(globs_of(std::move(globs))),
         except_(globs_of(std::move(except))),
         require_(globs_of(std::move(require))),
         number_after_(std::move(number_after)),
@@ -91,7 +155,12 @@ class TensorCensus final : public Primitive {
 
   void run(const RunContext& context, MatchSink& out) const override {
     const Analysis& a = context.analysis;
-    Census c = take(context.checkpoint, a);
+    // Rules that count the same tensors (a tower declared but absent, and stored but
+    // undeclared) share one walk over the names.
+    const Census& c = a.memo->get<Census>(memo_key_, [&] {
+      const auto& names = a.memo->get<NameSegments>("tensor-census names", [&] { return NameSegments(context.checkpoint, a); });
+      return take(context.checkpoint, names);
+    });
     if (!require_.empty() && !c.required) return;
     nlohmann::json highest = c.numbers.empty() ? nlohmann::json(nullptr) : nlohmann::json(*c.numbers.rbegin());
     nlohmann::json dim0 = c.dim0 ? nlohmann::json(*c.dim0) : nlohmann::json(nullptr);
@@ -113,20 +182,23 @@ class TensorCensus final : public Primitive {
  private:
   // The stored tensors, and the names the index promises in shards that are not there (a
   // partial download holds its tower in a shard not yet fetched: it is declared, not absent).
-  Census take(const Checkpoint& ck, const Analysis& a) const {
+  Census take(const Checkpoint& ck, const NameSegments& all) const {
     Census c;
-    for (const auto& [name, file] : a.file_of) count(c, name, file, &ck);
-    if (a.declared_unread.empty()) return c;
-    for (const auto& [name, file] : ck.weight_map) {
-      if (a.declared_unread.count(name) != 0) count(c, name, file, nullptr);
+    for (std::uint32_t i : all.candidates(require_)) {
+      if (any_match(require_, all.names[i].name)) {
+        c.required = true;
+        break;
+      }
+    }
+    for (std::uint32_t i : all.candidates(globs_)) {
+      const NameSegments::Name& n = all.names[i];
+      count(c, n.name, n.file, n.stored ? &ck : nullptr);
     }
     return c;
   }
 
-  // `stored`: where a matched name's shape is looked up (nullptr: declared, not read). Only
-  // matched names are looked up: most of a checkpoint's names match none of a rule's globs.
+  // `stored`: where a matched name's shape is looked up (nullptr: declared, not read).
   void count(Census& c, std::string_view name, std::string_view file, const Checkpoint* stored) const {
-    if (!c.required && !require_.empty()) c.required = any_match(require_, name);
     if (!any_match(globs_, name) || any_match(except_, name)) return;
     if (c.count++ == 0 || name < c.first) {
       c.first = name;
@@ -142,6 +214,18 @@ class TensorCensus final : public Primitive {
     if (t != nullptr && t->shape.size() >= 3 && (!c.dim0 || t->shape[0] > *c.dim0)) c.dim0 = t->shape[0];
   }
 
+  // Every parameter the walk depends on, each list's items separated by a byte no glob has.
+  static std::string memo_key(const std::vector<std::string>& globs, const std::vector<std::string>& except,
+                              const std::vector<std::string>& require, const std::string& number_after) {
+    std::string key = "tensor-census";
+    for (const auto* list : {&globs, &except, &require}) {
+      key += '\x1e';
+      for (const std::string& g : *list) key += g + '\x1f';
+    }
+    return key + '\x1e' + number_after;
+  }
+
+  std::string memo_key_;
   std::vector<Glob> globs_, except_, require_;
   std::string number_after_;
   Expr check_;
