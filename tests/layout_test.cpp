@@ -184,7 +184,8 @@ TEST(Layout, models_compiled_on_first_use_expand_as_compiled_when_loaded) {
   std::vector<RuleDocument> documents = read_rule_documents({CKPTLINT_SOURCE_TREE_RULES}, errors);
   ASSERT_TRUE(errors.empty()) << to_string(errors.front());
   RuleSet eager = load_rule_documents(documents, errors);
-  RuleSet deferred = load_rule_documents(unpack_documents(pack_documents(documents)), errors);
+  const std::string packed = pack_documents(documents);  // outlives what is unpacked from it
+  RuleSet deferred = load_rule_documents(unpack_documents(packed), errors);
   ASSERT_TRUE(errors.empty()) << to_string(errors.front());
   const LayoutModels& a = eager.packs().layouts;
   const LayoutModels& b = deferred.packs().layouts;

@@ -52,7 +52,8 @@ class LayoutReader : DocReader {
     return m;
   }
 
-  LayoutBody body(const DocNode& root, const LayoutModel& m) {
+  // `tensors`: root's `tensors:` value (read apart when it is still packed).
+  LayoutBody body(const DocNode& root, const DocNode& tensors, const LayoutModel& m) {
     LayoutBody out;
     out.lets = expressions(root["let"], "let");
     if (root["default-variant"].defined()) {
@@ -74,8 +75,8 @@ class LayoutReader : DocReader {
     }
     std::vector<std::string> scope;
     for (const auto& [name, e] : out.lets) scope.push_back(name);
-    if (root["tensors"].is_sequence()) {
-      for (const auto& n : root["tensors"].items()) out.tensors.push_back(node(n, scope, {}, m));
+    if (tensors.is_sequence()) {
+      for (const auto& n : tensors.items()) out.tensors.push_back(node(n, scope, {}, m));
     } else {
       error(root, "missing 'tensors' (a list)");
     }
@@ -245,21 +246,21 @@ std::shared_ptr<const LayoutModel> load_layout_model(const std::string& file, co
   LayoutReader reader(file, errors, blocks);
   std::shared_ptr<LayoutModel> m = reader.header(root);
   if (m == nullptr) return nullptr;
-  m->set_body(reader.body(root, *m));
+  m->set_body(reader.body(root, root["tensors"], *m));
   return errors.size() == before ? m : nullptr;
 }
 
 std::shared_ptr<const LayoutModel> load_validated_layout_model(const std::string& file, std::shared_ptr<const DocNode> root,
-                                                               std::vector<RuleError>& errors,
+                                                               std::function<DocNode()> read_tensors, std::vector<RuleError>& errors,
                                                                std::shared_ptr<const LayoutBlocks> blocks) {
   std::size_t before = errors.size();
   std::shared_ptr<LayoutModel> m = LayoutReader(file, errors, *blocks).header(*root);
   if (m == nullptr || errors.size() != before) return nullptr;
   // The model owns this function, so it may point at the model. The build compiled the same
   // document without an error, so none is kept.
-  m->defer_body([file, root = std::move(root), blocks = std::move(blocks), model = m.get()] {
+  m->defer_body([file, root = std::move(root), read_tensors = std::move(read_tensors), blocks = std::move(blocks), model = m.get()] {
     std::vector<RuleError> ignored;
-    return LayoutReader(file, ignored, *blocks).body(*root, *model);
+    return LayoutReader(file, ignored, *blocks).body(*root, read_tensors(), *model);
   });
   return m;
 }

@@ -212,9 +212,10 @@ std::shared_ptr<const LayoutModel> load_layout_model(const std::string& file, co
                                                      std::vector<RuleError>& errors, const LayoutBlocks& blocks = {});
 
 /// The same for a document already validated (the build's embedded packs): the header is
-/// read now, the tensor templates on first body(); they keep `root` and `blocks`.
+/// read now, the rest on first body(), with the `tensors:` value `read_tensors` gives; they
+/// keep `root`, `read_tensors` and `blocks`.
 std::shared_ptr<const LayoutModel> load_validated_layout_model(const std::string& file, std::shared_ptr<const DocNode> root,
-                                                               std::vector<RuleError>& errors,
+                                                               std::function<DocNode()> read_tensors, std::vector<RuleError>& errors,
                                                                std::shared_ptr<const LayoutBlocks> blocks);
 
 /// Reads one *.blocks.yaml document (`blocks: {NAME: {tensors: [...]}}`) into `blocks`.

@@ -52,6 +52,51 @@ class Unpacker {
   explicit Unpacker(std::string_view s) : s_(s) {}
 
   bool done() const { return pos_ == s_.size(); }
+  std::size_t position() const { return pos_; }
+  std::string_view text_between(std::size_t from, std::size_t to) const { return s_.substr(from, to - from); }
+
+  // Steps over one node without building it.
+  void skip(int depth = 0) {
+    if (depth > 256 || pos_ >= s_.size()) corrupt();
+    switch (s_[pos_]) {
+      case 'M':
+        for (std::size_t i = header('M'); i > 0; --i) {
+          skip(depth + 1);
+          skip(depth + 1);
+        }
+        return;
+      case 'S':
+        for (std::size_t i = header('S'); i > 0; --i) skip(depth + 1);
+        return;
+      case 'V': {
+        std::size_t n = header('V');
+        if (n > s_.size() - pos_) corrupt();
+        pos_ += n;
+        return;
+      }
+      case 'N': ++pos_; return;
+      default: corrupt();
+    }
+  }
+
+  // A layout model's root mapping, its `tensors:` value left packed (null in the tree).
+  DocNode layout_root(std::string_view& packed_tensors) {
+    DocNode out = DocNode::make(DocNode::Kind::map);
+    std::size_t n = header('M');
+    out.reserve(at_most_left(n));
+    for (std::size_t i = n; i > 0; --i) {
+      DocNode key = node(1);
+      if (key.is_scalar() && key.scalar() == "tensors") {
+        std::size_t from = pos_;
+        skip(1);
+        packed_tensors = text_between(from, pos_);
+        out.add(std::move(key), DocNode::make(DocNode::Kind::null));
+      } else {
+        out.add(std::move(key), node(1));
+      }
+    }
+    return out;
+  }
 
   // 'X' then a decimal count and ':'.
   std::size_t header(char tag) {
@@ -166,8 +211,24 @@ std::string pack_documents(const std::vector<RuleDocument>& documents) {
   put_header(out, 'D', documents.size());
   for (const RuleDocument& d : documents) {
     put_text(out, d.file);
-    pack(d.root, out);
+    if (d.packed_tensors.empty()) {
+      pack(d.root, out);
+      continue;
+    }
+    put_header(out, 'M', d.root.members().size());
+    for (const auto& [k, v] : d.root.members()) {
+      pack(k, out);
+      if (k.scalar() == "tensors") out += d.packed_tensors;
+      else pack(v, out);
+    }
   }
+  return out;
+}
+
+DocNode unpack_node(std::string_view packed) {
+  Unpacker in(packed);
+  DocNode out = in.node();
+  if (!in.done()) throw std::runtime_error("embedded rules have trailing bytes");
   return out;
 }
 
@@ -187,7 +248,7 @@ std::vector<RuleDocument> unpack_documents(std::string_view packed) {
   for (std::size_t i = in.header('D'); i > 0; --i) {
     RuleDocument d;
     d.file = in.text();
-    d.root = in.node();
+    d.root = document_kind(d.file) == DocumentKind::layout ? in.layout_root(d.packed_tensors) : in.node();
     d.validated = true;
     out.push_back(std::move(d));
   }

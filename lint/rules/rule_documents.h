@@ -29,6 +29,10 @@ struct RuleDocument {
   /// Embedded by the build, which compiled it without an error: its layout model may be
   /// compiled on first use (LayoutModel::body()).
   bool validated = false;
+  /// A layout model unpacked from the build's text: its `tensors:` value, still packed
+  /// (`root` holds null there), read when the model is first used. It views the text given
+  /// to unpack_documents().
+  std::string_view packed_tensors = {};
 };
 
 /// What a pack document is, by its name: a rule (`<id>.yaml`), a layout model
@@ -69,7 +73,12 @@ RuleSet load_rule_documents(std::vector<RuleDocument> documents, std::vector<Rul
 ///   packs := 'D' count ':' ('V' length ':' path  node)*
 std::string pack_documents(const std::vector<RuleDocument>& documents);
 
-/// The inverse of pack_documents(). Throws on text pack_documents() did not write.
+/// The inverse of pack_documents(). Throws on text pack_documents() did not write. The
+/// documents, and the layout models loaded from them, view `packed`: it must outlive them
+/// (the embedded text is static).
 std::vector<RuleDocument> unpack_documents(std::string_view packed);
+
+/// One node of that text (a layout model's `packed_tensors`).
+DocNode unpack_node(std::string_view packed);
 
 }  // namespace ckptlint

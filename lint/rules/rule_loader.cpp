@@ -390,9 +390,15 @@ RuleSet load_rule_documents(std::vector<RuleDocument> documents, std::vector<Rul
       continue;
     }
     if (document_kind(doc.file) != DocumentKind::layout) continue;
-    auto layout = doc.validated
-                      ? load_validated_layout_model(doc.file, std::make_shared<const DocNode>(std::move(doc.root)), errors, blocks)
-                      : load_layout_model(doc.file, doc.root, errors, *blocks);
+    std::shared_ptr<const LayoutModel> layout;
+    if (doc.validated) {
+      auto root = std::make_shared<const DocNode>(std::move(doc.root));
+      std::function<DocNode()> read_tensors = [root] { return (*root)["tensors"]; };
+      if (!doc.packed_tensors.empty()) read_tensors = [packed = doc.packed_tensors] { return unpack_node(packed); };
+      layout = load_validated_layout_model(doc.file, root, std::move(read_tensors), errors, blocks);
+    } else {
+      layout = load_layout_model(doc.file, doc.root, errors, *blocks);
+    }
     if (layout) {
       for (const auto& [variant, parts] : layout->prefixes) key_layouts.insert(variant);
       layouts.models.push_back(std::move(layout));
