@@ -28,7 +28,7 @@ FIXTURE = os.path.join(ROOT, "build", "ckptlint-fixture")
 PRESETS = ["e2b", "e4b", "26b-a4b", "31b"]
 PHASES = [
     ("rules", r"loaded \d+ rules from .* in ([\d.]+) ms"),
-    ("read", r"read \d+ safetensors file\(s\) in ([\d.]+) ms"),
+    ("read", r"read the targets in ([\d.]+) ms"),
     ("analysis", r"analysis ([\d.]+) ms"),
     ("run", r", \d+ rules ([\d.]+) ms"),
     ("total", r"findings, ([\d.]+) ms"),

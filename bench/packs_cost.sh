@@ -44,8 +44,15 @@ diff <(./build/ckptlint check "$work/e4b-4" --no-values --format json | python3 
   || { echo "the two builds find different things on E4B"; exit 1; }
 hyperfine -N --warmup 5 --runs "$runs" --export-markdown "$work/table.md" \
   -n "E4B check, without the family packs (baseline)" "$work/ckptlint-without check $work/e4b-4 --no-values --quiet" \
-  -n "E4B check, every pack" "build/ckptlint check $work/e4b-4 --no-values --quiet"
+  -n "E4B check, every pack" "build/ckptlint check $work/e4b-4 --no-values --quiet" --export-json "$work/times.json"
 cat "$work/table.md"
+# Medians and the ratio of medians: a shared machine's stragglers move the means.
+python3 - "$work/times.json" <<'PY'
+import json, statistics, sys
+r = json.load(open(sys.argv[1]))["results"]
+m = [statistics.median(x["times"]) * 1000 for x in r]
+print(f"medians: {m[0]:.2f} ms without the family packs, {m[1]:.2f} ms with every pack: {m[1] / m[0]:.3f}x")
+PY
 if command -v valgrind >/dev/null; then
   for b in "$work/ckptlint-without" build/ckptlint; do
     valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" "$b" check "$work/e4b-4" --no-values --quiet 2>&1 >/dev/null |
