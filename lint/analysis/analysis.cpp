@@ -126,7 +126,7 @@ void detect_layout(Analysis& a, const Checkpoint& ck, const LayoutModels& layout
   std::vector<std::string_view> names;
   names.reserve(a.file_of.size());
   for (const auto& [name, file] : a.file_of) names.push_back(name);
-  const LayoutModel* model = ck.config ? layout_for(layouts, config_model_types(ck.config->value)) : nullptr;
+  const LayoutModel* model = ck.config ? layout_for(layouts, config_model_types(ck.config->value), &ck.config->value) : nullptr;
   if (model == nullptr) {
     // No model applies: the key layout is still named, after the layout whose prefixes most
     // names use (a single file, an adapter, an unknown model_type).

@@ -54,7 +54,12 @@ std::optional<std::string> render_layout(const Options& o, const RuleSet& rules,
     return std::nullopt;
   }
   const std::vector<std::string> types = config_model_types(config->dom);
-  const LayoutModel* model = layout_for(rules.packs().layouts, types);
+  const LayoutModel* model = layout_for(rules.packs().layouts, types, &config->dom);
+  if (const LayoutModel* excluded = layout_for(rules.packs().layouts, types); model == nullptr && excluded != nullptr) {
+    errors.push_back(fmt::format("the layout model '{}' does not describe this config (applies-to.when: {}); it is not modelled",
+                                 excluded->name, excluded->when.text()));
+    return std::nullopt;
+  }
   if (model == nullptr) {
     errors.push_back(fmt::format("no layout model for model_type {}", types.empty() ? "(none)" : display_text(fmt::format("{}", fmt::join(types, ", ")), 256)));
     return std::nullopt;

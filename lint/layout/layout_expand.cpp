@@ -308,12 +308,16 @@ EntryScope::EntryScope(const LayoutEntry& entry, const Scope& root, const VarLis
   top_ = parent;
 }
 
-const LayoutModel* layout_for(const LayoutModels& models, const std::vector<std::string>& model_types) {
+const LayoutModel* layout_for(const LayoutModels& models, const std::vector<std::string>& model_types, const nlohmann::json* config) {
   // The config's own model_type first, then text_config's: a drafter (gemma4_assistant) whose
   // text_config says gemma4_text gets the drafter's model, not the decoder's.
+  Scope scope;
+  scope.config = config;
   for (const std::string& t : model_types) {
     for (const auto& l : models.models) {
-      if (std::find(l->model_types.begin(), l->model_types.end(), t) != l->model_types.end()) return l.get();
+      if (std::find(l->model_types.begin(), l->model_types.end(), t) == l->model_types.end()) continue;
+      if (config != nullptr && !l->when.empty() && !l->when.test(scope)) continue;
+      return l.get();
     }
   }
   return nullptr;

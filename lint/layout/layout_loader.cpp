@@ -33,6 +33,10 @@ class LayoutReader : DocReader {
     if (m->name.empty()) error(root, "missing 'layout' (the model's name)");
     if (root["applies-to"]["model-type"].defined()) m->model_types = strings(root["applies-to"]["model-type"], "applies-to.model-type");
     if (m->model_types.empty()) error(root, "missing applies-to.model-type");
+    if (root["applies-to"]["when"].defined()) m->when = expression(root["applies-to"]["when"], "applies-to.when").value_or(Expr{});
+    for (const auto& kv : root["applies-to"].members()) {
+      if (kv.first.scalar() != "model-type" && kv.first.scalar() != "when") error(kv.first, fmt::format("unknown key 'applies-to.{}'", kv.first.scalar()));
+    }
     if (root["prefixes"].is_map()) {
       for (const auto& variant : root["prefixes"].members()) {
         if (m->default_variant.empty()) m->default_variant = variant.first.scalar();

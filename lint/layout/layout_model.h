@@ -86,6 +86,10 @@ struct LayoutModel {
   std::string name;                                   ///< `layout:`
   std::string source;                                 ///< the file
   std::vector<std::string> model_types;               ///< applies-to.model-type
+  /// applies-to.when, over the config: the model describes this config (empty: any config of
+  /// its model types). A drafter or a variant that shares a model_type with the model but not
+  /// its tensors is left to no model rather than reported as every tensor wrong.
+  Expr when;
   std::map<std::string, std::map<std::string, std::string>> prefixes;  ///< variant -> part -> key prefix
   std::string default_variant;                        ///< the first variant under `prefixes:`
   std::vector<std::string> optional_parts;            ///< parts a checkpoint may omit entirely
@@ -130,8 +134,10 @@ struct LayoutModels {
   bool empty() const { return models.empty(); }
 };
 
-/// The first layout model that applies to one of `model_types`, or nullptr.
-const LayoutModel* layout_for(const LayoutModels& models, const std::vector<std::string>& model_types);
+/// The first layout model that applies to one of `model_types` (and, with a `config`, whose
+/// applies-to.when holds for it), or nullptr.
+const LayoutModel* layout_for(const LayoutModels& models, const std::vector<std::string>& model_types,
+                              const nlohmann::json* config = nullptr);
 
 /// The variables of one loop iteration (loop variable and the group's lets), shared by
 /// every entry expanded inside it; `parent` is the enclosing iteration.
