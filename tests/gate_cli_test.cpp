@@ -221,6 +221,32 @@ TEST(Gate, a_layout_the_config_cannot_expand_is_no_answer) {
   EXPECT_EQ(r.out.find(" tensors, "), std::string::npos) << r.out;
 }
 
+// The header says what decided the quantized tensors: the MLX section with the recipe, a
+// scheme the config declares, or nothing; and a config its model's applies-to.when excludes
+// (a drafter sharing its target's model_type) gets no layout, with the reason.
+TEST(Gate, layout_says_what_decided_the_quantization_and_what_it_does_not_model) {
+  ScratchDir dir("gate-layout-header");
+  const std::string qwen = R"("model_type": "qwen3", "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4,
+    "num_key_value_heads": 2, "head_dim": 16, "intermediate_size": 128, "vocab_size": 256, "tie_word_embeddings": false)";
+  auto layout_of = [&](const std::string& name, const std::string& json) {
+    std::ofstream(dir.path() + "/" + name) << json;
+    return ckptlint("layout " + dir.path() + "/" + name);
+  };
+  CliRun plain = layout_of("float.json", "{" + qwen + "}");
+  EXPECT_EQ(plain.code, 0) << plain.out;
+  EXPECT_NE(plain.out.find("(hf keys, not quantized)"), std::string::npos) << plain.out;
+  CliRun mlx = layout_of("mlx.json", "{" + qwen + R"(, "quantization": {"group_size": 64, "bits": 4}})");
+  EXPECT_NE(mlx.out.find("recipe mlx-lm)"), std::string::npos) << mlx.out;
+  CliRun gptq = layout_of("gptq.json", "{" + qwen + R"(, "quantization_config": {"quant_method": "gptq", "bits": 4, "group_size": 32}})");
+  EXPECT_NE(gptq.out.find("gptq as the config declares)"), std::string::npos) << gptq.out;
+  EXPECT_NE(gptq.out.find(".qweight"), std::string::npos) << gptq.out;
+  CliRun drafter = layout_of("dflash.json", R"({"architectures": ["DFlashDraftModel"], "model_type": "laguna", "hidden_size": 64,
+    "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "vocab_size": 256})");
+  EXPECT_EQ(drafter.code, 2) << drafter.out;
+  EXPECT_NE(drafter.out.find("the layout model 'laguna' does not describe this config"), std::string::npos) << drafter.out;
+  EXPECT_EQ(drafter.out.find(" tensors, "), std::string::npos) << drafter.out;
+}
+
 TEST(Gate, one_run_writes_every_report_and_the_job_summary) {
   ScratchDir dir("gate-one-run");
   std::string ck = make(dir, "offsets-gap/trigger.yaml");

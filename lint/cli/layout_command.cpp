@@ -11,6 +11,8 @@
 #include "ckptlint/checkpoint.h"
 #include "layout/expected_tensors.h"
 #include "lang/message_template.h"
+#include "mlx/quant_config.h"
+#include "mlx/quant_scheme.h"
 #include "rules/rule_packs.h"
 #include "cli/report_output.h"
 #include "util/checked.h"
@@ -80,6 +82,17 @@ std::optional<std::string> render_layout(const Options& o, const RuleSet& rules,
     errors.push_back(recipe_error);
     return std::nullopt;
   }
+  // What decided which tensors are quantized, for the header: a non-MLX scheme the config
+  // declares (its own `quantizes`), the MLX section with the recipe, or nothing (a float
+  // config lists the same tensors under every recipe).
+  std::string quantized_by = "none";
+  for (const QuantScheme* s : declared_schemes(rules.packs().layouts.schemes, config->dom)) {
+    if (!s->mlx && quantized_by == "none") quantized_by = s->name;
+  }
+  if (quantized_by == "none" && QuantConfig::from(config->dom).present) quantized_by = "recipe";
+  const std::string storage = quantized_by == "recipe" ? "recipe " + recipe
+                              : quantized_by == "none" ? std::string("not quantized")
+                                                       : quantized_by + " as the config declares";
   std::uint64_t total = 0;
   // Saturates: many tensors of absurd (but bounded) sizes must not wrap to a plausible total.
   for (const ExpectedTensor& t : tensors) total = checked_add(total, t.nbytes()).value_or(UINT64_MAX);
@@ -91,6 +104,7 @@ std::optional<std::string> render_layout(const Options& o, const RuleSet& rules,
     doc["layout"] = model->name;
     doc["variant"] = variant;
     doc["recipe"] = recipe;
+    doc["quantized_by"] = quantized_by;  // "recipe", "none" or the scheme's name
     doc["config"] = o.positional[0];
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const ExpectedTensor& t : tensors) {
@@ -102,7 +116,7 @@ std::optional<std::string> render_layout(const Options& o, const RuleSet& rules,
     doc["total_size"] = total;
     out << doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
   } else {
-    out << fmt::format("layout {} ({} keys, recipe {}) for {}\n", model->name, variant, recipe, display_text(o.positional[0], 1024));
+    out << fmt::format("layout {} ({} keys, {}) for {}\n", model->name, variant, storage, display_text(o.positional[0], 1024));
     std::string text;
     for (const ExpectedTensor& t : tensors) append_row(text, t);
     out << text;
