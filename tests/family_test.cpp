@@ -234,6 +234,21 @@ INSTANTIATE_TEST_SUITE_P(
                 "mixed-quantization", FailureClass::mixed_quantization, "float", {"quantization-config-stale"}}),
     [](const ::testing::TestParamInfo<Planted>& info) { return std::string(info.param.name); });
 
+// A checkpoint of `recipe`, values scanned as `ckptlint check` does, is read in key layout
+// `layout` (its family's model applied) with nothing at warning or above.
+void expect_clean(const char* recipe, const char* layout) {
+  SCOPED_TRACE(recipe);
+  testing::ScratchDir dir("family-clean");
+  testing::LoadedRecipe loaded;
+  testing::load_recipe(testing::recipe_from_text(recipe, dir.path()), dir.path() + "/ckpt", loaded);
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  RunOptions options;
+  options.scan_values = true;
+  Report r = loaded.run(testing::source_rules(), options);
+  EXPECT_EQ(r.target.layout, layout);
+  for (const Finding& f : r.findings) EXPECT_LT(f.severity, Severity::warning) << f.rule_id << ": " << f.message;
+}
+
 // Clean Molmo and Laguna checkpoints pass: Molmo float, in bitsandbytes NF4 with the published
 // skip list and 4-bit under mlx-vlm's keys; Laguna float, NVFP4 as poolside publishes it
 // (experts only) and 4-bit as mlx-lm converts it (every Linear and the embedding).
@@ -248,16 +263,7 @@ TEST(FamilyClean, molmo_and_laguna_checkpoints_pass) {
                         Case{"model: {layout: laguna, config: " LAGUNA "}\n", "mlx"},
                         Case{"model: {layout: laguna, config: " LAGUNA ", quant: nvfp4}\n", "mlx"},
                         Case{"model: {layout: laguna, config: " LAGUNA ", quant: affine-4, recipe: mlx-lm}\n", "mlx"}}) {
-    SCOPED_TRACE(c.recipe);
-    testing::ScratchDir dir("family-molmo-laguna-clean");
-    testing::LoadedRecipe loaded;
-    testing::load_recipe(testing::recipe_from_text(c.recipe, dir.path()), dir.path() + "/ckpt", loaded);
-    ASSERT_FALSE(::testing::Test::HasFailure());
-    RunOptions options;
-    options.scan_values = true;
-    Report r = loaded.run(testing::source_rules(), options);
-    EXPECT_EQ(r.target.layout, c.variant);  // the family's layout model applied
-    for (const Finding& f : r.findings) EXPECT_LT(f.severity, Severity::warning) << f.rule_id << ": " << f.message;
+    expect_clean(c.recipe, c.variant);
   }
 }
 
@@ -269,16 +275,7 @@ TEST(FamilyClean, gemma3n_checkpoints_pass) {
         "model: {layout: gemma3n, config: " GEMMA3N ", quant: affine-4}\n",
         "model: {layout: gemma3n, config: " GEMMA3N ", mutate: [{drop: 'model.language_model.layers.3.self_attn.k_*'},"
         " {drop: 'model.language_model.layers.3.self_attn.v_proj.*'}]}\n"}) {
-    SCOPED_TRACE(recipe);
-    testing::ScratchDir dir("family-gemma3n-clean");
-    testing::LoadedRecipe loaded;
-    testing::load_recipe(testing::recipe_from_text(recipe, dir.path()), dir.path() + "/ckpt", loaded);
-    ASSERT_FALSE(::testing::Test::HasFailure());
-    RunOptions options;
-    options.scan_values = true;
-    Report r = loaded.run(testing::source_rules(), options);
-    EXPECT_EQ(r.target.layout, "hf");  // the gemma3n layout model's key layout: it applied
-    for (const Finding& f : r.findings) EXPECT_LT(f.severity, Severity::warning) << f.rule_id << ": " << f.message;
+    expect_clean(recipe, "hf");  // the gemma3n layout model's key layout: it applied
   }
 }
 
@@ -297,16 +294,7 @@ TEST(FamilyClean, lfm2_checkpoints_pass) {
                         Case{"model: {layout: lfm2, config: " LFM2_MOE "}\n", "hf"},
                         Case{"model: {layout: lfm2, config: " LFM2_MOE ", quant: affine-4}\n", "mlx"},
                         Case{"model: {layout: lfm2, config: " LFM2_MOE ", variant: mlx}\n", "mlx"}}) {
-    SCOPED_TRACE(c.recipe);
-    testing::ScratchDir dir("family-lfm2-clean");
-    testing::LoadedRecipe loaded;
-    testing::load_recipe(testing::recipe_from_text(c.recipe, dir.path()), dir.path() + "/ckpt", loaded);
-    ASSERT_FALSE(::testing::Test::HasFailure());
-    RunOptions options;
-    options.scan_values = true;
-    Report r = loaded.run(testing::source_rules(), options);
-    EXPECT_EQ(r.target.layout, c.layout);
-    for (const Finding& f : r.findings) EXPECT_LT(f.severity, Severity::warning) << f.rule_id << ": " << f.message;
+    expect_clean(c.recipe, c.layout);
   }
 }
 
