@@ -25,23 +25,30 @@ namespace ckptlint {
 
 /// What primitives derive from an analysis that another rule with the same parameters would
 /// derive again (several rules count the same tensors): computed once per key, from any of
-/// the threads rules run on.
+/// the threads rules run on (a second asker of a key waits for the first; a computation may
+/// ask for another key).
 class AnalysisMemo {
  public:
   template <class T, class Compute>
   const T& get(const std::string& key, Compute&& compute) {
+    std::shared_ptr<Entry> entry;
     {
       std::lock_guard<std::mutex> hold(lock_);
-      if (auto it = values_.find(key); it != values_.end()) return *std::static_pointer_cast<const T>(it->second);
+      std::shared_ptr<Entry>& slot = entries_[key];
+      if (slot == nullptr) slot = std::make_shared<Entry>();
+      entry = slot;
     }
-    auto value = std::make_shared<const T>(compute());
-    std::lock_guard<std::mutex> hold(lock_);
-    return *std::static_pointer_cast<const T>(values_.try_emplace(key, std::move(value)).first->second);  // the first one kept
+    std::call_once(entry->once, [&] { entry->value = std::make_shared<const T>(compute()); });
+    return *std::static_pointer_cast<const T>(entry->value);
   }
 
  private:
+  struct Entry {
+    std::once_flag once;
+    std::shared_ptr<const void> value;
+  };
   std::mutex lock_;
-  std::map<std::string, std::shared_ptr<const void>> values_;
+  std::map<std::string, std::shared_ptr<Entry>> entries_;
 };
 
 /// The stored modules and tensor files (ModuleTable: `modules`, `file_of`) and what is

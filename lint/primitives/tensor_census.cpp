@@ -61,12 +61,21 @@ std::string longest_run(const std::string& text, const char* cuts) {
 // A glob, its longest literal run (a name without it cannot match, and std::string_view::find
 // rules names out faster than the glob walk), and the longest literal run without a '.': a
 // name can match only if one of its dot-separated segments contains that ("": any name).
+// A glob that is `*LITERAL*` is that literal's find alone (most census globs: "*audio*").
 struct Glob {
   std::string pattern;
   std::string literal;
   std::string piece;
-  explicit Glob(std::string p) : pattern(std::move(p)), literal(longest_run(pattern, "*?")), piece(longest_run(pattern, "*?.")) {}
-  bool match(std::string_view name) const { return name.find(literal) != std::string_view::npos && glob_match(pattern, name); }
+  bool contains_only;
+  explicit Glob(std::string p)
+      : pattern(std::move(p)),
+        literal(longest_run(pattern, "*?")),
+        piece(longest_run(pattern, "*?.")),
+        contains_only(pattern.size() == literal.size() + 2 && pattern.front() == '*' && pattern.back() == '*') {}
+  bool match(std::string_view name) const {
+    if (name.find(literal) == std::string_view::npos) return false;
+    return contains_only || glob_match(pattern, name);
+  }
 };
 
 // The names a census walks (stored, and declared in unread shards), and their dot-separated
