@@ -18,6 +18,8 @@
 #include <set>
 #include <unordered_map>
 
+#include <fmt/format.h>
+
 #include "analysis/analysis.h"
 #include "primitives/primitive.h"
 #include "util/glob.h"
@@ -223,15 +225,18 @@ class TensorCensus final : public Primitive {
     if (t != nullptr && t->shape.size() >= 3 && (!c.dim0 || t->shape[0] > *c.dim0)) c.dim0 = t->shape[0];
   }
 
-  // Every parameter the walk depends on, each list's items separated by a byte no glob has.
+  // Every parameter the walk depends on, each text prefixed with its length: a glob may hold
+  // any byte (a --rules pack's "*\x1f*"), so no separator could keep two rules' keys apart.
   static std::string memo_key(const std::vector<std::string>& globs, const std::vector<std::string>& except,
                               const std::vector<std::string>& require, const std::string& number_after) {
     std::string key = "tensor-census";
+    auto add = [&key](const std::string& text) { key += fmt::format(" {}:{}", text.size(), text); };
     for (const auto* list : {&globs, &except, &require}) {
-      key += '\x1e';
-      for (const std::string& g : *list) key += g + '\x1f';
+      key += fmt::format(" [{}]", list->size());
+      for (const std::string& g : *list) add(g);
     }
-    return key + '\x1e' + number_after;
+    add(number_after);
+    return key;
   }
 
   std::string memo_key_;
