@@ -131,5 +131,25 @@ TEST(Expr, nesting_is_bounded) {
   EXPECT_NE(error.find("nested"), std::string::npos);
 }
 
+// The parse memo shares the trees of the short texts the packs repeat, and keeps no long
+// text: it outlives every rule set, and a hostile pack's long unique expressions would stay.
+TEST(Expr, parses_of_a_short_text_share_a_tree_and_long_texts_are_not_kept) {
+  std::string error;
+  int column = 0;
+  auto parse = [&](const std::string& text) {
+    auto e = Expr::parse(text, error, column);
+    EXPECT_TRUE(e) << text << ": " << error;
+    return e.value_or(Expr{});
+  };
+  const std::string short_text = "hidden_size * 2 + 7";
+  EXPECT_TRUE(parse(short_text).same_tree(parse(short_text)));
+  std::string long_text = "1";
+  while (long_text.size() <= 300) long_text += " + 1";  // 76 terms, past the memo's 256 bytes
+  Expr first = parse(long_text), second = parse(long_text);
+  EXPECT_FALSE(first.same_tree(second));
+  EXPECT_EQ(first.eval(Scope{}), second.eval(Scope{}));
+  EXPECT_EQ(second.eval(Scope{}), 76);
+}
+
 }  // namespace
 }  // namespace ckptlint

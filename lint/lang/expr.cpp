@@ -599,12 +599,18 @@ const json* Scope::lookup(const std::string& name) const {
 std::optional<Expr> Expr::parse(const std::string& text, std::string& error, int& column) {
   // The packs repeat a few hundred expressions (a shape's `hidden`, a guard) thousands of
   // times, and parsing them was most of loading the packs: a parsed expression is immutable,
-  // so every parse of the same text shares one tree. Bounded, so that hostile --rules packs
-  // of unique texts cost memory no more than their own size allows.
-  static std::mutex memo_lock;
-  static std::unordered_map<std::string, std::shared_ptr<const ExprNode>> memo;
+  // so every parse of the same text shares one tree. The memo outlives every RuleSet (a
+  // Python process loads packs again and again), so it is bounded in entries and in text:
+  // the texts the packs repeat are short (4 of their distinct texts other than messages are
+  // longer than 256 bytes, used 6 times in all), while a hostile --rules pack's long unique
+  // expressions would otherwise stay in memory, each a tree of up to a node per byte, after
+  // its rules are gone. Never destroyed: a RuleSet destroyed at exit (a static) may still be
+  // compiling the embedded rules on another thread, which parses.
+  static auto& memo_lock = *new std::mutex;
+  static auto& memo = *new std::unordered_map<std::string, std::shared_ptr<const ExprNode>>;
   constexpr std::size_t kMemoEntries = 1 << 14;
-  {
+  constexpr std::size_t kMemoTextBytes = 256;
+  if (text.size() <= kMemoTextBytes) {
     std::lock_guard<std::mutex> hold(memo_lock);
     if (auto it = memo.find(text); it != memo.end()) {
       Expr e;
@@ -620,7 +626,7 @@ std::optional<Expr> Expr::parse(const std::string& text, std::string& error, int
     column = p.column_;
     return std::nullopt;
   }
-  {
+  if (text.size() <= kMemoTextBytes) {
     std::lock_guard<std::mutex> hold(memo_lock);
     if (memo.size() < kMemoEntries) memo.emplace(text, root);
   }

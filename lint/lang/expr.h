@@ -66,6 +66,8 @@ class Expr {
   bool test(const Scope& scope) const;
   const std::string& text() const { return text_; }
   bool empty() const { return root_ == nullptr; }
+  /// Whether both are the one parsed tree (parses of a short text share it).
+  bool same_tree(const Expr& other) const { return root_ == other.root_; }
   /// The variable names the expression reads (config keys included: a name is looked up
   /// only when evaluated), each once, in order of first use.
   std::vector<std::string> names() const;
