@@ -152,7 +152,9 @@ std::vector<const Report*> LintOutcome::reports() const {
   return out;
 }
 
-LintOutcome run_lint(const Options& options, const ProgressCallback& on_progress) {
+namespace {
+
+LintOutcome lint_targets(const Options& options, const ProgressCallback& on_progress) {
   LintOutcome out;
   const auto start = Clock::now();
   Options o = options;
@@ -269,6 +271,17 @@ LintOutcome run_lint(const Options& options, const ProgressCallback& on_progress
     std::string error;
     if (!write_baseline(o.write_baseline, all, error)) out.usage_error = error;
   }
+  return out;
+}
+
+}  // namespace
+
+LintOutcome run_lint(const Options& options, const ProgressCallback& on_progress) {
+  LintOutcome out = lint_targets(options, on_progress);
+  // An outcome outlives this call (the Python module hands it back, and its process may then
+  // fork or exit): the embedded rules must not still be compiling in it. A run that returns
+  // before asking for them (a bad --rules pack, a bad baseline) would leave that thread going.
+  out.rules.packs().wait_for_rules();
   return out;
 }
 

@@ -2,6 +2,7 @@
 // What a RuleSet holds: the compiled rules, the layout models and the token facts of the
 // loaded packs.
 #pragma once
+#include <chrono>
 #include <functional>
 #include <future>
 #include <memory>
@@ -25,6 +26,10 @@ struct RulePacks {
   /// build) compile on another thread while a run reads and analyses its target, which needs
   /// only the layout models: this waits for them.
   const CompiledRules& rules() const { return rules_.get(); }
+  /// Waits until they are compiled, without rethrowing what their compile threw.
+  void wait_for_rules() const { rules_.wait(); }
+  /// Whether they are compiled (no thread of the packs still runs).
+  bool rules_ready() const { return rules_.wait_for(std::chrono::seconds(0)) == std::future_status::ready; }
 
   /// For the loader: the rules, compiled, or how to compile them on another thread.
   void set_rules(CompiledRules rules) {
