@@ -34,7 +34,7 @@ const std::vector<std::string> kDeclared = {"model.layers.2.mlp.experts.7.weight
 // Globs with '?', digits, dots, no literal at all, a literal only across a dot, empty segments.
 const std::vector<std::string> kGlobs = {"*", "?", "*.?.*", "model.layers.?.*", "*layers.1?.*", "*..*", ".*", "*.",
                                          "*_head.*", "x?.y2?.*", "*experts.*", "a.b", "a?b", "*mpty*", "??.*",
-                                         "*.weight", "*s.1*", "model.*.*.q_proj*", "*a.a*", "vision*", "*3*"};
+                                         "*.weight", "*s.1*", "model.*.*.q_proj*", "*a.a*", "vision*", "*3*", "**", "*?*", "*.*"};
 
 std::string quoted(const std::string& text) {
   std::string out = "\"";
