@@ -234,6 +234,12 @@ INSTANTIATE_TEST_SUITE_P(
                 "mixed-quantization", FailureClass::mixed_quantization, "float", {"quantization-config-stale"}}),
     [](const ::testing::TestParamInfo<Planted>& info) { return std::string(info.param.name); });
 
+// A clean checkpoint's recipe and the key layout its family's model reads it in.
+struct Clean {
+  const char* recipe;
+  const char* layout;
+};
+
 // A checkpoint of `recipe`, values scanned as `ckptlint check` does, is read in key layout
 // `layout` (its family's model applied) with nothing at warning or above.
 void expect_clean(const char* recipe, const char* layout) {
@@ -253,17 +259,13 @@ void expect_clean(const char* recipe, const char* layout) {
 // skip list and 4-bit under mlx-vlm's keys; Laguna float, NVFP4 as poolside publishes it
 // (experts only) and 4-bit as mlx-lm converts it (every Linear and the embedding).
 TEST(FamilyClean, molmo_and_laguna_checkpoints_pass) {
-  struct Case {
-    const char* recipe;
-    const char* variant;
-  };
-  for (const Case& c : {Case{"model: {layout: molmo, config: " MOLMO "}\n", "hf"},
-                        Case{"model: {layout: molmo, config: " MOLMO_NF4 "}\n", "hf"},
-                        Case{"model: {layout: molmo, config: " MOLMO ", quant: affine-4}\n", "mlx"},
-                        Case{"model: {layout: laguna, config: " LAGUNA "}\n", "mlx"},
-                        Case{"model: {layout: laguna, config: " LAGUNA ", quant: nvfp4}\n", "mlx"},
-                        Case{"model: {layout: laguna, config: " LAGUNA ", quant: affine-4, recipe: mlx-lm}\n", "mlx"}}) {
-    expect_clean(c.recipe, c.variant);
+  for (const Clean& c : {Clean{"model: {layout: molmo, config: " MOLMO "}\n", "hf"},
+                        Clean{"model: {layout: molmo, config: " MOLMO_NF4 "}\n", "hf"},
+                        Clean{"model: {layout: molmo, config: " MOLMO ", quant: affine-4}\n", "mlx"},
+                        Clean{"model: {layout: laguna, config: " LAGUNA "}\n", "mlx"},
+                        Clean{"model: {layout: laguna, config: " LAGUNA ", quant: nvfp4}\n", "mlx"},
+                        Clean{"model: {layout: laguna, config: " LAGUNA ", quant: affine-4, recipe: mlx-lm}\n", "mlx"}}) {
+    expect_clean(c.recipe, c.layout);
   }
 }
 
@@ -284,16 +286,12 @@ TEST(FamilyClean, gemma3n_checkpoints_pass) {
 // MoE's stacked experts) decide it, also for a float MLX checkpoint (a de-quantized fuse),
 // whose config does not say.
 TEST(FamilyClean, lfm2_checkpoints_pass) {
-  struct Case {
-    const char* recipe;
-    const char* layout;
-  };
-  for (const Case& c : {Case{"model: {layout: lfm2, config: " LFM2 "}\n", "hf"},
-                        Case{"model: {layout: lfm2, config: " LFM2 ", quant: affine-4}\n", "mlx"},
-                        Case{"model: {layout: lfm2, config: " LFM2 ", variant: mlx}\n", "mlx"},
-                        Case{"model: {layout: lfm2, config: " LFM2_MOE "}\n", "hf"},
-                        Case{"model: {layout: lfm2, config: " LFM2_MOE ", quant: affine-4}\n", "mlx"},
-                        Case{"model: {layout: lfm2, config: " LFM2_MOE ", variant: mlx}\n", "mlx"}}) {
+  for (const Clean& c : {Clean{"model: {layout: lfm2, config: " LFM2 "}\n", "hf"},
+                        Clean{"model: {layout: lfm2, config: " LFM2 ", quant: affine-4}\n", "mlx"},
+                        Clean{"model: {layout: lfm2, config: " LFM2 ", variant: mlx}\n", "mlx"},
+                        Clean{"model: {layout: lfm2, config: " LFM2_MOE "}\n", "hf"},
+                        Clean{"model: {layout: lfm2, config: " LFM2_MOE ", quant: affine-4}\n", "mlx"},
+                        Clean{"model: {layout: lfm2, config: " LFM2_MOE ", variant: mlx}\n", "mlx"}}) {
     expect_clean(c.recipe, c.layout);
   }
 }

@@ -57,12 +57,13 @@ std::optional<std::string> render_layout(const Options& o, const RuleSet& rules,
   }
   const std::vector<std::string> types = config_model_types(config->dom);
   const LayoutModel* model = layout_for(rules.packs().layouts, types, &config->dom);
-  if (const LayoutModel* excluded = layout_for(rules.packs().layouts, types); model == nullptr && excluded != nullptr) {
-    errors.push_back(fmt::format("the layout model '{}' does not describe this config (applies-to.when: {}); it is not modelled",
-                                 excluded->name, excluded->when.text()));
-    return std::nullopt;
-  }
   if (model == nullptr) {
+    // A model of these types whose applies-to.when left this config out says so.
+    if (const LayoutModel* excluded = layout_for(rules.packs().layouts, types)) {
+      errors.push_back(fmt::format("the layout model '{}' does not describe this config (applies-to.when: {}); it is not modelled",
+                                   excluded->name, excluded->when.text()));
+      return std::nullopt;
+    }
     errors.push_back(fmt::format("no layout model for model_type {}", types.empty() ? "(none)" : display_text(fmt::format("{}", fmt::join(types, ", ")), 256)));
     return std::nullopt;
   }
@@ -85,11 +86,10 @@ std::optional<std::string> render_layout(const Options& o, const RuleSet& rules,
   // What decided which tensors are quantized, for the header: a non-MLX scheme the config
   // declares (its own `quantizes`), the MLX section with the recipe, or nothing (a float
   // config lists the same tensors under every recipe).
-  std::string quantized_by = "none";
-  for (const QuantScheme* s : declared_schemes(rules.packs().layouts.schemes, config->dom)) {
-    if (!s->mlx && quantized_by == "none") quantized_by = s->name;
-  }
-  if (quantized_by == "none" && QuantConfig::from(config->dom).present) quantized_by = "recipe";
+  const QuantScheme* other = declared_other_scheme(rules.packs().layouts.schemes, config->dom);
+  const std::string quantized_by = other != nullptr                      ? other->name
+                                   : QuantConfig::from(config->dom).present ? "recipe"
+                                                                            : "none";
   const std::string storage = quantized_by == "recipe" ? "recipe " + recipe
                               : quantized_by == "none" ? std::string("not quantized")
                                                        : quantized_by + " as the config declares";

@@ -63,10 +63,7 @@ std::vector<ExpectedTensor> expected_tensors(const LayoutModel& model, const Lay
   Scope globals;
   globals.config = &config;
   globals.table = &layout.globals;
-  // A non-MLX scheme the config declares (GPTQ, bitsandbytes, a vendor NVFP4) decides which
-  // modules it stores and how, from its own `quantizes`.
-  const QuantScheme* other = nullptr;
-  for (const QuantScheme* s : declared_schemes(schemes, config)) other = other == nullptr && !s->mlx ? s : other;
+  const QuantScheme* other = declared_other_scheme(schemes, config);
   std::vector<ExpectedTensor> out;
   for (const LayoutEntry& e : layout.entries) {
     if (other != nullptr) {

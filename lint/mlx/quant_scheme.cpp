@@ -123,6 +123,13 @@ std::vector<const QuantScheme*> declared_schemes(const QuantSchemes& schemes, co
   return out;
 }
 
+const QuantScheme* declared_other_scheme(const QuantSchemes& schemes, const nlohmann::json& config) {
+  for (const QuantScheme* s : declared_schemes(schemes, config)) {
+    if (!s->mlx) return s;
+  }
+  return nullptr;
+}
+
 std::vector<SchemeExpectation> expect_scheme(const QuantScheme& scheme, const SchemeModule& module,
                                              const nlohmann::json* config, bool* quantizes) {
   static const std::vector<std::uint64_t> kNoShape;

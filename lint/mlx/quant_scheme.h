@@ -67,6 +67,10 @@ std::shared_ptr<const QuantScheme> load_quant_scheme(const std::string& file, co
 /// The schemes `config` declares (usually one; none for a float model).
 std::vector<const QuantScheme*> declared_schemes(const QuantSchemes& schemes, const nlohmann::json& config);
 
+/// The first non-MLX scheme `config` declares (GPTQ, bitsandbytes, a vendor NVFP4), which
+/// decides from its own `quantizes` which modules are stored how; nullptr when none.
+const QuantScheme* declared_other_scheme(const QuantSchemes& schemes, const nlohmann::json& config);
+
 /// What the tensors of one module are expected to be: name suffix, dtype, full shape.
 struct SchemeExpectation {
   const SchemeTensor* tensor = nullptr;
